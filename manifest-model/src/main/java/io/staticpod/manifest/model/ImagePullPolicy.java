@@ -1,0 +1,3 @@
+package io.staticpod.manifest.model;
+
+public enum ImagePullPolicy { Always, IfNotPresent, Never }

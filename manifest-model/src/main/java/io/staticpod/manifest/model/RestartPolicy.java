@@ -1,0 +1,3 @@
+package io.staticpod.manifest.model;
+
+public enum RestartPolicy { Always, OnFailure, Never }

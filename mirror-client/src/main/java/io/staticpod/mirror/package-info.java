@@ -1,0 +1,5 @@
+/**
+ * The API server side: node registration and lease, mirror pods, their status and events. Only
+ * {@link io.staticpod.mirror.MirrorClient#NONE} (standalone) exists so far.
+ */
+package io.staticpod.mirror;
