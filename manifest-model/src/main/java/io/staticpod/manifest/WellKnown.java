@@ -25,6 +25,8 @@ public final class WellKnown {
     public static final String CONTAINER_TYPE = "io.kubernetes.docker.type";
     public static final String TYPE_SANDBOX = "podsandbox";
     public static final String TYPE_CONTAINER = "container";
+    /** On app containers: the id of the sandbox whose namespaces they joined, as dockershim. */
+    public static final String SANDBOX_ID = "io.kubernetes.sandbox.id";
 
     // ours
     /** Ownership: every container this agent creates carries it, valued with the node name. */
