@@ -25,6 +25,8 @@ public final class WellKnown {
     public static final String CONTAINER_TYPE = "io.kubernetes.docker.type";
     public static final String TYPE_SANDBOX = "podsandbox";
     public static final String TYPE_CONTAINER = "container";
+    /** The pod's grace period in seconds, so that a container can be stopped properly after its manifest is gone. */
+    public static final String POD_TERMINATION_GRACE_PERIOD = "io.kubernetes.pod.terminationGracePeriod";
     /** On app containers: the id of the sandbox whose namespaces they joined, as dockershim. */
     public static final String SANDBOX_ID = "io.kubernetes.sandbox.id";
 
