@@ -18,7 +18,9 @@ import java.util.List;
  * @param healthzPort            health endpoint port (default 10248, 0 disables)
  * @param kubeconfig             kubeconfig file, or null for standalone
  * @param logLevel               root log level (INFO by default)
- * @param ignoredFields          KubeletConfiguration fields present in the file that the agent does not act on
+ * @param ignoredFields          top-level KubeletConfiguration fields present in the file that the agent does not act on,
+ *                               and kubelet flags it accepts but ignores (named as {@code --node-labels}); sorted,
+ *                               for one notice at startup
  */
 public record AgentConfig(Path staticPodPath,
                           Duration fileCheckFrequency,

@@ -1,7 +1,28 @@
 package io.staticpod.config;
 
-/** Parses the command line and the config file it names into an {@link AgentConfig}. */
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+
+/**
+ * Parses the command line and the config file it names into an {@link AgentConfig}.
+ *
+ * <p>Precedence: flag, then the {@code --config} file, then the default. Every problem (unknown flag, bad value,
+ * bad file field, missing static pod path) is collected and thrown together in one {@link ConfigException}.
+ */
 public final class ConfigLoader {
+    static final String DEFAULT_PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
+    static final String DEFAULT_ROOT_DIR = "/var/lib/static-pod-agent";
+    static final Duration DEFAULT_FILE_CHECK_FREQUENCY = Duration.ofSeconds(20);
+    static final Duration DEFAULT_SYNC_FREQUENCY = Duration.ofMinutes(1);
+    static final String DEFAULT_HEALTHZ_BIND_ADDRESS = "127.0.0.1";
+    static final int DEFAULT_HEALTHZ_PORT = 10248;
+
     private ConfigLoader() {
     }
 
@@ -22,6 +43,146 @@ public final class ConfigLoader {
 
     /** @throws ConfigException listing every error at once */
     public static Outcome load(String... args) throws ConfigException {
-        throw new UnsupportedOperationException("to be implemented");
+        return load(HostNames::local, args);
+    }
+
+    /** As {@link #load(String...)}, with the host name (used without {@code --hostname-override}) supplied. */
+    static Outcome load(Supplier<String> hostName, String... args) throws ConfigException {
+        Flags flags = new Flags();
+        CommandLine commandLine = commandLine(flags);
+        try {
+            commandLine.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new ConfigException(List.of(e.getMessage() + "; run static-pod-agent --help for the flags"));
+        }
+        if (commandLine.isUsageHelpRequested()) {
+            return new Outcome.Help(commandLine.getUsageMessage(CommandLine.Help.Ansi.OFF));
+        }
+        if (commandLine.isVersionHelpRequested()) {
+            return new Outcome.Version("static-pod-agent " + Versions.current());
+        }
+
+        List<String> errors = new ArrayList<>();
+        unmatched(commandLine, errors);
+        KubeletConfigFile file = flags.config == null || flags.config.isBlank()
+                ? KubeletConfigFile.NONE
+                : KubeletConfigFile.read(absolute(flags.config), errors);
+
+        Path staticPodPath = flags.podManifestPath != null && !flags.podManifestPath.isBlank()
+                ? absolute(flags.podManifestPath)
+                : file.staticPodPath();
+        // an unreadable file has already been reported; its staticPodPath is unknown, not missing
+        if (staticPodPath == null && file != KubeletConfigFile.UNREADABLE) {
+            errors.add("no static pod path: set staticPodPath in --config FILE or pass --pod-manifest-path DIR");
+        }
+
+        Duration fileCheckFrequency = flags.fileCheckFrequency != null
+                ? Values.frequency("--file-check-frequency", flags.fileCheckFrequency, errors)
+                : orElse(file.fileCheckFrequency(), DEFAULT_FILE_CHECK_FREQUENCY);
+        Duration syncFrequency = flags.syncFrequency != null
+                ? Values.frequency("--sync-frequency", flags.syncFrequency, errors)
+                : orElse(file.syncFrequency(), DEFAULT_SYNC_FREQUENCY);
+
+        String nodeName = nodeName(flags.hostnameOverride, hostName, errors);
+
+        AgentConfig.RuntimeKind runtime = flags.runtime != null
+                ? Values.runtime("--runtime", flags.runtime, errors)
+                : orElse(file.runtime(), AgentConfig.RuntimeKind.DOCKER);
+        String podInfraContainerImage = notBlank(flags.podInfraContainerImage) != null
+                ? flags.podInfraContainerImage.trim()
+                : orElse(file.podInfraContainerImage(), DEFAULT_PAUSE_IMAGE);
+        Path rootDir = notBlank(flags.rootDir) != null
+                ? absolute(flags.rootDir)
+                : orElse(file.rootDir(), Path.of(DEFAULT_ROOT_DIR));
+        String healthzBindAddress = flags.healthzBindAddress != null
+                ? Values.ipAddress("--healthz-bind-address", flags.healthzBindAddress, errors)
+                : orElse(file.healthzBindAddress(), DEFAULT_HEALTHZ_BIND_ADDRESS);
+        Integer healthzPort = flags.healthzPort != null
+                ? Values.port("--healthz-port", flags.healthzPort, errors)
+                : orElse(file.healthzPort(), DEFAULT_HEALTHZ_PORT);
+        Path kubeconfig = notBlank(flags.kubeconfig) == null ? null : absolute(flags.kubeconfig);
+
+        // --log-level is the more specific of the two, so it wins over --v (both are checked)
+        String fromVerbosity = flags.verbosity == null ? null : Values.verbosity("--v", flags.verbosity, errors);
+        String fromLogLevel = flags.logLevel == null ? null : Values.logLevel("--log-level", flags.logLevel, errors);
+        String logLevel = flags.logLevel != null ? fromLogLevel
+                : flags.verbosity != null ? fromVerbosity
+                : orElse(file.logLevel(), "INFO");
+
+        Set<String> ignored = new TreeSet<>(file.ignoredFields());
+        if (flags.nodeLabels != null) {
+            Values.labels("--node-labels", flags.nodeLabels, errors);
+            ignored.add("--node-labels");
+        }
+
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        return new Outcome.Run(new AgentConfig(staticPodPath, fileCheckFrequency, syncFrequency, nodeName, runtime,
+                podInfraContainerImage, rootDir, healthzBindAddress, healthzPort, kubeconfig, logLevel,
+                List.copyOf(ignored)));
+    }
+
+    /** The picocli command for {@link Flags}, tolerant of unknown flags so they can be reported with the rest. */
+    private static CommandLine commandLine(Flags flags) {
+        CommandLine commandLine = new CommandLine(flags);
+        commandLine.setUnmatchedArgumentsAllowed(true);
+        // as with the kubelet's flags, the last of a repeated flag wins
+        commandLine.setOverwrittenOptionsAllowed(true);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine;
+    }
+
+    private static void unmatched(CommandLine commandLine, List<String> errors) {
+        List<String> unmatched = commandLine.getUnmatchedArguments();
+        Set<String> flagNames = new TreeSet<>();
+        for (CommandLine.Model.OptionSpec option : commandLine.getCommandSpec().options()) {
+            for (String name : option.names()) {
+                if (name.startsWith("--")) {
+                    flagNames.add(name);
+                }
+            }
+        }
+        for (int i = 0; i < unmatched.size(); i++) {
+            String arg = unmatched.get(i);
+            if (arg.startsWith("-")) {
+                String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+                String hint = Names.nearest(name, flagNames)
+                        .map(n -> "did you mean " + n + "?")
+                        .orElse("run static-pod-agent --help for the flags");
+                errors.add("unknown flag " + name + "; " + hint);
+                // "--unknown value": the value belongs to the unknown flag, one error is enough
+                if (!arg.contains("=") && i + 1 < unmatched.size() && !unmatched.get(i + 1).startsWith("-")) {
+                    i++;
+                }
+            } else {
+                errors.add("unexpected argument " + Values.quote(arg)
+                        + "; the agent takes only flags (the manifest directory is --pod-manifest-path DIR)");
+            }
+        }
+    }
+
+    private static String nodeName(String override, Supplier<String> hostName, List<String> errors) {
+        if (notBlank(override) != null) {
+            return Values.nodeName("--hostname-override", override, errors);
+        }
+        String host = hostName.get();
+        if (host == null || host.isBlank()) {
+            errors.add("--hostname-override: this host's name could not be found; pass --hostname-override NAME");
+            return null;
+        }
+        return Values.nodeName("host name (pass --hostname-override NAME to choose another)", host, errors);
+    }
+
+    private static Path absolute(String path) {
+        return Path.of(path.trim()).toAbsolutePath().normalize();
+    }
+
+    private static String notBlank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static <T> T orElse(T value, T fallback) {
+        return value != null ? value : fallback;
     }
 }
