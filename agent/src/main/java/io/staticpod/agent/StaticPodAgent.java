@@ -1,0 +1,96 @@
+package io.staticpod.agent;
+
+import io.staticpod.agent.desired.DesiredState;
+import io.staticpod.agent.pod.PodSupervisor;
+import io.staticpod.agent.source.FileManifestSource;
+import io.staticpod.config.AgentConfig;
+import io.staticpod.manifest.ManifestReader;
+import io.staticpod.runtime.ContainerRuntime;
+import io.staticpod.runtime.docker.DockerCliRuntime;
+import io.staticpod.runtime.exec.ProcessCommandRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The daemon: manifest source → desired state (one reconcile thread) → pod supervisor → runtime. Stopping it leaves
+ * the pods running, as stopping the kubelet does.
+ */
+public final class StaticPodAgent {
+    private static final Logger log = LoggerFactory.getLogger(StaticPodAgent.class);
+    static final Duration RELIST_PERIOD = Duration.ofSeconds(1);
+
+    private final AgentConfig config;
+
+    public StaticPodAgent(AgentConfig config) {
+        this.config = config;
+    }
+
+    /** Runs until the JVM is asked to stop. */
+    public void run() {
+        log.info("Starting static-pod-agent version={} node={} runtime={} staticPodPath={}", version(),
+                config.nodeName(), config.runtime().name().toLowerCase(java.util.Locale.ROOT),
+                config.staticPodPath());
+        if (!config.ignoredFields().isEmpty()) {
+            log.info("Config fields accepted but not acted on by this agent fields={}", config.ignoredFields());
+        }
+        ContainerRuntime runtime = runtime();
+        try {
+            log.info("Container runtime answers version=\"{}\"", runtime.version());
+        } catch (RuntimeException e) {
+            log.error("Container runtime does not answer; static pods start as soon as it does runtime={} error={}",
+                    runtime.name(), e.getMessage());
+        }
+
+        ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "reconcile");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicBoolean scanned = new AtomicBoolean();
+        PodSupervisor pods = new PodSupervisor(runtime, config.nodeName(), config.podInfraContainerImage(),
+                config.rootDir(), InstantSource.system(), scanned::get);
+        DesiredState state = new DesiredState(pods);
+        FileManifestSource source = new FileManifestSource(config.staticPodPath(), config.fileCheckFrequency(),
+                new ManifestReader(config.nodeName()), snapshot -> {
+                    state.apply(snapshot);
+                    if (scanned.compareAndSet(false, true)) {
+                        pods.relistSoon(); // orphans are removed right after the first full scan
+                    }
+                }, loop);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Stopping static-pod-agent; static pods keep running");
+            source.close();
+            pods.close();
+            loop.shutdownNow();
+            stopped.countDown();
+        }, "shutdown"));
+        pods.start(RELIST_PERIOD, config.syncFrequency());
+        source.start();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private ContainerRuntime runtime() {
+        if (config.runtime() == AgentConfig.RuntimeKind.CONTAINERD) {
+            throw new IllegalStateException("--runtime containerd is not available yet; use --runtime docker");
+        }
+        return new DockerCliRuntime(new ProcessCommandRunner());
+    }
+
+    static String version() {
+        String v = StaticPodAgent.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

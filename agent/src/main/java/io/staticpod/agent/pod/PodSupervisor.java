@@ -1,0 +1,89 @@
+package io.staticpod.agent.pod;
+
+import io.staticpod.agent.desired.PodListener;
+import io.staticpod.manifest.PodKey;
+import io.staticpod.manifest.StaticPod;
+import io.staticpod.runtime.ContainerRuntime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs the desired static pods on a container runtime: the pod lanes, the relister and the periodic resync, wired
+ * together. Receives the desired set's changes as a {@link PodListener}.
+ */
+public final class PodSupervisor implements PodListener, AutoCloseable {
+    private final ScheduledExecutorService timer;
+    private final ExecutorService lanes;
+    private final ExecutorService stoppers;
+    private final PodWorkers workers;
+    private final Relister relister;
+
+    /**
+     * @param desiredSynced true once the first full scan of the manifests has been applied: until then no container
+     *                      is treated as an orphan
+     */
+    public PodSupervisor(ContainerRuntime runtime, String nodeName, String sandboxImage, Path rootDir,
+                         InstantSource clock, BooleanSupplier desiredSynced) {
+        this.timer = Executors.newSingleThreadScheduledExecutor(threads("pod-timer"));
+        this.lanes = Executors.newFixedThreadPool(16, threads("pod-lane"));
+        this.stoppers = Executors.newCachedThreadPool(threads("pod-stop"));
+        LaunchSpecs specs = new LaunchSpecs(nodeName, sandboxImage);
+        PodSync sync = new PodSync(runtime, specs, new Volumes(rootDir), new CrashBackoff(clock), clock,
+                new PodKiller(runtime, stoppers));
+        this.workers = new PodWorkers(sync, lanes, timer, clock);
+        this.relister = new Relister(runtime, specs.ownerSelector(), workers, desiredSynced);
+    }
+
+    /** Starts relisting every {@code relistPeriod} and resyncing every pod every {@code resyncPeriod}. */
+    public void start(Duration relistPeriod, Duration resyncPeriod) {
+        timer.scheduleWithFixedDelay(relister::relist, 0, relistPeriod.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(workers::wakeAll, resyncPeriod.toMillis(), resyncPeriod.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Relists now (on the timer thread): after the first full scan, orphans are found without waiting. */
+    public void relistSoon() {
+        timer.execute(relister::relist);
+    }
+
+    /** When the runtime last answered a relist, or null. */
+    public java.time.Instant lastRelist() {
+        return relister.lastSuccess();
+    }
+
+    @Override
+    public void podChanged(PodKey key, StaticPod pod) {
+        workers.podChanged(key, pod);
+    }
+
+    @Override
+    public void podRemoved(PodKey key) {
+        workers.podRemoved(key);
+    }
+
+    /** Stops the agent's threads; containers keep running, as when the kubelet stops. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        lanes.shutdownNow();
+        stoppers.shutdownNow();
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

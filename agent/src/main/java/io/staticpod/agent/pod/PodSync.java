@@ -1,0 +1,273 @@
+package io.staticpod.agent.pod;
+
+import io.staticpod.manifest.PodKey;
+import io.staticpod.manifest.StaticPod;
+import io.staticpod.manifest.WellKnown;
+import io.staticpod.manifest.model.Container;
+import io.staticpod.manifest.model.ImagePullPolicy;
+import io.staticpod.manifest.model.RestartPolicy;
+import io.staticpod.runtime.ContainerInfo;
+import io.staticpod.runtime.ContainerRuntime;
+import io.staticpod.runtime.ImageResult;
+import io.staticpod.runtime.PullPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One pass of a pod's sync: compares what the runtime has for a pod key with what should run, and acts. Stateless
+ * between passes except for the crash back-off and what was already logged, so a restarted agent adopts what runs.
+ *
+ * <p>Order of work, as the kubelet's: containers of any other version of the pod (another UID) are stopped and
+ * removed first, so an old and a new version never overlap; then the sandbox; then init containers, one at a time,
+ * each to success; then the app containers, each restarted per {@code restartPolicy} with the crash back-off.
+ *
+ * <p>Thread-safe, but meant to be called for one key by one thread at a time (the pod's lane).
+ */
+final class PodSync {
+    private static final Logger log = LoggerFactory.getLogger(PodSync.class);
+    private static final Comparator<ContainerInfo> NEWEST_FIRST = Comparator
+            .comparingInt(PodSync::attempt).reversed()
+            .thenComparing(ContainerInfo::createdAt, Comparator.nullsFirst(Comparator.reverseOrder()));
+
+    private final ContainerRuntime runtime;
+    private final LaunchSpecs specs;
+    private final Volumes volumes;
+    private final CrashBackoff backoff;
+    private final InstantSource clock;
+    private final PodKiller killer;
+    /** Containers whose exit was already logged, by container id. */
+    private final Set<String> exitLogged = ConcurrentHashMap.newKeySet();
+    /** Start attempts that failed before a container existed, by back-off key. */
+    private final Map<String, Instant> startFailures = new ConcurrentHashMap<>();
+
+    PodSync(ContainerRuntime runtime, LaunchSpecs specs, Volumes volumes, CrashBackoff backoff, InstantSource clock,
+            PodKiller killer) {
+        this.runtime = runtime;
+        this.specs = specs;
+        this.volumes = volumes;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.killer = killer;
+    }
+
+    /**
+     * Brings the runtime in line with {@code desired} for this key ({@code null}: nothing should run).
+     *
+     * @return when this pod must be looked at again at the latest (a back-off ending), or null
+     */
+    Instant sync(PodKey key, StaticPod desired) {
+        List<ContainerInfo> actual = runtime.list(specs.podSelector(key.namespace(), key.name()));
+        String uid = desired == null ? null : desired.uid();
+        List<ContainerInfo> stale = actual.stream().filter(c -> !c.labels().getOrDefault(WellKnown.POD_UID, "")
+                .equals(uid)).toList();
+        if (!stale.isEmpty()) {
+            killer.kill(key, stale, desired == null ? "its manifest was removed" : "its manifest changed");
+            stale.stream().map(c -> c.label(WellKnown.POD_UID)).distinct().forEach(old -> {
+                if (old != null) {
+                    volumes.cleanup(old);
+                    backoff.forget(old + "/");
+                    startFailures.keySet().removeIf(k -> k.startsWith(old + "/"));
+                }
+            });
+            stale.forEach(c -> exitLogged.remove(c.id()));
+        }
+        if (desired == null) {
+            return null;
+        }
+        List<ContainerInfo> ours = actual.stream().filter(c -> uid.equals(c.label(WellKnown.POD_UID))).toList();
+        String sandboxId = null;
+        if (!desired.pod().spec().hostNetwork()) {
+            sandboxId = ensureSandbox(desired, ours);
+        }
+        Map<String, Path> volumePaths;
+        try {
+            volumePaths = volumes.prepare(desired);
+        } catch (Volumes.VolumeException e) {
+            log.warn("Cannot prepare volumes of static pod; will retry pod={} error={}", key, e.getMessage());
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        Instant wake = null;
+        for (Container c : desired.pod().spec().initContainers()) {
+            ContainerInfo latest = newest(ours, c.name(), sandboxId);
+            if (latest != null && latest.state() == ContainerInfo.State.EXITED && latest.exitCode() == 0) {
+                continue; // done
+            }
+            if (latest != null && latest.running()) {
+                return null; // the relister wakes us when it exits
+            }
+            if (latest != null && desired.pod().spec().restartPolicy() == RestartPolicy.Never) {
+                logExit(key, latest, "the pod failed: restartPolicy is Never");
+                return null;
+            }
+            return earliest(null, startOrBackOff(desired, c, latest, sandboxId, volumePaths));
+        }
+        for (Container c : desired.pod().spec().containers()) {
+            ContainerInfo latest = newest(ours, c.name(), null);
+            if (latest != null && latest.running()) {
+                if (sandboxId == null || sandboxId.equals(latest.label(WellKnown.SANDBOX_ID))) {
+                    continue;
+                }
+                // it lives in a sandbox that is gone: its network is gone too
+                killer.kill(key, List.of(latest), "its sandbox was replaced");
+                latest = runtime.inspect(latest.id()).orElse(null);
+            }
+            if (latest != null && !shouldRestart(desired.pod().spec().restartPolicy(), latest)) {
+                logExit(key, latest, "not restarted: restartPolicy is " + desired.pod().spec().restartPolicy());
+                continue;
+            }
+            wake = earliest(wake, startOrBackOff(desired, c, latest, sandboxId, volumePaths));
+        }
+        return wake;
+    }
+
+    private static boolean shouldRestart(RestartPolicy policy, ContainerInfo exited) {
+        return switch (policy) {
+            case Always -> true;
+            case OnFailure -> !(exited.state() == ContainerInfo.State.EXITED && exited.exitCode() == 0);
+            case Never -> false;
+        };
+    }
+
+    /** Starts the container (again) now, or returns when its back-off ends. */
+    private Instant startOrBackOff(StaticPod pod, Container c, ContainerInfo latest, String sandboxId,
+                                   Map<String, Path> volumePaths) {
+        String key = pod.uid() + "/" + c.name();
+        Instant failedAt = startFailures.get(key);
+        int attempt = 0;
+        if (latest != null || failedAt != null) {
+            Instant finishedAt = latest == null ? failedAt
+                    : latest.finishedAt() != null ? latest.finishedAt() : latest.createdAt();
+            if (failedAt != null && (finishedAt == null || failedAt.isAfter(finishedAt))) {
+                finishedAt = failedAt;
+            }
+            CrashBackoff.Decision d = backoff.next(key, finishedAt);
+            if (d instanceof CrashBackoff.Decision.Wait wait) {
+                if (latest != null && exitLogged.add(latest.id() + "/backoff")) {
+                    log.info("Back-off restarting failed container of static pod pod={} container={} exitCode={} "
+                                    + "backOff={} restartAt={}", pod.key(), c.name(), latest.exitCode(),
+                            wait.delay().toSeconds() + "s", wait.until());
+                }
+                return wait.until();
+            }
+            if (latest != null) {
+                attempt = attempt(latest) + 1;
+                logExit(pod.key(), latest, "restarting, restartCount=" + attempt);
+            }
+        }
+        try {
+            start(pod, c, attempt, sandboxId, volumePaths);
+            startFailures.remove(key);
+        } catch (RuntimeException | Volumes.VolumeException e) {
+            startFailures.put(key, clock.instant());
+            log.warn("Failed to start container of static pod; will retry with back-off pod={} container={} "
+                    + "image={} error={}", pod.key(), c.name(), c.image(), e.getMessage());
+            return clock.instant().plus(Duration.ofSeconds(1));
+        }
+        return null;
+    }
+
+    private void start(StaticPod pod, Container c, int attempt, String sandboxId, Map<String, Path> volumePaths)
+            throws Volumes.VolumeException {
+        ImageResult image = runtime.ensureImage(c.image(), pullPolicy(c.imagePullPolicy()));
+        if (image.pullWarning() != null) {
+            log.warn("Pulling image failed; using the copy present on the node pod={} container={} image={} error={}",
+                    pod.key(), c.name(), c.image(), image.pullWarning());
+        }
+        String id = runtime.start(specs.container(pod, c, attempt, sandboxId, volumePaths));
+        log.info("Started container of static pod pod={} container={} id={} restartCount={}",
+                pod.key(), c.name(), shortId(id), attempt);
+    }
+
+    private String ensureSandbox(StaticPod pod, List<ContainerInfo> ours) {
+        List<ContainerInfo> sandboxes = ours.stream()
+                .filter(c -> WellKnown.TYPE_SANDBOX.equals(c.label(WellKnown.CONTAINER_TYPE)))
+                .sorted(NEWEST_FIRST).toList();
+        ContainerInfo running = sandboxes.stream().filter(ContainerInfo::running).findFirst().orElse(null);
+        if (running != null) {
+            List<ContainerInfo> extra = sandboxes.stream().filter(s -> s != running).toList();
+            if (!extra.isEmpty()) {
+                killer.kill(pod.key(), extra, "an older sandbox is not needed");
+            }
+            return running.id();
+        }
+        List<ContainerInfo> runningApps = ours.stream().filter(ContainerInfo::running)
+                .filter(c -> !WellKnown.TYPE_SANDBOX.equals(c.label(WellKnown.CONTAINER_TYPE))).toList();
+        if (!runningApps.isEmpty()) {
+            killer.kill(pod.key(), runningApps, "its sandbox is not running");
+        }
+        sandboxes.forEach(s -> runtime.remove(s.id()));
+        int attempt = sandboxes.isEmpty() ? 0 : attempt(sandboxes.get(0)) + 1;
+        runtime.ensureImage(specs.sandboxImage(), PullPolicy.IF_NOT_PRESENT);
+        String id = runtime.start(specs.sandbox(pod, attempt));
+        log.info("Created sandbox of static pod pod={} id={} attempt={}", pod.key(), shortId(id), attempt);
+        return id;
+    }
+
+    /** The newest instance of a container (in the given sandbox, when not null); older dead ones are removed. */
+    private ContainerInfo newest(List<ContainerInfo> ours, String name, String sandboxId) {
+        List<ContainerInfo> instances = ours.stream()
+                .filter(c -> WellKnown.TYPE_CONTAINER.equals(c.label(WellKnown.CONTAINER_TYPE)))
+                .filter(c -> name.equals(c.label(WellKnown.CONTAINER_NAME)))
+                .filter(c -> sandboxId == null || sandboxId.equals(c.label(WellKnown.SANDBOX_ID)))
+                .sorted(NEWEST_FIRST).toList();
+        if (instances.isEmpty()) {
+            return null;
+        }
+        // keep the last dead instance for its logs, as the kubelet's container GC does
+        for (ContainerInfo old : instances.subList(1, instances.size())) {
+            if (!old.running()) {
+                runtime.remove(old.id());
+                exitLogged.remove(old.id());
+                exitLogged.remove(old.id() + "/backoff");
+            }
+        }
+        return instances.get(0);
+    }
+
+    private void logExit(PodKey key, ContainerInfo c, String outcome) {
+        if (exitLogged.add(c.id())) {
+            String reason = c.oomKilled() ? "OOMKilled" : c.state() == ContainerInfo.State.EXITED
+                    ? (c.exitCode() == 0 ? "Completed" : "Error") : "StartError";
+            log.info("Container of static pod exited pod={} container={} exitCode={} reason={} outcome={}{}",
+                    key, c.label(WellKnown.CONTAINER_NAME), c.exitCode(), reason, outcome,
+                    c.error() == null || c.error().isEmpty() ? "" : " error=" + c.error());
+        }
+    }
+
+    static int attempt(ContainerInfo c) {
+        try {
+            return Integer.parseInt(c.labels().getOrDefault(WellKnown.CONTAINER_RESTART_COUNT, "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static PullPolicy pullPolicy(ImagePullPolicy p) {
+        if (p == null) {
+            return PullPolicy.IF_NOT_PRESENT;
+        }
+        return switch (p) {
+            case Always -> PullPolicy.ALWAYS;
+            case IfNotPresent -> PullPolicy.IF_NOT_PRESENT;
+            case Never -> PullPolicy.NEVER;
+        };
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+    }
+
+    static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+}

@@ -1,0 +1,167 @@
+package io.staticpod.agent.pod;
+
+import io.staticpod.agent.desired.PodListener;
+import io.staticpod.manifest.PodKey;
+import io.staticpod.manifest.StaticPod;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One serial, coalescing lane per pod key, as the kubelet's pod workers: at most one sync of a pod runs at a time;
+ * updates arriving meanwhile are merged (the latest desired version wins) and cause one more sync afterwards. Because
+ * every sync first stops containers of any other version, a pending kill is never lost by a later update.
+ *
+ * <p>A lane whose desired pod is gone disappears once a sync found nothing left to stop. A failed sync is retried
+ * with its own back-off (1 s doubling to 30 s), and every lane is re-synced when woken by the relister, when its
+ * crash back-off ends, and periodically.
+ */
+public final class PodWorkers implements PodListener {
+    private static final Logger log = LoggerFactory.getLogger(PodWorkers.class);
+    private static final Duration RETRY_MIN = Duration.ofSeconds(1);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(30);
+
+    private final PodSync sync;
+    private final Executor executor;
+    private final ScheduledExecutorService timer;
+    private final InstantSource clock;
+    // guarded by this
+    private final Map<PodKey, Lane> lanes = new HashMap<>();
+
+    private static final class Lane {
+        final PodKey key;
+        StaticPod desired;   // null: stop everything of this key
+        boolean running;
+        boolean dirty;
+        ScheduledFuture<?> timer;
+        Duration retry = RETRY_MIN;
+
+        Lane(PodKey key) {
+            this.key = key;
+        }
+    }
+
+    PodWorkers(PodSync sync, Executor executor, ScheduledExecutorService timer, InstantSource clock) {
+        this.sync = sync;
+        this.executor = executor;
+        this.timer = timer;
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized void podChanged(PodKey key, StaticPod pod) {
+        Lane lane = lanes.computeIfAbsent(key, Lane::new);
+        lane.desired = pod;
+        schedule(lane);
+    }
+
+    @Override
+    public synchronized void podRemoved(PodKey key) {
+        Lane lane = lanes.computeIfAbsent(key, Lane::new);
+        lane.desired = null;
+        schedule(lane);
+    }
+
+    /** Something about this key changed in the runtime: sync it if a lane exists. Returns false if none does. */
+    public synchronized boolean wake(PodKey key) {
+        Lane lane = lanes.get(key);
+        if (lane == null) {
+            return false;
+        }
+        schedule(lane);
+        return true;
+    }
+
+    /** Re-syncs every lane (the periodic resync). */
+    public synchronized void wakeAll() {
+        lanes.values().forEach(this::schedule);
+    }
+
+    public synchronized Set<PodKey> keys() {
+        return Set.copyOf(lanes.keySet());
+    }
+
+    // guarded by this
+    private void schedule(Lane lane) {
+        if (lane.timer != null) {
+            lane.timer.cancel(false);
+            lane.timer = null;
+        }
+        if (lane.running) {
+            lane.dirty = true;
+            return;
+        }
+        lane.running = true;
+        executor.execute(() -> run(lane));
+    }
+
+    private void run(Lane lane) {
+        while (true) {
+            StaticPod desired;
+            synchronized (this) {
+                lane.dirty = false;
+                desired = lane.desired;
+            }
+            Instant next;
+            boolean failed = false;
+            MDC.put("pod", lane.key.toString());
+            try {
+                next = sync.sync(lane.key, desired);
+            } catch (RuntimeException e) {
+                failed = true;
+                next = null;
+                log.warn("Sync of static pod failed; will retry pod={} in={} error={}", lane.key, lane.retry,
+                        e.toString());
+                log.debug("Sync failure detail pod={}", lane.key, e);
+            } finally {
+                MDC.remove("pod");
+            }
+            synchronized (this) {
+                if (lane.dirty) {
+                    continue;
+                }
+                lane.running = false;
+                if (failed) {
+                    Duration delay = lane.retry;
+                    lane.retry = lane.retry.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX
+                            : lane.retry.multipliedBy(2);
+                    later(lane, delay);
+                    return;
+                }
+                lane.retry = RETRY_MIN;
+                if (lane.desired == null) {
+                    lanes.remove(lane.key, lane);
+                    return;
+                }
+                if (next != null) {
+                    later(lane, Duration.between(clock.instant(), next));
+                }
+                return;
+            }
+        }
+    }
+
+    // guarded by this
+    private void later(Lane lane, Duration delay) {
+        long ms = Math.max(0, delay.toMillis());
+        lane.timer = timer.schedule(() -> {
+            synchronized (PodWorkers.this) {
+                lane.timer = null;
+                if (lanes.get(lane.key) == lane) {
+                    schedule(lane);
+                }
+            }
+        }, ms, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,116 @@
+package io.staticpod.agent.pod;
+
+import io.staticpod.manifest.PodKey;
+import io.staticpod.manifest.WellKnown;
+import io.staticpod.runtime.ContainerInfo;
+import io.staticpod.runtime.ContainerRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The kubelet's PLEG: lists every container this agent owns (once a second by default), compares with the previous
+ * list, and wakes the lane of each pod whose containers changed (started, exited, vanished). After the first full
+ * scan of the manifests, containers of pod keys that no lane knows are orphans, left by manifests removed while the
+ * agent was down: their removal is requested.
+ *
+ * <p>Assumptions and blind spots: a container that exits and is restarted by someone else within one period is seen
+ * as changed only if its id or state changed. Not thread-safe: run from one scheduler thread.
+ */
+final class Relister {
+    private static final Logger log = LoggerFactory.getLogger(Relister.class);
+
+    private final ContainerRuntime runtime;
+    private final Map<String, String> ownerSelector;
+    private final PodWorkers workers;
+    private final BooleanSupplier desiredSynced;
+
+    private record Seen(PodKey key, String fingerprint) {
+    }
+
+    private Map<String, Seen> previous = Map.of(); // by container id
+    private boolean failing;
+    private volatile Instant lastSuccess;
+
+    Relister(ContainerRuntime runtime, Map<String, String> ownerSelector, PodWorkers workers,
+             BooleanSupplier desiredSynced) {
+        this.runtime = runtime;
+        this.ownerSelector = ownerSelector;
+        this.workers = workers;
+        this.desiredSynced = desiredSynced;
+    }
+
+    /** When the runtime last answered a relist, or null. */
+    Instant lastSuccess() {
+        return lastSuccess;
+    }
+
+    void relist() {
+        List<ContainerInfo> all;
+        try {
+            all = runtime.list(ownerSelector);
+        } catch (RuntimeException e) {
+            if (!failing) {
+                log.warn("Listing containers failed; static pods are not watched until the {} runtime answers again "
+                        + "error={}", runtime.name(), e.getMessage());
+                failing = true;
+            }
+            return;
+        }
+        if (failing) {
+            log.info("The {} runtime answers again; resyncing every static pod", runtime.name());
+            failing = false;
+            workers.wakeAll();
+        }
+        lastSuccess = Instant.now();
+        Map<String, Seen> now = new HashMap<>();
+        Set<PodKey> present = new HashSet<>();
+        for (ContainerInfo c : all) {
+            String ns = c.label(WellKnown.POD_NAMESPACE);
+            String name = c.label(WellKnown.POD_NAME);
+            if (ns == null || name == null) {
+                continue;
+            }
+            PodKey key = new PodKey(ns, name);
+            present.add(key);
+            now.put(c.id(), new Seen(key, c.state() + "/" + c.exitCode() + "/" + c.startedAt()));
+        }
+        Set<PodKey> changed = new HashSet<>();
+        now.forEach((id, seen) -> {
+            Seen before = previous.get(id);
+            if (before == null || !before.fingerprint().equals(seen.fingerprint())) {
+                changed.add(seen.key());
+            }
+        });
+        previous.forEach((id, seen) -> {
+            if (!now.containsKey(id)) {
+                changed.add(seen.key()); // removed by someone else: its lane decides what to do
+            }
+        });
+        previous = now;
+        boolean synced = desiredSynced.getAsBoolean();
+        Set<PodKey> known = workers.keys();
+        for (PodKey key : present) {
+            if (!known.contains(key)) {
+                if (synced) {
+                    log.info("Removing containers of a static pod that no manifest defines any more pod={}", key);
+                    workers.podRemoved(key);
+                }
+            } else if (changed.contains(key)) {
+                workers.wake(key);
+            }
+        }
+        for (PodKey key : changed) {
+            if (!present.contains(key) && known.contains(key)) {
+                workers.wake(key);
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.staticpod.agent.pod;
+
+import io.staticpod.manifest.StaticPod;
+import io.staticpod.manifest.model.Volume;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Prepares a pod's volumes on the host: {@code emptyDir} directories under the agent's root directory (one per pod
+ * UID, removed with the pod) and the kubelet's {@code hostPath} type checks.
+ */
+final class Volumes {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+    private static final int S_IFCHR = 0020000;
+    private static final int S_IFBLK = 0060000;
+
+    private final Path rootDir;
+
+    Volumes(Path rootDir) {
+        this.rootDir = rootDir;
+    }
+
+    /** Where the pod's own state (emptyDir volumes) lives. */
+    Path podDir(String uid) {
+        return rootDir.resolve("pods").resolve(uid);
+    }
+
+    /**
+     * Creates what the volumes need and returns each volume's host path.
+     *
+     * @throws VolumeException naming the volume and the failed check
+     */
+    Map<String, Path> prepare(StaticPod pod) throws VolumeException {
+        Map<String, Path> paths = new HashMap<>();
+        for (Volume v : pod.pod().spec().volumes()) {
+            if (v.hostPath() != null) {
+                Path p = Path.of(v.hostPath().path());
+                check(v.name(), p, v.hostPath().type() == null ? "" : v.hostPath().type());
+                paths.put(v.name(), p);
+            } else if (v.emptyDir() != null) {
+                Path p = podDir(pod.uid()).resolve("volumes").resolve("empty-dir").resolve(v.name());
+                try {
+                    Files.createDirectories(p);
+                } catch (IOException e) {
+                    throw new VolumeException("volume " + v.name() + ": cannot create emptyDir " + p + ": " + e);
+                }
+                paths.put(v.name(), p);
+            }
+            // other sources are not supported by this agent: their mounts are refused when the container starts
+        }
+        return paths;
+    }
+
+    private static void check(String volume, Path p, String type) throws VolumeException {
+        try {
+            switch (type) {
+                case "" -> {
+                }
+                case "DirectoryOrCreate" -> Files.createDirectories(p);
+                case "FileOrCreate" -> {
+                    if (!Files.exists(p)) {
+                        Files.createDirectories(p.getParent());
+                        try {
+                            Files.createFile(p);
+                        } catch (FileAlreadyExistsException raced) {
+                            // created meanwhile: fine
+                        }
+                    }
+                    require(volume, p, Files.isRegularFile(p), "a file");
+                }
+                case "Directory" -> require(volume, p, Files.isDirectory(p), "a directory");
+                case "File" -> require(volume, p, Files.isRegularFile(p), "a file");
+                case "Socket" -> require(volume, p, mode(p) == S_IFSOCK, "a socket");
+                case "CharDevice" -> require(volume, p, mode(p) == S_IFCHR, "a character device");
+                case "BlockDevice" -> require(volume, p, mode(p) == S_IFBLK, "a block device");
+                default -> throw new VolumeException("volume " + volume + ": unknown hostPath type " + type);
+            }
+        } catch (IOException e) {
+            throw new VolumeException("volume " + volume + ": hostPath " + p + ": " + e);
+        }
+    }
+
+    private static int mode(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return -1;
+        }
+        return ((Integer) Files.getAttribute(p, "unix:mode")) & S_IFMT;
+    }
+
+    private static void require(String volume, Path p, boolean ok, String what) throws VolumeException {
+        if (!ok) {
+            throw new VolumeException("volume " + volume + ": hostPath type check failed: " + p + " is not " + what);
+        }
+    }
+
+    /** Removes the pod's own state (emptyDir contents). */
+    void cleanup(String uid) {
+        Path dir = podDir(uid);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // best effort; a later cleanup retries
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /** A volume could not be prepared: the container cannot start until it is fixed. */
+    static final class VolumeException extends Exception {
+        VolumeException(String message) {
+            super(message);
+        }
+    }
+}

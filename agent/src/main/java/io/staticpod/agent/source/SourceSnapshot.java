@@ -1,0 +1,17 @@
+package io.staticpod.agent.source;
+
+import io.staticpod.manifest.ParseResult;
+
+import java.util.List;
+
+/**
+ * Everything the manifest source has at one moment: one result per manifest file, sorted by file name.
+ * This is a full SET, as the kubelet's sources send: a file missing from it is a file removed.
+ *
+ * @param pathExists false when the static pod path does not exist (then {@code results} is empty)
+ */
+public record SourceSnapshot(List<ParseResult> results, boolean pathExists) {
+    public SourceSnapshot {
+        results = List.copyOf(results);
+    }
+}

@@ -1,0 +1,53 @@
+package io.staticpod.agent.pod;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CrashBackoffTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final CrashBackoff backoff = new CrashBackoff(clock);
+
+    @Test
+    void firstRestartIsImmediateThenTenSecondsDoublingToFiveMinutes() {
+        assertThat(backoff.next("c", clock.instant())).isInstanceOf(CrashBackoff.Decision.Now.class);
+
+        long[] expected = {10, 20, 40, 80, 160, 300, 300};
+        for (long seconds : expected) {
+            Instant exited = clock.instant();
+            CrashBackoff.Decision d = backoff.next("c", exited);
+            assertThat(d).isEqualTo(new CrashBackoff.Decision.Wait(exited.plusSeconds(seconds),
+                    Duration.ofSeconds(seconds)));
+            clock.advance(Duration.ofSeconds(seconds - 1));
+            assertThat(backoff.next("c", exited)).isInstanceOf(CrashBackoff.Decision.Wait.class);
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(backoff.next("c", exited)).isInstanceOf(CrashBackoff.Decision.Now.class);
+        }
+    }
+
+    @Test
+    void aContainerThatRanForTenMinutesStartsOverWithAnImmediateRestart() {
+        backoff.next("c", clock.instant());
+        clock.advance(Duration.ofSeconds(10));
+        backoff.next("c", clock.instant().minusSeconds(10)); // second crash, restarted after 10 s
+        clock.advance(Duration.ofMinutes(11));
+
+        assertThat(backoff.next("c", clock.instant())).isInstanceOf(CrashBackoff.Decision.Now.class);
+        assertThat(backoff.next("c", clock.instant())).isEqualTo(
+                new CrashBackoff.Decision.Wait(clock.instant().plusSeconds(10), Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void keysAreIndependentAndForgottenByPrefix() {
+        backoff.next("uid1/a", clock.instant());
+        assertThat(backoff.next("uid1/a", clock.instant())).isInstanceOf(CrashBackoff.Decision.Wait.class);
+        assertThat(backoff.next("uid2/a", clock.instant())).isInstanceOf(CrashBackoff.Decision.Now.class);
+
+        backoff.forget("uid1/");
+
+        assertThat(backoff.next("uid1/a", clock.instant())).isInstanceOf(CrashBackoff.Decision.Now.class);
+    }
+}
