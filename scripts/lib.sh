@@ -67,3 +67,18 @@ ensure_images() {
     rm -rf "$d"
   fi
 }
+
+# Stops with a clear message unless run as root (apt-get and dockerd need it).
+require_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "run as root: sudo $0" >&2
+    exit 1
+  fi
+}
+
+# Maven and a JDK 17, from Debian, only when either is missing.
+ensure_maven() {
+  if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
+    apt_install maven openjdk-17-jdk-headless
+  fi
+}
