@@ -1,12 +1,33 @@
 package io.staticpod.manifest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Reads one manifest (YAML or JSON, one Pod) into a {@link ParseResult}: parses with positions, binds, defaults,
  * validates and computes the identity. Pure and thread-safe; never throws for bad content.
+ *
+ * <p>The steps: bytes to text (UTF-8, no NUL) → YAML 1.2 tree with the line of every field
+ * ({@link YamlTreeReader}) → apiVersion/kind → schema check: types are errors, unknown fields warnings
+ * ({@link SchemaChecker}) → API defaults ({@link PodDefaults}) → validation, every error at once
+ * ({@link PodValidator}) → UID from the defaulted tree ({@link PodIdentity}) → identity stamped → typed records.
  */
 public final class ManifestReader {
+    /** The kubelet reads at most this much of a manifest file ({@code maxConfigLength}). */
+    public static final int MAX_BYTES = 10 * 1024 * 1024;
+    private static final Set<String> OTHER_WORKLOADS = Set.of("Deployment", "DaemonSet", "StatefulSet",
+            "ReplicaSet", "Job", "CronJob", "PodList", "List", "PodTemplate");
+
     private final String nodeName;
 
     /** @param nodeName the node name, already lowercased */
@@ -23,6 +44,112 @@ public final class ManifestReader {
      * @param content the file's bytes
      */
     public ParseResult parse(Path file, byte[] content) {
-        throw new UnsupportedOperationException("to be implemented");
+        SourceLines lines = new SourceLines();
+        Problems problems = new Problems(file, lines);
+        try {
+            return parse(file, content, lines, problems);
+        } catch (RuntimeException | StackOverflowError e) {
+            // a bug of ours must not take the agent down with it: report it as this file's problem
+            problems.errorAt(0, "", "could not read the manifest (" + e + "); please report this as a bug");
+            return new ParseResult.Invalid(file, problems.errors(), problems.warnings());
+        }
+    }
+
+    private ParseResult parse(Path file, byte[] content, SourceLines lines, Problems problems) {
+        String text = decode(content, problems);
+        JsonNode root = text == null ? null : YamlTreeReader.read(text, lines, problems);
+        if (root == null) {
+            return invalid(file, problems);
+        }
+        if (!(root instanceof ObjectNode pod)) {
+            problems.errorAt(lines.lineOf(""), "", "expected a Pod object (apiVersion: v1, kind: Pod), got "
+                    + SchemaChecker.describe(root));
+            return invalid(file, problems);
+        }
+        if (!checkKind(pod, problems)) {
+            return invalid(file, problems);
+        }
+        SchemaChecker.check(pod, problems);
+        PodDefaults.apply(pod);
+        PodValidator.validate(pod, nodeName, problems);
+        if (problems.hasErrors()) {
+            return invalid(file, problems);
+        }
+        String uid = PodIdentity.uidOf(pod, nodeName, file);
+        PodIdentity.stamp(pod, uid, nodeName);
+        JsonNode metadata = pod.get("metadata");
+        PodKey key = new PodKey(metadata.get("namespace").asText(), metadata.get("name").asText());
+        StaticPod staticPod = new StaticPod(key, uid, file, PodBinder.bind(pod), pod);
+        return new ParseResult.Parsed(staticPod, problems.warnings());
+    }
+
+    /** apiVersion v1 and kind Pod; false when this is not a Pod at all (nothing more worth saying then). */
+    private static boolean checkKind(ObjectNode pod, Problems problems) {
+        String kind = pod.path("kind").isTextual() ? pod.get("kind").asText() : null;
+        String apiVersion = pod.path("apiVersion").isTextual() ? pod.get("apiVersion").asText() : null;
+        if (kind == null || kind.isEmpty()) {
+            problems.error("kind", "required: a static pod file holds exactly one Pod (kind: Pod)");
+        } else if (!kind.equals("Pod")) {
+            problems.error("kind", "unsupported value \"" + kind + "\": a static pod file holds exactly one Pod"
+                    + (OTHER_WORKLOADS.contains(kind) ? "; take the pod template out of the " + kind
+                    + " into its own file" : ""));
+            return false;
+        }
+        if (apiVersion == null || apiVersion.isEmpty()) {
+            problems.error("apiVersion", "required: must be v1");
+        } else if (!apiVersion.equals("v1")) {
+            problems.error("apiVersion", "unsupported value \"" + apiVersion + "\": must be v1");
+        }
+        return true;
+    }
+
+    /** Strict UTF-8 without NUL; a UTF-8 byte order mark is skipped. Null (with the error) when not text. */
+    private static String decode(byte[] content, Problems problems) {
+        if (content.length > MAX_BYTES) {
+            problems.errorAt(0, "", "file too large: " + content.length + " bytes, at most " + MAX_BYTES);
+            return null;
+        }
+        if (content.length >= 2 && ((content[0] == (byte) 0xFE && content[1] == (byte) 0xFF)
+                || (content[0] == (byte) 0xFF && content[1] == (byte) 0xFE))) {
+            problems.errorAt(1, "", "the file is UTF-16: save it as UTF-8");
+            return null;
+        }
+        for (int i = 0; i < content.length; i++) {
+            if (content[i] == 0) {
+                problems.errorAt(lineAt(content, i), "", "NUL byte at offset " + i + ": this is not a text file");
+                return null;
+            }
+        }
+        int start = content.length >= 3 && content[0] == (byte) 0xEF && content[1] == (byte) 0xBB
+                && content[2] == (byte) 0xBF ? 3 : 0;
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(content, start, content.length - start);
+        try {
+            return decoder.decode(in).toString();
+        } catch (MalformedInputException e) {
+            int offset = in.position();
+            problems.errorAt(lineAt(content, offset), "", "invalid UTF-8 at offset " + offset
+                    + ": save the file as UTF-8");
+        } catch (CharacterCodingException e) {
+            problems.errorAt(0, "", "invalid UTF-8: save the file as UTF-8");
+        }
+        return null;
+    }
+
+    private static int lineAt(byte[] content, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset && i < content.length; i++) {
+            if (content[i] == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    private static ParseResult invalid(Path file, Problems problems) {
+        List<ManifestProblem> errors = problems.errors();
+        return new ParseResult.Invalid(file, errors, problems.warnings());
     }
 }

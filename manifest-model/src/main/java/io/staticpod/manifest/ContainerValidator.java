@@ -1,0 +1,169 @@
+package io.staticpod.manifest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static io.staticpod.manifest.PodValidator.text;
+import static io.staticpod.manifest.PodValidator.unsupported;
+
+/** Validation of init and app containers: names, image, pull policy, ports, env and volume mounts. */
+final class ContainerValidator {
+    static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
+    static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP");
+    private static final List<String> VALUE_SOURCES = List.of("fieldRef", "resourceFieldRef", "configMapKeyRef",
+            "secretKeyRef", "fileKeyRef");
+
+    private final Problems problems;
+    private final Set<String> volumes;
+    private final boolean hostNetwork;
+    private final PodValidator.FirstSeen names = new PodValidator.FirstSeen();
+    private final PodValidator.FirstSeen hostPorts = new PodValidator.FirstSeen();
+
+    ContainerValidator(Problems problems, Set<String> volumes, boolean hostNetwork) {
+        this.problems = problems;
+        this.volumes = volumes;
+        this.hostNetwork = hostNetwork;
+    }
+
+    void validate(JsonNode spec) {
+        for (String list : new String[] {"initContainers", "containers"}) {
+            JsonNode containers = spec.path(list);
+            for (int i = 0; i < containers.size(); i++) {
+                validate(containers.get(i), "spec." + list + "[" + i + "]", list.equals("containers"));
+            }
+        }
+    }
+
+    private void validate(JsonNode c, String path, boolean appContainer) {
+        String name = text(c, "name");
+        if (name == null || name.isEmpty()) {
+            problems.error(path + ".name", "required");
+        } else {
+            String problem = Names.checkLabel(name);
+            String first = names.seen(name, path);
+            if (problem != null) {
+                problems.error(path + ".name", problem);
+            } else if (first != null) {
+                problems.error(path + ".name", "duplicate name \"" + name + "\" (also " + first + "): container"
+                        + " names must be unique across initContainers and containers");
+            }
+        }
+        String image = text(c, "image");
+        if (image == null || image.isBlank()) {
+            problems.error(path + ".image", "required");
+        } else if (!image.strip().equals(image)) {
+            problems.error(path + ".image", "must not have leading or trailing whitespace");
+        }
+        String pullPolicy = text(c, "imagePullPolicy");
+        if (pullPolicy != null && !PULL_POLICIES.contains(pullPolicy)) {
+            problems.error(path + ".imagePullPolicy", unsupported(pullPolicy, PULL_POLICIES));
+        }
+        validatePorts(c.path("ports"), path + ".ports", appContainer);
+        validateEnv(c.path("env"), path + ".env");
+        validateMounts(c.path("volumeMounts"), path + ".volumeMounts");
+    }
+
+    private void validatePorts(JsonNode ports, String path, boolean appContainer) {
+        Set<String> portNames = new HashSet<>();
+        for (int i = 0; i < ports.size(); i++) {
+            String p = path + "[" + i + "]";
+            JsonNode port = ports.get(i);
+            String name = text(port, "name");
+            if (name != null && !name.isEmpty()) {
+                String problem = Names.checkPortName(name);
+                if (problem != null) {
+                    problems.error(p + ".name", problem);
+                } else if (!portNames.add(name)) {
+                    problems.error(p + ".name", "duplicate name \"" + name + "\": port names must be unique");
+                }
+            }
+            long containerPort = port.path("containerPort").asLong(0);
+            if (!port.hasNonNull("containerPort")) {
+                problems.error(p + ".containerPort", "required");
+            } else if (containerPort < 1 || containerPort > 65535) {
+                problems.error(p + ".containerPort", "invalid value " + containerPort + ": must be 1 to 65535");
+            }
+            long hostPort = port.path("hostPort").asLong(0);
+            if (hostPort < 0 || hostPort > 65535) {
+                problems.error(p + ".hostPort", "invalid value " + hostPort + ": must be 0 to 65535 (0: none)");
+            } else if (hostNetwork && hostPort != 0 && hostPort != containerPort) {
+                problems.error(p + ".hostPort", "must equal containerPort (" + containerPort + ") when"
+                        + " hostNetwork is true, got " + hostPort);
+            }
+            String protocol = text(port, "protocol");
+            if (protocol != null && !PROTOCOLS.contains(protocol)) {
+                problems.error(p + ".protocol", unsupported(protocol, PROTOCOLS));
+            }
+            if (appContainer && hostPort > 0) {
+                String key = text(port, "hostIP") + ":" + hostPort + "/" + protocol;
+                String first = hostPorts.seen(key, p);
+                if (first != null) {
+                    problems.error(p + ".hostPort", "duplicate host port " + hostPort + "/" + protocol
+                            + " (also " + first + ")");
+                }
+            }
+        }
+    }
+
+    private void validateEnv(JsonNode env, String path) {
+        for (int i = 0; i < env.size(); i++) {
+            String p = path + "[" + i + "]";
+            JsonNode var = env.get(i);
+            String name = text(var, "name");
+            if (name == null || name.isEmpty()) {
+                problems.error(p + ".name", "required");
+            } else if (name.contains("=")) {
+                problems.error(p + ".name", Names.invalid(name) + ": must not contain '='");
+            }
+            if (!var.hasNonNull("valueFrom")) {
+                continue;
+            }
+            if (!var.path("value").asText("").isEmpty()) {
+                problems.error(p + ".valueFrom", "may not be set when value is set: use one of them");
+            }
+            JsonNode valueFrom = var.get("valueFrom");
+            long sources = VALUE_SOURCES.stream().filter(valueFrom::hasNonNull).count();
+            if (sources != 1) {
+                problems.error(p + ".valueFrom", "must specify exactly one of fieldRef, resourceFieldRef,"
+                        + " configMapKeyRef or secretKeyRef");
+            }
+            if (valueFrom.hasNonNull("fieldRef") && valueFrom.path("fieldRef").path("fieldPath").asText("").isEmpty()) {
+                problems.error(p + ".valueFrom.fieldRef.fieldPath", "required, e.g. metadata.name");
+            }
+            if (valueFrom.hasNonNull("resourceFieldRef")
+                    && valueFrom.path("resourceFieldRef").path("resource").asText("").isEmpty()) {
+                problems.error(p + ".valueFrom.resourceFieldRef.resource", "required, e.g. limits.memory");
+            }
+        }
+    }
+
+    private void validateMounts(JsonNode mounts, String path) {
+        Set<String> mountPaths = new HashSet<>();
+        for (int i = 0; i < mounts.size(); i++) {
+            String p = path + "[" + i + "]";
+            JsonNode mount = mounts.get(i);
+            String name = text(mount, "name");
+            if (name == null || name.isEmpty()) {
+                problems.error(p + ".name", "required");
+            } else if (!volumes.contains(name)) {
+                problems.error(p + ".name", "volume \"" + name + "\" not found: define it in spec.volumes");
+            }
+            String mountPath = text(mount, "mountPath");
+            if (mountPath == null || mountPath.isEmpty()) {
+                problems.error(p + ".mountPath", "required");
+            } else if (!mountPath.startsWith("/")) {
+                problems.error(p + ".mountPath", Names.invalid(mountPath) + ": must be an absolute path");
+            } else if (!mountPaths.add(mountPath)) {
+                problems.error(p + ".mountPath", "duplicate mountPath \"" + mountPath + "\": each mount needs its"
+                        + " own path");
+            }
+            String subPath = text(mount, "subPath");
+            if (subPath != null && (subPath.startsWith("/") || List.of(subPath.split("/")).contains(".."))) {
+                problems.error(p + ".subPath", Names.invalid(subPath) + ": must be a relative path without '..'");
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.staticpod.manifest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The API server's validation rules that matter for a static pod, run on the defaulted tree. Every error is
+ * reported (not only the first), each at its field with what would be valid. Containers are checked by
+ * {@link ContainerValidator}, API object references by {@link ApiReferenceRules}.
+ */
+final class PodValidator {
+    static final List<String> RESTART_POLICIES = List.of("Always", "OnFailure", "Never");
+    static final List<String> HOST_PATH_TYPES = List.of("", "DirectoryOrCreate", "Directory", "FileOrCreate",
+            "File", "Socket", "CharDevice", "BlockDevice");
+
+    private final Problems problems;
+    private final String nodeName;
+
+    private PodValidator(Problems problems, String nodeName) {
+        this.problems = problems;
+        this.nodeName = nodeName;
+    }
+
+    static void validate(JsonNode pod, String nodeName, Problems problems) {
+        new PodValidator(problems, nodeName).validate(pod);
+    }
+
+    private void validate(JsonNode pod) {
+        validateMetadata(pod.path("metadata"));
+        JsonNode spec = pod.path("spec");
+        if (!spec.isObject()) {
+            problems.error("spec", "required: a Pod needs a spec with at least one container");
+            return;
+        }
+        String restartPolicy = text(spec, "restartPolicy");
+        if (restartPolicy != null && !RESTART_POLICIES.contains(restartPolicy)) {
+            problems.error("spec.restartPolicy", unsupported(restartPolicy, RESTART_POLICIES));
+        }
+        if (spec.path("terminationGracePeriodSeconds").asLong(0) < 0) {
+            problems.error("spec.terminationGracePeriodSeconds", "must be greater than or equal to 0 (seconds)");
+        }
+        Set<String> volumes = validateVolumes(spec.path("volumes"));
+        if (spec.path("containers").size() == 0) {
+            problems.error("spec.containers", "required: at least one container");
+        }
+        new ContainerValidator(problems, volumes, spec.path("hostNetwork").asBoolean(false)).validate(spec);
+        ApiReferenceRules.check(spec, problems);
+    }
+
+    private void validateMetadata(JsonNode metadata) {
+        String name = text(metadata, "name");
+        if (name == null || name.isEmpty()) {
+            problems.error("metadata.name", "required");
+        } else {
+            String problem = Names.checkSubdomain(name);
+            String podName = PodIdentity.podName(name, nodeName);
+            if (problem != null) {
+                problems.error("metadata.name", problem);
+            } else if (podName.length() > Names.SUBDOMAIN_MAX) {
+                problems.error("metadata.name", "too long: the pod name with the node suffix, \"" + name + "-…\","
+                        + " is " + podName.length() + " characters; it must be no more than " + Names.SUBDOMAIN_MAX);
+            }
+        }
+        String namespace = text(metadata, "namespace");
+        if (namespace != null) {
+            check("metadata.namespace", Names.checkLabel(namespace));
+        }
+        JsonNode mirror = metadata.path("annotations").get(WellKnown.CONFIG_MIRROR);
+        if (mirror != null) {
+            problems.error(SourceLines.child("metadata.annotations", WellKnown.CONFIG_MIRROR),
+                    "must not be set in a manifest: it marks the mirror pods that the agent creates; remove it");
+        }
+    }
+
+    /** Checks the volumes and returns the names defined. */
+    private Set<String> validateVolumes(JsonNode volumes) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < volumes.size(); i++) {
+            String path = "spec.volumes[" + i + "]";
+            JsonNode volume = volumes.get(i);
+            String name = text(volume, "name");
+            if (name == null || name.isEmpty()) {
+                problems.error(path + ".name", "required");
+            } else if (!names.add(name)) {
+                problems.error(path + ".name", "duplicate name \"" + name + "\": volume names must be unique");
+            } else {
+                check(path + ".name", Names.checkLabel(name));
+            }
+            List<String> sources = PodSchema.VOLUME_SOURCES.stream()
+                    .filter(s -> volume.hasNonNull(s)).toList();
+            if (sources.isEmpty()) {
+                problems.error(path, "must specify a volume source, such as hostPath or emptyDir");
+            } else if (sources.size() > 1) {
+                problems.error(path + "." + sources.get(1), "may not specify more than one volume source, got "
+                        + String.join(" and ", sources));
+            }
+            if (volume.hasNonNull("hostPath")) {
+                validateHostPath(volume.get("hostPath"), path + ".hostPath");
+            }
+        }
+        return names;
+    }
+
+    private void validateHostPath(JsonNode hostPath, String path) {
+        String dir = text(hostPath, "path");
+        if (dir == null || dir.isEmpty()) {
+            problems.error(path + ".path", "required");
+        } else if (!dir.startsWith("/")) {
+            problems.error(path + ".path", Names.invalid(dir) + ": must be an absolute path");
+        } else if (List.of(dir.split("/")).contains("..")) {
+            problems.error(path + ".path", Names.invalid(dir) + ": must not contain '..'");
+        }
+        String type = text(hostPath, "type");
+        if (type != null && !HOST_PATH_TYPES.contains(type)) {
+            problems.error(path + ".type", unsupported(type, HOST_PATH_TYPES.subList(1, HOST_PATH_TYPES.size()))
+                    + " (or empty)");
+        }
+    }
+
+    private void check(String path, String problem) {
+        if (problem != null) {
+            problems.error(path, problem);
+        }
+    }
+
+    /** The text of a string field, or null when it is absent or not a string. */
+    static String text(JsonNode parent, String field) {
+        JsonNode n = parent.get(field);
+        return n != null && n.isTextual() ? n.asText() : null;
+    }
+
+    /** {@code unsupported value "Sometimes": must be Always, OnFailure or Never} */
+    static String unsupported(String value, List<String> valid) {
+        String list = valid.size() == 1 ? valid.get(0)
+                : String.join(", ", valid.subList(0, valid.size() - 1)) + " or " + valid.get(valid.size() - 1);
+        return "unsupported value \"" + value + "\": must be " + list;
+    }
+
+    /** Remembers the first place of each value, to say where a duplicate was first seen. */
+    static final class FirstSeen {
+        private final Map<String, String> first = new HashMap<>();
+
+        /** null when {@code value} is new, else the path where it was first seen. */
+        String seen(String value, String path) {
+            return first.putIfAbsent(value, path);
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.staticpod.manifest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.snakeyaml.engine.v2.api.ConstructNode;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+import java.math.BigInteger;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a manifest's text into a Jackson tree, recording the line of every field. YAML 1.2 core schema (JSON is
+ * YAML), first document only. Safe limits: at most {@value #MAX_DEPTH} levels of nesting (checked on the event
+ * stream, before the recursive composer runs), {@value #MAX_ALIASES} aliases to collections, {@value #MAX_VALUES}
+ * values after alias expansion, {@value #MAX_CODE_POINTS} code points; duplicate keys are errors.
+ */
+final class YamlTreeReader {
+    static final int MAX_DEPTH = 100;
+    static final int MAX_ALIASES = 50;
+    static final int MAX_VALUES = 1_000_000;
+    static final int MAX_CODE_POINTS = 10 * 1024 * 1024;
+
+    private static final LoadSettings SETTINGS = LoadSettings.builder()
+            .setSchema(new CoreSchema())
+            .setAllowDuplicateKeys(false)
+            .setAllowRecursiveKeys(false)
+            .setMaxAliasesForCollections(MAX_ALIASES)
+            .setCodePointLimit(MAX_CODE_POINTS)
+            .setUseMarks(true)
+            .build();
+
+    /** A problem that ends reading: the tree cannot be built. */
+    private static final class Stop extends RuntimeException {
+        final int line;
+
+        Stop(int line, String message) {
+            super(message, null, false, false);
+            this.line = line;
+        }
+    }
+
+    private final SourceLines lines;
+    private final Problems problems;
+    private final Map<Tag, ConstructNode> constructors = SETTINGS.getSchema().getSchemaTagConstructors();
+    private int values;
+
+    private YamlTreeReader(SourceLines lines, Problems problems) {
+        this.lines = lines;
+        this.problems = problems;
+    }
+
+    /** The first document as a tree, or null when it cannot be read (the reason is in {@code problems}). */
+    static JsonNode read(String text, SourceLines lines, Problems problems) {
+        YamlTreeReader reader = new YamlTreeReader(lines, problems);
+        try {
+            if (!reader.prescan(text)) {
+                problems.errorAt(1, "", "empty manifest: expected one Pod (apiVersion: v1, kind: Pod)");
+                return null;
+            }
+            Composer composer = new Composer(SETTINGS, new ParserImpl(SETTINGS, new StreamReader(SETTINGS, text)));
+            if (!composer.hasNext()) {
+                problems.errorAt(1, "", "empty manifest: expected one Pod (apiVersion: v1, kind: Pod)");
+                return null;
+            }
+            Node root = composer.next();
+            return reader.convert(root, "", 0);
+        } catch (Stop e) {
+            problems.errorAt(e.line, "", e.getMessage());
+        } catch (MarkedYamlEngineException e) {
+            problems.errorAt(line(e), "", "invalid YAML: " + describe(e));
+        } catch (YamlEngineException e) {
+            problems.errorAt(0, "", "invalid YAML: " + e.getMessage());
+        }
+        return null;
+    }
+
+    /**
+     * Walks the event stream of the first document (iteratively, so hostile nesting cannot overflow the stack),
+     * then looks for further documents. Returns false when there is no document at all.
+     */
+    private boolean prescan(String text) {
+        Parser parser = new ParserImpl(SETTINGS, new StreamReader(SETTINGS, text));
+        int depth = 0;
+        boolean sawDocument = false;
+        while (parser.hasNext()) {
+            Event e = parser.next();
+            switch (e.getEventId()) {
+                case DocumentStart -> sawDocument = true;
+                case MappingStart, SequenceStart -> {
+                    if (++depth > MAX_DEPTH) {
+                        throw new Stop(line(e.getStartMark()), "nested more than " + MAX_DEPTH + " levels deep; a Pod"
+                                + " manifest never is");
+                    }
+                }
+                case MappingEnd, SequenceEnd -> depth--;
+                case DocumentEnd -> {
+                    warnAboutMoreDocuments(parser);
+                    return true;
+                }
+                default -> {
+                }
+            }
+        }
+        return sawDocument;
+    }
+
+    private void warnAboutMoreDocuments(Parser parser) {
+        int line = 0;
+        try {
+            while (parser.hasNext()) {
+                Event e = parser.next();
+                Event.ID id = e.getEventId();
+                if (id == Event.ID.StreamEnd) {
+                    return;
+                }
+                if (id == Event.ID.DocumentStart && line == 0) {
+                    line = line(e.getStartMark());
+                }
+                boolean emptyDocument = id == Event.ID.Scalar && ((ScalarEvent) e).getValue().isEmpty();
+                if (id != Event.ID.DocumentStart && id != Event.ID.DocumentEnd && !emptyDocument) {
+                    break;
+                }
+            }
+        } catch (YamlEngineException e) {
+            // what follows the first document is ignored anyway; it still deserves the warning below
+        }
+        problems.warnAt(line, "more than one YAML document: only the first is used (the kubelet ignores the rest);"
+                + " put each pod in its own file");
+    }
+
+    private JsonNode convert(Node node, String path, int depth) {
+        if (++values > MAX_VALUES) {
+            throw new Stop(line(node), "more than " + MAX_VALUES + " values once aliases are expanded; refusing");
+        }
+        if (depth > MAX_DEPTH) {
+            throw new Stop(line(node), "nested more than " + MAX_DEPTH + " levels deep (through aliases); refusing");
+        }
+        if (node instanceof MappingNode mapping) {
+            ObjectNode object = JsonNodeFactory.instance.objectNode();
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
+                    throw new Stop(line(tuple.getKeyNode()), "a key must be a plain value such as a field name");
+                }
+                String key = keyNode.getValue();
+                String childPath = SourceLines.child(path, key);
+                if (object.has(key)) {
+                    problems.errorAt(line(keyNode), childPath, "duplicate key \"" + key + "\" (first at line "
+                            + lines.exactLineOf(childPath) + "): remove one");
+                    continue;
+                }
+                lines.put(childPath, line(keyNode));
+                object.set(key, convert(tuple.getValueNode(), childPath, depth + 1));
+            }
+            return object;
+        }
+        if (node instanceof SequenceNode sequence) {
+            ArrayNode array = JsonNodeFactory.instance.arrayNode();
+            int i = 0;
+            for (Node item : sequence.getValue()) {
+                String itemPath = SourceLines.element(path, i++);
+                lines.put(itemPath, line(item));
+                array.add(convert(item, itemPath, depth + 1));
+            }
+            return array;
+        }
+        return scalar((ScalarNode) node, path);
+    }
+
+    private JsonNode scalar(ScalarNode node, String path) {
+        Tag tag = node.getTag();
+        if (Tag.STR.equals(tag)) {
+            return JsonNodeFactory.instance.textNode(node.getValue());
+        }
+        ConstructNode constructor = constructors.get(tag);
+        if (constructor == null) {
+            problems.errorAt(line(node), path, "unsupported YAML tag " + tag + ": remove it");
+            return JsonNodeFactory.instance.textNode(node.getValue());
+        }
+        Object value = constructor.construct(node);
+        if (value == null) {
+            return JsonNodeFactory.instance.nullNode();
+        } else if (value instanceof Boolean b) {
+            return JsonNodeFactory.instance.booleanNode(b);
+        } else if (value instanceof Integer i) {
+            return JsonNodeFactory.instance.numberNode(i);
+        } else if (value instanceof Long l) {
+            return JsonNodeFactory.instance.numberNode(l);
+        } else if (value instanceof BigInteger b) {
+            return JsonNodeFactory.instance.numberNode(b);
+        } else if (value instanceof Double d) {
+            if (d.isNaN() || d.isInfinite()) {
+                problems.errorAt(line(node), path, "a number must be finite, got " + node.getValue());
+            }
+            return JsonNodeFactory.instance.numberNode(d);
+        }
+        return JsonNodeFactory.instance.textNode(node.getValue());
+    }
+
+    private static String describe(MarkedYamlEngineException e) {
+        String context = e.getContext();
+        String problem = e.getProblem();
+        return context == null || context.isEmpty() ? problem : context + ": " + problem;
+    }
+
+    private static int line(MarkedYamlEngineException e) {
+        Optional<Mark> mark = e.getProblemMark().isPresent() ? e.getProblemMark() : e.getContextMark();
+        return line(mark);
+    }
+
+    private static int line(Node node) {
+        return line(node.getStartMark());
+    }
+
+    private static int line(Optional<Mark> mark) {
+        return mark.map(m -> m.getLine() + 1).orElse(0);
+    }
+}
