@@ -19,7 +19,10 @@ import java.util.Map;
  * read, everything else is ignored, so newer engines that add fields do not break us.
  *
  * <p>Docker writes {@code 0001-01-01T00:00:00Z} for "never" (a container never started or never finished): that
- * becomes null, as does an empty IP address (host network, joined network) and an empty {@code State.Error}.
+ * becomes null, as does an empty IP address (host network, joined network, stopped) and an empty
+ * {@code State.Error}. Times are passed on as Docker reports them: for a process that exits within a millisecond,
+ * {@code FinishedAt} can be a little <em>before</em> {@code StartedAt} (seen on 20.10.24), so durations computed from
+ * them must tolerate a negative value.
  */
 final class DockerInspectParser {
 
