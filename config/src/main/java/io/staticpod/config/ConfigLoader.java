@@ -46,6 +46,11 @@ public final class ConfigLoader {
         return load(HostNames::local, args);
     }
 
+    /** The agent's version as {@code --version} prints it (without the program name), or "dev". */
+    public static String version() {
+        return Versions.current();
+    }
+
     /** As {@link #load(String...)}, with the host name (used without {@code --hostname-override}) supplied. */
     static Outcome load(Supplier<String> hostName, String... args) throws ConfigException {
         Flags flags = new Flags();
@@ -113,6 +118,12 @@ public final class ConfigLoader {
         if (flags.nodeLabels != null) {
             Values.labels("--node-labels", flags.nodeLabels, errors);
             ignored.add("--node-labels");
+        }
+        if (flags.containerRuntimeEndpoint != null) {
+            ignored.add("--container-runtime-endpoint");
+        }
+        if (flags.bootstrapKubeconfig != null) {
+            ignored.add("--bootstrap-kubeconfig");
         }
 
         if (!errors.isEmpty()) {

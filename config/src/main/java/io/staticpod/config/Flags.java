@@ -80,6 +80,14 @@ final class Flags {
             description = "Accepted for kubelet compatibility and ignored (reported at startup).")
     String nodeLabels;
 
+    @Option(names = "--container-runtime-endpoint", paramLabel = "ENDPOINT",
+            description = "Accepted for kubelet compatibility (kubeadm passes it) and ignored; see --runtime.")
+    String containerRuntimeEndpoint;
+
+    @Option(names = "--bootstrap-kubeconfig", paramLabel = "FILE",
+            description = "Accepted for kubelet compatibility (kubeadm passes it) and ignored.")
+    String bootstrapKubeconfig;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
     boolean help;
 

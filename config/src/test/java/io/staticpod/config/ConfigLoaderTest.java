@@ -111,6 +111,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void acceptsTheFlagsKubeadmPassesAndListsThemAsIgnored() throws Exception {
+        AgentConfig config = run("--pod-manifest-path=/m",
+                "--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf",
+                "--kubeconfig=/etc/kubernetes/kubelet.conf",
+                "--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock",
+                "--pod-infra-container-image=registry.k8s.io/pause:3.9");
+
+        assertThat(config.ignoredFields()).containsExactly("--bootstrap-kubeconfig", "--container-runtime-endpoint");
+        assertThat(config.podInfraContainerImage()).isEqualTo("registry.k8s.io/pause:3.9");
+    }
+
+    @Test
     void takesTheNodeNameFromTheHostLowercased() throws Exception {
         assertThat(run("--pod-manifest-path=/m").nodeName()).isEqualTo("node-1");
     }
@@ -206,7 +218,7 @@ class ConfigLoaderTest {
         for (String flag : new String[] {"--config", "--pod-manifest-path", "--hostname-override", "--runtime",
                 "--pod-infra-container-image", "--root-dir", "--kubeconfig", "--v", "--log-level", "--healthz-port",
                 "--healthz-bind-address", "--file-check-frequency", "--sync-frequency", "--node-labels",
-                "--help", "--version"}) {
+                "--container-runtime-endpoint", "--bootstrap-kubeconfig", "--help", "--version"}) {
             assertThat(usage).containsPattern("(?m)^\\s+(-\\w, )?" + java.util.regex.Pattern.quote(flag) + "[ =,]");
         }
     }
@@ -221,7 +233,8 @@ class ConfigLoaderTest {
         Outcome outcome = ConfigLoader.load("--version");
 
         assertThat(outcome).isInstanceOf(Outcome.Version.class);
-        assertThat(((Outcome.Version) outcome).version()).matches("static-pod-agent \\d+\\.\\d+\\.\\d+.*");
+        assertThat(((Outcome.Version) outcome).version()).matches("static-pod-agent \\d+\\.\\d+\\.\\d+.*")
+                .isEqualTo("static-pod-agent " + ConfigLoader.version());
     }
 
     @Test
