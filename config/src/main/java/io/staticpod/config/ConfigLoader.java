@@ -140,7 +140,8 @@ public final class ConfigLoader {
         commandLine.setUnmatchedArgumentsAllowed(true);
         // as with the kubelet's flags, the last of a repeated flag wins
         commandLine.setOverwrittenOptionsAllowed(true);
-        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // an argument starting with @ is a value here, never a file of arguments to read
+        commandLine.setExpandAtFiles(false);
         return commandLine;
     }
 

@@ -202,6 +202,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void takesAnArgumentStartingWithAtAsAValueNotAFileOfArguments() throws Exception {
+        assertThat(run("--pod-manifest-path", "@manifests").staticPodPath())
+                .isEqualTo(Path.of("").toAbsolutePath().resolve("@manifests"));
+    }
+
+    @Test
     void acceptsIpv6BindAddresses() throws Exception {
         assertThat(run("--pod-manifest-path=/m", "--healthz-bind-address=::").healthzBindAddress()).isEqualTo("::");
         assertThat(run("--pod-manifest-path=/m", "--healthz-bind-address=::1").healthzBindAddress()).isEqualTo("::1");
