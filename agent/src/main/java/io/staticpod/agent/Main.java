@@ -31,7 +31,7 @@ public final class Main {
         // before the first logger is created: logback reads these while configuring itself
         System.setProperty("spa.log.level", config.logLevel() == null ? "INFO" : config.logLevel());
         if (System.getenv("JOURNAL_STREAM") != null) {
-            System.setProperty("spa.log.time", "");
+            System.setProperty("spa.log.prefix", "%-5level");
         }
         new StaticPodAgent(config).run();
     }

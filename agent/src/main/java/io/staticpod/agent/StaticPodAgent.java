@@ -4,6 +4,7 @@ import io.staticpod.agent.desired.DesiredState;
 import io.staticpod.agent.pod.PodSupervisor;
 import io.staticpod.agent.source.FileManifestSource;
 import io.staticpod.config.AgentConfig;
+import io.staticpod.config.ConfigLoader;
 import io.staticpod.manifest.ManifestReader;
 import io.staticpod.runtime.ContainerRuntime;
 import io.staticpod.runtime.docker.DockerCliRuntime;
@@ -90,7 +91,6 @@ public final class StaticPodAgent {
     }
 
     static String version() {
-        String v = StaticPodAgent.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return ConfigLoader.version();
     }
 }

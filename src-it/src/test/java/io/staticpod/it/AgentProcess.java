@@ -1,0 +1,108 @@
+package io.staticpod.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/** The agent's fat jar run as a real process, with its log lines kept for assertions. */
+final class AgentProcess implements AutoCloseable {
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final String node;
+
+    private AgentProcess(Process process, String node) {
+        this.process = process;
+        this.node = node;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                    System.out.println("[agent " + node + "] " + line);
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }, "agent-log-" + node);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static AgentProcess start(Path manifests, String node, Path rootDir, String... extra) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"), "-jar",
+                ItEnvironment.AGENT_JAR.toAbsolutePath().toString(),
+                "--pod-manifest-path", manifests.toString(),
+                "--hostname-override", node,
+                "--pod-infra-container-image", ItEnvironment.PAUSE,
+                "--root-dir", rootDir.toString(),
+                "--file-check-frequency", "2s"));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return new AgentProcess(p, node);
+    }
+
+    List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    String log() {
+        return String.join("\n", lines);
+    }
+
+    /** Waits until a log line contains every one of {@code parts}. */
+    void awaitLog(Duration timeout, String... parts) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .alias("agent log line containing " + String.join(" & ", parts))
+                .until(() -> lines.stream().anyMatch(l -> containsAll(l, parts)));
+    }
+
+    boolean hasLog(String... parts) {
+        return lines.stream().anyMatch(l -> containsAll(l, parts));
+    }
+
+    private static boolean containsAll(String line, String... parts) {
+        for (String p : parts) {
+            if (!line.contains(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** SIGTERM, as systemd stops the service, and waits for the exit. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        return process.waitFor();
+    }
+
+    /** SIGKILL: the agent dies wherever it is. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill9();
+        }
+    }
+}
