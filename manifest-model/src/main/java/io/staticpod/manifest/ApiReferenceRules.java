@@ -2,6 +2,8 @@ package io.staticpod.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import static io.staticpod.manifest.PodValidator.list;
+
 import java.util.Map;
 
 /**
@@ -43,26 +45,26 @@ final class ApiReferenceRules {
                 reject("spec." + field, "serviceaccounts");
             }
         }
-        if (spec.path("imagePullSecrets").size() > 0) {
+        if (list(spec, "imagePullSecrets").size() > 0) {
             reject("spec.imagePullSecrets", "secrets");
         }
-        if (spec.path("resourceClaims").size() > 0) {
+        if (list(spec, "resourceClaims").size() > 0) {
             reject("spec.resourceClaims", "resourceclaims");
         }
         for (String list : new String[] {"initContainers", "containers", "ephemeralContainers"}) {
-            JsonNode containers = spec.path(list);
+            JsonNode containers = list(spec, list);
             for (int i = 0; i < containers.size(); i++) {
                 checkContainer(containers.get(i), "spec." + list + "[" + i + "]");
             }
         }
-        JsonNode volumes = spec.path("volumes");
+        JsonNode volumes = list(spec, "volumes");
         for (int i = 0; i < volumes.size(); i++) {
             checkVolume(volumes.get(i), "spec.volumes[" + i + "]");
         }
     }
 
     private void checkContainer(JsonNode container, String path) {
-        JsonNode env = container.path("env");
+        JsonNode env = list(container, "env");
         for (int i = 0; i < env.size(); i++) {
             String valueFrom = path + ".env[" + i + "].valueFrom";
             JsonNode source = env.get(i).path("valueFrom");
@@ -73,7 +75,7 @@ final class ApiReferenceRules {
                 reject(valueFrom + ".configMapKeyRef", "configmaps");
             }
         }
-        JsonNode envFrom = container.path("envFrom");
+        JsonNode envFrom = list(container, "envFrom");
         for (int i = 0; i < envFrom.size(); i++) {
             String item = path + ".envFrom[" + i + "]";
             if (present(envFrom.get(i), "secretRef")) {
@@ -91,7 +93,7 @@ final class ApiReferenceRules {
                 reject(path + "." + source, VOLUME_SOURCES.get(source));
             }
         });
-        JsonNode sources = volume.path("projected").path("sources");
+        JsonNode sources = list(volume.path("projected"), "sources");
         for (int i = 0; i < sources.size(); i++) {
             String item = path + ".projected.sources[" + i + "]";
             JsonNode source = sources.get(i);

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static io.staticpod.manifest.PodValidator.list;
 import static io.staticpod.manifest.PodValidator.text;
 import static io.staticpod.manifest.PodValidator.unsupported;
 
@@ -30,7 +31,7 @@ final class ContainerValidator {
 
     void validate(JsonNode spec) {
         for (String list : new String[] {"initContainers", "containers"}) {
-            JsonNode containers = spec.path(list);
+            JsonNode containers = list(spec, list);
             for (int i = 0; i < containers.size(); i++) {
                 validate(containers.get(i), "spec." + list + "[" + i + "]", list.equals("containers"));
             }
@@ -61,9 +62,9 @@ final class ContainerValidator {
         if (pullPolicy != null && !PULL_POLICIES.contains(pullPolicy)) {
             problems.error(path + ".imagePullPolicy", unsupported(pullPolicy, PULL_POLICIES));
         }
-        validatePorts(c.path("ports"), path + ".ports", appContainer);
-        validateEnv(c.path("env"), path + ".env");
-        validateMounts(c.path("volumeMounts"), path + ".volumeMounts");
+        validatePorts(list(c, "ports"), path + ".ports", appContainer);
+        validateEnv(list(c, "env"), path + ".env");
+        validateMounts(list(c, "volumeMounts"), path + ".volumeMounts");
     }
 
     private void validatePorts(JsonNode ports, String path, boolean appContainer) {

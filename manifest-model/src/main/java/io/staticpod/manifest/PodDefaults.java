@@ -31,7 +31,7 @@ final class PodDefaults {
         }
         boolean hostNetwork = spec.path("hostNetwork").asBoolean(false);
         for (String list : new String[] {"initContainers", "containers"}) {
-            for (JsonNode c : spec.path(list)) {
+            for (JsonNode c : PodValidator.list(spec, list)) {
                 if (c instanceof ObjectNode container) {
                     applyToContainer(container, hostNetwork);
                 }
@@ -43,7 +43,7 @@ final class PodDefaults {
         if (isBlank(container.get("imagePullPolicy")) && container.path("image").isTextual()) {
             container.put("imagePullPolicy", pullPolicyFor(container.get("image").asText()).name());
         }
-        for (JsonNode p : container.path("ports")) {
+        for (JsonNode p : PodValidator.list(container, "ports")) {
             if (p instanceof ObjectNode port) {
                 if (isBlank(port.get("protocol"))) {
                     port.put("protocol", "TCP");

@@ -1,6 +1,7 @@
 package io.staticpod.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,8 +45,8 @@ final class PodValidator {
         if (spec.path("terminationGracePeriodSeconds").asLong(0) < 0) {
             problems.error("spec.terminationGracePeriodSeconds", "must be greater than or equal to 0 (seconds)");
         }
-        Set<String> volumes = validateVolumes(spec.path("volumes"));
-        if (spec.path("containers").size() == 0) {
+        Set<String> volumes = validateVolumes(list(spec, "volumes"));
+        if (list(spec, "containers").size() == 0) {
             problems.error("spec.containers", "required: at least one container");
         }
         new ContainerValidator(problems, volumes, spec.path("hostNetwork").asBoolean(false)).validate(spec);
@@ -126,6 +127,12 @@ final class PodValidator {
         if (problem != null) {
             problems.error(path, problem);
         }
+    }
+
+    /** The list at {@code parent.field}, or an empty node when it is absent or not a list (the schema said so). */
+    static JsonNode list(JsonNode parent, String field) {
+        JsonNode n = parent.path(field);
+        return n.isArray() ? n : MissingNode.getInstance();
     }
 
     /** The text of a string field, or null when it is absent or not a string. */

@@ -222,7 +222,8 @@ final class YamlTreeReader {
     }
 
     private static int line(MarkedYamlEngineException e) {
-        Optional<Mark> mark = e.getProblemMark().isPresent() ? e.getProblemMark() : e.getContextMark();
+        // the context (where the construct began: the key missing its ':', the unclosed '{') is where to look
+        Optional<Mark> mark = e.getContextMark().isPresent() ? e.getContextMark() : e.getProblemMark();
         return line(mark);
     }
 

@@ -1,0 +1,186 @@
+package io.staticpod.manifest;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static io.staticpod.manifest.TestManifests.FILE;
+import static io.staticpod.manifest.TestManifests.MINIMAL;
+import static io.staticpod.manifest.TestManifests.NODE;
+import static io.staticpod.manifest.TestManifests.errorLines;
+import static io.staticpod.manifest.TestManifests.errors;
+import static io.staticpod.manifest.TestManifests.parse;
+import static io.staticpod.manifest.TestManifests.parsed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/** The YAML layer: syntax errors with lines, safe limits, documents, encodings, JSON. */
+class YamlSafetyTest {
+
+    @Test
+    void syntaxErrorNamesTheLineAndTheParsersMessage() {
+        String broken = """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: web
+                  labels: {app: web
+                spec:
+                  containers: []
+                """;
+        assertThat(errors(broken)).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(5);
+            assertThat(p.message()).startsWith("invalid YAML: ").contains("flow mapping");
+        });
+    }
+
+    @Test
+    void missingColonIsReportedAtItsLine() {
+        String broken = MINIMAL.replace("    image: busybox:1.36", "    image busybox:1.36\n    tty: true");
+        assertThat(errors(broken)).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(8);
+            assertThat(p.message()).isEqualTo("invalid YAML: while scanning a simple key: could not find expected ':'");
+        });
+    }
+
+    @Test
+    void aliasBombIsRefusedQuickly() {
+        StringBuilder bomb = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (char c = 'b'; c <= 'j'; c++) {
+            char p = (char) (c - 1);
+            bomb.append(c).append(": &").append(c).append(" [");
+            for (int i = 0; i < 9; i++) {
+                bomb.append(i == 0 ? "" : ",").append('*').append(p);
+            }
+            bomb.append("]\n");
+        }
+        ManifestProblem problem = assertTimeoutPreemptively(Duration.ofSeconds(2),
+                () -> errors(bomb.toString()).get(0));
+        assertThat(problem.message()).contains("aliases");
+    }
+
+    @Test
+    void deepFlowNestingIsRefusedQuickly() {
+        String deep = "a: " + "[".repeat(100_000) + "]".repeat(100_000) + "\n";
+        ManifestProblem problem = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> errors(deep).get(0));
+        assertThat(problem.message()).contains("nested more than 100 levels");
+    }
+
+    @Test
+    void deepBlockNestingIsRefusedQuickly() {
+        StringBuilder deep = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            deep.append(" ".repeat(i)).append("k").append(i).append(":\n");
+        }
+        ManifestProblem problem = assertTimeoutPreemptively(Duration.ofSeconds(2),
+                () -> errors(deep.toString()).get(0));
+        assertThat(problem.message()).contains("nested more than 100 levels");
+        assertThat(problem.line()).isEqualTo(101);
+    }
+
+    @Test
+    void aliasesWithinLimitsAreExpanded() {
+        StaticPod pod = parsed(MINIMAL.replace("image: busybox:1.36", "image: &img busybox:1.36")
+                + "  - name: sidecar\n    image: *img\n");
+        assertThat(pod.pod().spec().containers().get(1).image()).isEqualTo("busybox:1.36");
+    }
+
+    @Test
+    void onlyTheFirstDocumentIsUsedAndMoreAreAWarning() {
+        ParseResult result = parse(MINIMAL + "---\n" + MINIMAL.replace("name: web", "name: other"));
+        assertThat(result).isInstanceOf(ParseResult.Parsed.class);
+        assertThat(((ParseResult.Parsed) result).pod().key().name()).isEqualTo("web-node-1");
+        assertThat(result.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.line()).isEqualTo(9);
+            assertThat(w.message()).contains("only the first is used");
+        });
+    }
+
+    @Test
+    void aBrokenSecondDocumentIsOnlyAWarning() {
+        ParseResult result = parse(MINIMAL + "---\nfoo: [\n");
+        assertThat(result).isInstanceOf(ParseResult.Parsed.class);
+        assertThat(result.warnings()).hasSize(1);
+    }
+
+    @Test
+    void aTrailingDocumentMarkerIsNotWarnedAbout() {
+        assertThat(parse("---\n" + MINIMAL + "---\n").warnings()).isEmpty();
+    }
+
+    @Test
+    void duplicateKeysAreErrorsNamingBothLines() {
+        String dup = MINIMAL.replace("    image: busybox:1.36", "    image: busybox:1.36\n    image: nginx");
+        assertThat(errorLines(dup)).containsExactly(
+                "9: spec.containers[0].image: duplicate key \"image\" (first at line 8): remove one");
+    }
+
+    @Test
+    void jsonIsReadAsYaml() {
+        String json = """
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+                 "spec": {"containers": [{"name": "app", "image": "busybox:1.36"}]}}
+                """;
+        assertThat(parsed(json).uid()).isEqualTo(parsed(MINIMAL).uid());
+    }
+
+    @Test
+    void jsonErrorsNameTheirLine() {
+        String json = """
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+                 "spec": {"containers": [{"name": "app",
+                   "image": ""}]}}
+                """;
+        assertThat(errorLines(json)).containsExactly("3: spec.containers[0].image: required");
+    }
+
+    @Test
+    void invalidUtf8IsAClearErrorWithItsLine() {
+        byte[] good = MINIMAL.getBytes(StandardCharsets.UTF_8);
+        byte[] bad = MINIMAL.replace("name: web", "name: w\u00e9b").getBytes(StandardCharsets.UTF_8);
+        int at = new String(bad, StandardCharsets.ISO_8859_1).indexOf("w\u00c3") + 1;
+        bad[at + 1] = (byte) 0x28; // 0xC3 0x28: a broken two-byte sequence
+        ParseResult result = new ManifestReader(NODE).parse(FILE, bad);
+        assertThat(((ParseResult.Invalid) result).errors()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(4);
+            assertThat(p.message()).startsWith("invalid UTF-8 at offset").endsWith("save the file as UTF-8");
+        });
+        assertThat(new ManifestReader(NODE).parse(FILE, good)).isInstanceOf(ParseResult.Parsed.class);
+    }
+
+    @Test
+    void nulBytesAreRefused() {
+        byte[] bytes = (MINIMAL + "\0").getBytes(StandardCharsets.UTF_8);
+        ParseResult result = new ManifestReader(NODE).parse(FILE, bytes);
+        assertThat(((ParseResult.Invalid) result).errors().get(0).message()).contains("NUL byte");
+    }
+
+    @Test
+    void aUtf8ByteOrderMarkIsAccepted() {
+        byte[] bom = ("\uFEFF" + MINIMAL).getBytes(StandardCharsets.UTF_8);
+        assertThat(new ManifestReader(NODE).parse(FILE, bom)).isInstanceOf(ParseResult.Parsed.class);
+    }
+
+    @Test
+    void anEmptyFileIsAnError() {
+        assertThat(errorLines("# nothing here\n")).containsExactly(
+                "1: empty manifest: expected one Pod (apiVersion: v1, kind: Pod)");
+        assertThat(errors("")).hasSize(1);
+    }
+
+    @Test
+    void aListAtTheTopIsNotAPod() {
+        assertThat(errors("- a\n- b\n").get(0).message()).startsWith("expected a Pod object");
+    }
+
+    @Test
+    void scalarsFollowTheYaml12CoreSchema() {
+        // YAML 1.1's yes/no are strings in YAML 1.2: a boolean field says so
+        assertThat(errorLines(MINIMAL + "  hostNetwork: yes\n")).containsExactly(
+                "9: spec.hostNetwork: must be true or false, got the string \"yes\"");
+        assertThat(parsed(MINIMAL + "  terminationGracePeriodSeconds: 0x1E\n").pod().spec()
+                .terminationGracePeriodSeconds()).isEqualTo(30);
+        assertThat(parsed(MINIMAL + "  hostNetwork: True\n").pod().spec().hostNetwork()).isTrue();
+    }
+}
