@@ -58,7 +58,7 @@ final class DockerInspectParser {
         JsonNode config = node.path("Config");
         ContainerInfo.State status = state(state.path("Status").asText(""));
         Map<String, String> labels = new LinkedHashMap<>();
-        config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText("")));
+        config.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText("")));
         String name = node.path("Name").asText("");
         return new ContainerInfo(
                 node.path("Id").asText(),
