@@ -9,6 +9,8 @@ final class Names {
     private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern HAS_LETTER = Pattern.compile(".*[a-z].*");
 
+    private static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+
     static final int LABEL_MAX = 63;
     static final int SUBDOMAIN_MAX = 253;
 
@@ -46,6 +48,30 @@ final class Names {
             return invalid(name) + ": must be an IANA service name: at most 15 lowercase letters, digits and"
                     + " '-', with at least one letter, no '--', starting and ending with a letter or digit"
                     + " (e.g. \"http\")";
+        }
+        return null;
+    }
+
+    /** A label or annotation key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
+    static String checkQualifiedKey(String key) {
+        int slash = key.indexOf('/');
+        String name = key.substring(slash + 1);
+        if (slash >= 0 && (slash == 0 || checkSubdomain(key.substring(0, slash)) != null)) {
+            return "invalid key \"" + key + "\": the prefix before '/' must be a lowercase DNS subdomain"
+                    + " (e.g. \"example.com/name\")";
+        }
+        if (name.length() > LABEL_MAX || !QUALIFIED_NAME.matcher(name).matches()) {
+            return "invalid key \"" + key + "\": the name must be at most 63 letters, digits, '-', '_' or '.',"
+                    + " starting and ending with a letter or digit";
+        }
+        return null;
+    }
+
+    /** A label value: empty, or at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric. */
+    static String checkLabelValue(String value) {
+        if (!value.isEmpty() && (value.length() > LABEL_MAX || !QUALIFIED_NAME.matcher(value).matches())) {
+            return invalid(value) + ": a label value must be empty or at most 63 letters, digits, '-', '_' or '.',"
+                    + " starting and ending with a letter or digit";
         }
         return null;
     }

@@ -45,6 +45,12 @@ final class PodValidator {
         if (spec.path("terminationGracePeriodSeconds").asLong(0) < 0) {
             problems.error("spec.terminationGracePeriodSeconds", "must be greater than or equal to 0 (seconds)");
         }
+        for (String field : new String[] {"hostname", "subdomain"}) {
+            String value = text(spec, field);
+            if (value != null && !value.isEmpty()) {
+                check("spec." + field, Names.checkLabel(value));
+            }
+        }
         Set<String> volumes = validateVolumes(list(spec, "volumes"));
         if (list(spec, "containers").size() == 0) {
             problems.error("spec.containers", "required: at least one container");
@@ -71,6 +77,15 @@ final class PodValidator {
         if (namespace != null) {
             check("metadata.namespace", Names.checkLabel(namespace));
         }
+        metadata.path("labels").fields().forEachRemaining(label -> {
+            String path = SourceLines.child("metadata.labels", label.getKey());
+            check(path, Names.checkQualifiedKey(label.getKey()));
+            if (label.getValue().isTextual()) {
+                check(path, Names.checkLabelValue(label.getValue().asText()));
+            }
+        });
+        metadata.path("annotations").fieldNames().forEachRemaining(key ->
+                check(SourceLines.child("metadata.annotations", key), Names.checkQualifiedKey(key)));
         JsonNode mirror = metadata.path("annotations").get(WellKnown.CONFIG_MIRROR);
         if (mirror != null) {
             problems.error(SourceLines.child("metadata.annotations", WellKnown.CONFIG_MIRROR),

@@ -217,6 +217,25 @@ class ValidationTest {
     }
 
     @Test
+    void labelAndAnnotationKeysAndLabelValuesAreChecked() {
+        String manifest = MINIMAL.replace("  name: web", "  name: web\n"
+                + "  labels: {app.kubernetes.io/name: web, tier: \"front end\", /bad: x}\n"
+                + "  annotations: {Example.com/x: y, ok.example.com/note: \"any value at all\"}");
+        assertThat(errorLines(manifest)).containsExactly(
+                "5: metadata.labels.tier: invalid value \"front end\": a label value must be empty or at most 63"
+                        + " letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+                "5: metadata.labels[/bad]: invalid key \"/bad\": the prefix before '/' must be a lowercase DNS"
+                        + " subdomain (e.g. \"example.com/name\")",
+                "6: metadata.annotations[Example.com/x]: invalid key \"Example.com/x\": the prefix before '/' must"
+                        + " be a lowercase DNS subdomain (e.g. \"example.com/name\")");
+    }
+
+    @Test
+    void theHostnameIsALabel() {
+        assertThat(errors(MINIMAL + "  hostname: my.host\n").get(0).field()).isEqualTo("spec.hostname");
+    }
+
+    @Test
     void theMinimalPodIsValid() {
         assertThat(parse(MINIMAL)).isInstanceOf(ParseResult.Parsed.class);
         assertThat(parse(MINIMAL).warnings()).isEmpty();

@@ -80,6 +80,43 @@ class YamlSafetyTest {
     }
 
     @Test
+    void aliasExpansionIsCappedInValues() {
+        String big = "a: &a [" + "1,".repeat(30_000) + "1]\nb: [" + "*a,".repeat(40) + "*a]\n";
+        ManifestProblem problem = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> errors(big).get(0));
+        assertThat(problem.message()).contains("values once aliases are expanded");
+    }
+
+    @Test
+    void aRecursiveAliasIsRefused() {
+        ManifestProblem problem = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> errors("a: &a [*a]\n").get(0));
+        assertThat(problem.message()).contains("nested more than 100 levels");
+    }
+
+    @Test
+    void randomDamageNeverThrows() {
+        java.util.Random random = new java.util.Random(42);
+        byte[] original = (MINIMAL + "    ports: [{containerPort: 80}]\n").getBytes(StandardCharsets.UTF_8);
+        ManifestReader reader = new ManifestReader(NODE);
+        for (int i = 0; i < 2_000; i++) {
+            byte[] damaged = original.clone();
+            for (int j = 0; j < 1 + random.nextInt(4); j++) {
+                damaged[random.nextInt(damaged.length)] = (byte) " :-[]{}&*!|>'\"#\nax0\t".charAt(random.nextInt(20));
+            }
+            ParseResult result = reader.parse(FILE, damaged);
+            if (result instanceof ParseResult.Invalid invalid) {
+                assertThat(invalid.errors()).allSatisfy(e ->
+                        assertThat(e.message()).doesNotContain("please report this as a bug"));
+            }
+        }
+    }
+
+    @Test
+    void problemsPrintAsFileLineFieldMessage() {
+        assertThat(errors(MINIMAL.replace("image: busybox:1.36", "image: \"\"")).get(0)).hasToString(
+                "/etc/kubernetes/manifests/test.yaml:8: spec.containers[0].image: required");
+    }
+
+    @Test
     void aliasesWithinLimitsAreExpanded() {
         StaticPod pod = parsed(MINIMAL.replace("image: busybox:1.36", "image: &img busybox:1.36")
                 + "  - name: sidecar\n    image: *img\n");
