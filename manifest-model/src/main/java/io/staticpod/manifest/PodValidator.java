@@ -77,7 +77,7 @@ final class PodValidator {
         if (namespace != null) {
             check("metadata.namespace", Names.checkLabel(namespace));
         }
-        metadata.path("labels").fields().forEachRemaining(label -> {
+        metadata.path("labels").properties().forEach(label -> {
             String path = SourceLines.child("metadata.labels", label.getKey());
             check(path, Names.checkQualifiedKey(label.getKey()));
             if (label.getValue().isTextual()) {

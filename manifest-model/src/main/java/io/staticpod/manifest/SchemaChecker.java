@@ -6,7 +6,6 @@ import io.staticpod.manifest.FieldType.MapOf;
 import io.staticpod.manifest.FieldType.Obj;
 import io.staticpod.manifest.FieldType.Scalar;
 
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -43,8 +42,7 @@ final class SchemaChecker {
                 mistyped(node, type, path);
                 return;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
                 String childPath = SourceLines.child(path, field.getKey());
                 FieldType fieldType = obj.fields().get(field.getKey());
                 if (fieldType == null) {
@@ -67,8 +65,7 @@ final class SchemaChecker {
                 mistyped(node, type, path);
                 return;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
                 if (!field.getValue().isNull()) {
                     check(field.getValue(), map.value(), SourceLines.child(path, field.getKey()));
                 }
