@@ -18,11 +18,12 @@ final class AgentProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final String node;
+    private final Thread reader;
 
     private AgentProcess(Process process, String node) {
         this.process = process;
         this.node = node;
-        Thread reader = new Thread(() -> {
+        this.reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 String line;
@@ -86,7 +87,9 @@ final class AgentProcess implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
-        return process.waitFor();
+        int code = process.waitFor();
+        reader.join(5_000); // the last lines are still in the pipe
+        return code;
     }
 
     /** SIGKILL: the agent dies wherever it is. */

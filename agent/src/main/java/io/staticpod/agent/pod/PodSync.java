@@ -1,5 +1,6 @@
 package io.staticpod.agent.pod;
 
+import io.staticpod.manifest.PodIdentity;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.WellKnown;
@@ -114,12 +115,16 @@ final class PodSync {
         for (Container c : desired.pod().spec().containers()) {
             ContainerInfo latest = newest(ours, c.name(), null);
             if (latest != null && latest.running()) {
-                if (sandboxId == null || sandboxId.equals(latest.label(WellKnown.SANDBOX_ID))) {
+                boolean sandboxOk = sandboxId == null || sandboxId.equals(latest.label(WellKnown.SANDBOX_ID));
+                boolean specOk = PodIdentity.containerHash(c).equals(latest.label(WellKnown.CONTAINER_HASH));
+                if (sandboxOk && specOk) {
                     continue;
                 }
-                // it lives in a sandbox that is gone: its network is gone too
-                killer.kill(key, List.of(latest), "its sandbox was replaced");
-                latest = runtime.inspect(latest.id()).orElse(null);
+                // in a sandbox that is gone its network is gone too; a changed spec (a manifest pinning its
+                // metadata.uid keeps its UID across edits) needs a new container, as the kubelet's hash check
+                killer.kill(key, List.of(latest), sandboxOk ? "its spec changed" : "its sandbox was replaced");
+                wake = earliest(wake, tryStart(desired, c, attempt(latest) + 1, sandboxId, volumePaths));
+                continue;
             }
             if (latest != null && !shouldRestart(desired.pod().spec().restartPolicy(), latest)) {
                 logExit(key, latest, "not restarted: restartPolicy is " + desired.pod().spec().restartPolicy());
@@ -164,16 +169,23 @@ final class PodSync {
                 logExit(pod.key(), latest, "restarting, restartCount=" + attempt);
             }
         }
+        return tryStart(pod, c, attempt, sandboxId, volumePaths);
+    }
+
+    /** Starts the container; on failure, records it for the back-off and returns when to look again. */
+    private Instant tryStart(StaticPod pod, Container c, int attempt, String sandboxId,
+                             Map<String, Path> volumePaths) {
+        String key = pod.uid() + "/" + c.name();
         try {
             start(pod, c, attempt, sandboxId, volumePaths);
             startFailures.remove(key);
+            return null;
         } catch (RuntimeException | Volumes.VolumeException e) {
             startFailures.put(key, clock.instant());
             log.warn("Failed to start container of static pod; will retry with back-off pod={} container={} "
                     + "image={} error={}", pod.key(), c.name(), c.image(), e.getMessage());
             return clock.instant().plus(Duration.ofSeconds(1));
         }
-        return null;
     }
 
     private void start(StaticPod pod, Container c, int attempt, String sandboxId, Map<String, Path> volumePaths)
@@ -223,9 +235,12 @@ final class PodSync {
         if (instances.isEmpty()) {
             return null;
         }
-        // keep the last dead instance for its logs, as the kubelet's container GC does
+        // keep the newest dead instance for its logs (kubectl logs --previous), as the kubelet's container GC does
+        boolean keptOneDead = !instances.get(0).running();
         for (ContainerInfo old : instances.subList(1, instances.size())) {
-            if (!old.running()) {
+            if (!old.running() && !keptOneDead) {
+                keptOneDead = true;
+            } else if (!old.running()) {
                 runtime.remove(old.id());
                 exitLogged.remove(old.id());
                 exitLogged.remove(old.id() + "/backoff");
