@@ -83,7 +83,7 @@ final class AgentProcess implements AutoCloseable {
 
     /** SIGTERM, as systemd stops the service, and waits for the exit. */
     int stop() throws InterruptedException {
-        process.destroy();
+        process.toHandle().destroy(); // Process.destroy() would also close our end of its output pipe
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }

@@ -94,8 +94,7 @@ final class PodSync {
         try {
             volumePaths = volumes.prepare(desired);
         } catch (Volumes.VolumeException e) {
-            log.warn("Cannot prepare volumes of static pod; will retry pod={} error={}", key, e.getMessage());
-            throw new IllegalStateException(e.getMessage(), e);
+            throw new IllegalStateException("cannot prepare volumes: " + e.getMessage(), e);
         }
         Instant wake = null;
         for (Container c : desired.pod().spec().initContainers()) {
@@ -159,8 +158,8 @@ final class PodSync {
             if (d instanceof CrashBackoff.Decision.Wait wait) {
                 if (latest != null && exitLogged.add(latest.id() + "/backoff")) {
                     log.info("Back-off restarting failed container of static pod pod={} container={} exitCode={} "
-                                    + "backOff={} restartAt={}", pod.key(), c.name(), latest.exitCode(),
-                            wait.delay().toSeconds() + "s", wait.until());
+                                    + "backOff={} restartAt={} file={}", pod.key(), c.name(), latest.exitCode(),
+                            wait.delay().toSeconds() + "s", wait.until(), pod.file());
                 }
                 return wait.until();
             }
@@ -196,8 +195,8 @@ final class PodSync {
                     pod.key(), c.name(), c.image(), image.pullWarning());
         }
         String id = runtime.start(specs.container(pod, c, attempt, sandboxId, volumePaths));
-        log.info("Started container of static pod pod={} container={} id={} restartCount={}",
-                pod.key(), c.name(), shortId(id), attempt);
+        log.info("Started container of static pod pod={} container={} id={} restartCount={} file={}",
+                pod.key(), c.name(), shortId(id), attempt, pod.file());
     }
 
     private String ensureSandbox(StaticPod pod, List<ContainerInfo> ours) {
@@ -221,7 +220,8 @@ final class PodSync {
         int attempt = sandboxes.isEmpty() ? 0 : attempt(sandboxes.get(0)) + 1;
         runtime.ensureImage(specs.sandboxImage(), PullPolicy.IF_NOT_PRESENT);
         String id = runtime.start(specs.sandbox(pod, attempt));
-        log.info("Created sandbox of static pod pod={} id={} attempt={}", pod.key(), shortId(id), attempt);
+        log.info("Created sandbox of static pod pod={} id={} attempt={} file={}", pod.key(), shortId(id), attempt,
+                pod.file());
         return id;
     }
 
@@ -253,8 +253,9 @@ final class PodSync {
         if (exitLogged.add(c.id())) {
             String reason = c.oomKilled() ? "OOMKilled" : c.state() == ContainerInfo.State.EXITED
                     ? (c.exitCode() == 0 ? "Completed" : "Error") : "StartError";
-            log.info("Container of static pod exited pod={} container={} exitCode={} reason={} outcome={}{}",
-                    key, c.label(WellKnown.CONTAINER_NAME), c.exitCode(), reason, outcome,
+            log.info("Container of static pod exited pod={} container={} exitCode={} reason={} outcome=\"{}\" "
+                            + "file={}{}", key, c.label(WellKnown.CONTAINER_NAME), c.exitCode(), reason, outcome,
+                    c.label(WellKnown.SOURCE_FILE_LABEL),
                     c.error() == null || c.error().isEmpty() ? "" : " error=" + c.error());
         }
     }
