@@ -1,5 +1,5 @@
 /**
- * The API server side: node registration and lease, mirror pods, their status and events. Only
- * {@link io.staticpod.mirror.MirrorClient#NONE} (standalone) exists so far.
+ * The API server side: node registration and lease, mirror pods, their status and events, behind
+ * {@link io.staticpod.mirror.MirrorClient}, whose {@link io.staticpod.mirror.MirrorClient#NONE} is standalone mode.
  */
 package io.staticpod.mirror;
