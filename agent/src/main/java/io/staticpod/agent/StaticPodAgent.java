@@ -6,6 +6,7 @@ import io.staticpod.agent.source.FileManifestSource;
 import io.staticpod.config.AgentConfig;
 import io.staticpod.config.ConfigLoader;
 import io.staticpod.manifest.ManifestReader;
+import io.staticpod.mirror.MirrorClient;
 import io.staticpod.runtime.ContainerRuntime;
 import io.staticpod.runtime.docker.DockerCliRuntime;
 import io.staticpod.runtime.exec.ProcessCommandRunner;
@@ -55,12 +56,15 @@ public final class StaticPodAgent {
             return t;
         });
         AtomicBoolean scanned = new AtomicBoolean();
+        MirrorClient mirror = mirrorClient(runtime);
         PodSupervisor pods = new PodSupervisor(runtime, config.nodeName(), config.podInfraContainerImage(),
-                config.rootDir(), InstantSource.system(), scanned::get);
+                config.rootDir(), InstantSource.system(), scanned::get, mirror);
         DesiredState state = new DesiredState(pods);
         FileManifestSource source = new FileManifestSource(config.staticPodPath(), config.fileCheckFrequency(),
                 new ManifestReader(config.nodeName()), snapshot -> {
                     state.apply(snapshot);
+                    pods.manifestErrors(state.manifestErrors());
+                    mirror.desiredPods(state.pods());
                     if (scanned.compareAndSet(false, true)) {
                         pods.relistSoon(); // orphans are removed right after the first full scan
                     }
@@ -71,9 +75,11 @@ public final class StaticPodAgent {
             log.info("Stopping static-pod-agent; static pods keep running");
             source.close();
             pods.close();
+            mirror.close();
             loop.shutdownNow();
             stopped.countDown();
         }, "shutdown"));
+        mirror.start();
         pods.start(RELIST_PERIOD, config.syncFrequency());
         source.start();
         try {
@@ -81,6 +87,16 @@ public final class StaticPodAgent {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private MirrorClient mirrorClient(ContainerRuntime runtime) {
+        if (config.kubeconfig() == null) {
+            log.info("No --kubeconfig: running standalone, no mirror pods are published");
+            return MirrorClient.NONE;
+        }
+        log.warn("Mirror pods are not published yet by this version; running standalone kubeconfig={}",
+                config.kubeconfig());
+        return MirrorClient.NONE;
     }
 
     private ContainerRuntime runtime() {

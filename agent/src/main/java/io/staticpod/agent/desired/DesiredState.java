@@ -36,6 +36,7 @@ public final class DesiredState {
     /** What was last logged about each file, so that a problem is reported once, when it appears. */
     private Map<Path, Set<String>> reported = new HashMap<>();
     private Map<PodKey, StaticPod> desired = Map.of();
+    private Map<PodKey, String> manifestErrors = Map.of();
     private boolean synced;
 
     public DesiredState(PodListener listener) {
@@ -47,6 +48,11 @@ public final class DesiredState {
         return desired;
     }
 
+    /** Pods whose file turned invalid while their last good version keeps running, with the file's errors. */
+    public Map<PodKey, String> manifestErrors() {
+        return manifestErrors;
+    }
+
     /** True once a first snapshot has been applied: from then on, containers of unknown pods are orphans. */
     public boolean synced() {
         return synced;
@@ -56,11 +62,16 @@ public final class DesiredState {
         Map<PodKey, StaticPod> next = new LinkedHashMap<>();
         Map<PodKey, Path> owner = new HashMap<>();
         Map<Path, Set<String>> nowReported = new HashMap<>();
+        Map<PodKey, String> errors = new HashMap<>();
         for (ParseResult result : snapshot.results()) {
             Path file = result.file();
             StaticPod pod = resolve(result, nowReported);
             if (pod == null) {
                 continue;
+            }
+            if (result instanceof ParseResult.Invalid invalid) {
+                errors.put(pod.key(), "the manifest " + file + " is invalid; its last good version keeps running: "
+                        + invalid.errors().stream().map(ManifestProblem::toString).collect(Collectors.joining("; ")));
             }
             Path first = owner.putIfAbsent(pod.key(), file);
             if (first != null) {
@@ -72,6 +83,8 @@ public final class DesiredState {
             }
             next.put(pod.key(), pod);
         }
+        errors.keySet().retainAll(next.keySet());
+        manifestErrors = Map.copyOf(errors);
         lastGood.keySet().retainAll(snapshot.results().stream().map(ParseResult::file).collect(Collectors.toSet()));
         reported = nowReported;
         publish(next);

@@ -2,6 +2,8 @@ package io.staticpod.agent.pod;
 
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.WellKnown;
+import io.staticpod.mirror.MirrorClient;
+import io.staticpod.mirror.PodEvent;
 import io.staticpod.runtime.ContainerInfo;
 import io.staticpod.runtime.ContainerRuntime;
 import org.slf4j.Logger;
@@ -25,10 +27,12 @@ final class PodKiller {
 
     private final ContainerRuntime runtime;
     private final Executor parallel;
+    private final MirrorClient mirror;
 
-    PodKiller(ContainerRuntime runtime, Executor parallel) {
+    PodKiller(ContainerRuntime runtime, Executor parallel, MirrorClient mirror) {
         this.runtime = runtime;
         this.parallel = parallel;
+        this.mirror = mirror;
     }
 
     /** Stops and removes {@code containers}, all belonging to {@code key}; blocks until done. */
@@ -44,6 +48,9 @@ final class PodKiller {
             log.info("Killing static pod containers pod={} uid={} running={} reason=\"{}\"", key,
                     containers.get(0).label(WellKnown.POD_UID), running, why);
         }
+        apps.stream().filter(ContainerInfo::running).forEach(c -> mirror.podEvent(key, new PodEvent(
+                PodEvent.Type.Normal, "Killing", "Stopping container " + c.label(WellKnown.CONTAINER_NAME),
+                c.label(WellKnown.CONTAINER_NAME))));
         stopAndRemove(apps);
         stopAndRemove(sandboxes);
         if (running > 0) {

@@ -3,11 +3,14 @@ package io.staticpod.agent.pod;
 import io.staticpod.agent.desired.PodListener;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
+import io.staticpod.mirror.MirrorClient;
 import io.staticpod.runtime.ContainerRuntime;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,21 +29,22 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
     private final ExecutorService stoppers;
     private final PodWorkers workers;
     private final Relister relister;
+    private final Map<PodKey, String> manifestErrors = new ConcurrentHashMap<>();
 
     /**
      * @param desiredSynced true once the first full scan of the manifests has been applied: until then no container
      *                      is treated as an orphan
      */
     public PodSupervisor(ContainerRuntime runtime, String nodeName, String sandboxImage, Path rootDir,
-                         InstantSource clock, BooleanSupplier desiredSynced) {
+                         InstantSource clock, BooleanSupplier desiredSynced, MirrorClient mirror) {
         this.timer = Executors.newSingleThreadScheduledExecutor(threads("pod-timer"));
         this.lanes = Executors.newFixedThreadPool(16, threads("pod-lane"));
         this.stoppers = Executors.newCachedThreadPool(threads("pod-stop"));
         LaunchSpecs specs = new LaunchSpecs(nodeName, sandboxImage);
         PodSync sync = new PodSync(runtime, specs, new Volumes(rootDir), new CrashBackoff(clock), clock,
-                new PodKiller(runtime, stoppers));
+                new PodKiller(runtime, stoppers, mirror), mirror, manifestErrors::get);
         this.workers = new PodWorkers(sync, lanes, timer, clock);
-        this.relister = new Relister(runtime, specs.ownerSelector(), workers, desiredSynced);
+        this.relister = new Relister(runtime, specs.ownerSelector(), workers, desiredSynced, mirror);
     }
 
     /** Starts relisting every {@code relistPeriod} and resyncing every pod every {@code resyncPeriod}. */
@@ -48,6 +52,16 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
         timer.scheduleWithFixedDelay(relister::relist, 0, relistPeriod.toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(workers::wakeAll, resyncPeriod.toMillis(), resyncPeriod.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The pods whose manifest turned invalid while their last good version keeps running, with the errors; shown
+     * in their status. Replaces the previous map.
+     */
+    public void manifestErrors(Map<PodKey, String> errors) {
+        manifestErrors.keySet().retainAll(errors.keySet());
+        manifestErrors.putAll(errors);
+        errors.keySet().forEach(workers::wake);
     }
 
     /** Relists now (on the timer thread): after the first full scan, orphans are found without waiting. */

@@ -7,6 +7,9 @@ import io.staticpod.manifest.WellKnown;
 import io.staticpod.manifest.model.Container;
 import io.staticpod.manifest.model.ImagePullPolicy;
 import io.staticpod.manifest.model.RestartPolicy;
+import io.staticpod.mirror.MirrorClient;
+import io.staticpod.mirror.PodEvent;
+import io.staticpod.mirror.PodStatus;
 import io.staticpod.runtime.ContainerInfo;
 import io.staticpod.runtime.ContainerRuntime;
 import io.staticpod.runtime.ImageResult;
@@ -19,10 +22,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * One pass of a pod's sync: compares what the runtime has for a pod key with what should run, and acts. Stateless
@@ -46,13 +51,31 @@ final class PodSync {
     private final CrashBackoff backoff;
     private final InstantSource clock;
     private final PodKiller killer;
+    private final MirrorClient mirror;
+    private final PodStatuses statuses;
+    private final Function<PodKey, String> manifestErrors;
     /** Containers whose exit was already logged, by container id. */
     private final Set<String> exitLogged = ConcurrentHashMap.newKeySet();
     /** Start attempts that failed before a container existed, by back-off key. */
     private final Map<String, Instant> startFailures = new ConcurrentHashMap<>();
+    /** Why the last start failed, by back-off key, for the status while it backs off. */
+    private final Map<String, PodStatus.Waiting> lastStartError = new ConcurrentHashMap<>();
 
+    /** What one sync did and could not do, for the status it reports. */
+    private static final class Pass {
+        boolean acted;
+        final Map<String, PodStatus.Waiting> waiting = new HashMap<>();
+    }
+
+    /**
+     * @param mirror         receives the pod's status and events (the no-op client in standalone mode)
+     * @param manifestErrors the current manifest error of a pod whose last good version runs, or null
+     */
     PodSync(ContainerRuntime runtime, LaunchSpecs specs, Volumes volumes, CrashBackoff backoff, InstantSource clock,
-            PodKiller killer) {
+            PodKiller killer, MirrorClient mirror, Function<PodKey, String> manifestErrors) {
+        this.mirror = mirror;
+        this.statuses = new PodStatuses(runtime.name());
+        this.manifestErrors = manifestErrors;
         this.runtime = runtime;
         this.specs = specs;
         this.volumes = volumes;
@@ -78,6 +101,7 @@ final class PodSync {
                     volumes.cleanup(old);
                     backoff.forget(old + "/");
                     startFailures.keySet().removeIf(k -> k.startsWith(old + "/"));
+                    lastStartError.keySet().removeIf(k -> k.startsWith(old + "/"));
                 }
             });
             stale.forEach(c -> exitLogged.remove(c.id()));
@@ -86,14 +110,26 @@ final class PodSync {
             return null;
         }
         List<ContainerInfo> ours = actual.stream().filter(c -> uid.equals(c.label(WellKnown.POD_UID))).toList();
+        Pass pass = new Pass();
+        pass.acted = !stale.isEmpty();
+        try {
+            return reconcile(key, desired, ours, pass);
+        } finally {
+            report(key, desired, ours, pass);
+        }
+    }
+
+    private Instant reconcile(PodKey key, StaticPod desired, List<ContainerInfo> ours, Pass pass) {
         String sandboxId = null;
         if (!desired.pod().spec().hostNetwork()) {
-            sandboxId = ensureSandbox(desired, ours);
+            sandboxId = ensureSandbox(desired, ours, pass);
         }
         Map<String, Path> volumePaths;
         try {
             volumePaths = volumes.prepare(desired);
         } catch (Volumes.VolumeException e) {
+            desired.pod().spec().containers().forEach(c -> pass.waiting.put(c.name(),
+                    new PodStatus.Waiting("CreateContainerConfigError", e.getMessage())));
             throw new IllegalStateException("cannot prepare volumes: " + e.getMessage(), e);
         }
         Instant wake = null;
@@ -109,7 +145,7 @@ final class PodSync {
                 logExit(key, latest, "the pod failed: restartPolicy is Never");
                 return null;
             }
-            return earliest(null, startOrBackOff(desired, c, latest, sandboxId, volumePaths));
+            return startOrBackOff(desired, c, latest, sandboxId, volumePaths, pass);
         }
         for (Container c : desired.pod().spec().containers()) {
             ContainerInfo latest = newest(ours, c.name(), null);
@@ -122,16 +158,30 @@ final class PodSync {
                 // in a sandbox that is gone its network is gone too; a changed spec (a manifest pinning its
                 // metadata.uid keeps its UID across edits) needs a new container, as the kubelet's hash check
                 killer.kill(key, List.of(latest), sandboxOk ? "its spec changed" : "its sandbox was replaced");
-                wake = earliest(wake, tryStart(desired, c, attempt(latest) + 1, sandboxId, volumePaths));
+                wake = earliest(wake, tryStart(desired, c, attempt(latest) + 1, sandboxId, volumePaths, pass));
                 continue;
             }
             if (latest != null && !shouldRestart(desired.pod().spec().restartPolicy(), latest)) {
                 logExit(key, latest, "not restarted: restartPolicy is " + desired.pod().spec().restartPolicy());
                 continue;
             }
-            wake = earliest(wake, startOrBackOff(desired, c, latest, sandboxId, volumePaths));
+            wake = earliest(wake, startOrBackOff(desired, c, latest, sandboxId, volumePaths, pass));
         }
         return wake;
+    }
+
+    /** Sends the pod's status; after a pass that changed containers, from a fresh list. Never throws. */
+    private void report(PodKey key, StaticPod pod, List<ContainerInfo> ours, Pass pass) {
+        try {
+            List<ContainerInfo> now = ours;
+            if (pass.acted) {
+                now = runtime.list(specs.podSelector(key.namespace(), key.name())).stream()
+                        .filter(c -> pod.uid().equals(c.label(WellKnown.POD_UID))).toList();
+            }
+            mirror.podStatus(key, statuses.build(pod, now, pass.waiting, manifestErrors.apply(key)));
+        } catch (RuntimeException e) {
+            log.debug("No status for static pod this time pod={} error={}", key, e.toString());
+        }
     }
 
     private static boolean shouldRestart(RestartPolicy policy, ContainerInfo exited) {
@@ -144,7 +194,7 @@ final class PodSync {
 
     /** Starts the container (again) now, or returns when its back-off ends. */
     private Instant startOrBackOff(StaticPod pod, Container c, ContainerInfo latest, String sandboxId,
-                                   Map<String, Path> volumePaths) {
+                                   Map<String, Path> volumePaths, Pass pass) {
         String key = pod.uid() + "/" + c.name();
         Instant failedAt = startFailures.get(key);
         int attempt = 0;
@@ -156,7 +206,14 @@ final class PodSync {
             }
             CrashBackoff.Decision d = backoff.next(key, finishedAt);
             if (d instanceof CrashBackoff.Decision.Wait wait) {
+                String message = "back-off " + wait.delay().toSeconds() + "s restarting failed container="
+                        + c.name() + " pod=" + pod.key().name() + "_" + pod.key().namespace() + "(" + pod.uid() + ")";
+                pass.waiting.put(c.name(), latest == null && failedAt != null && lastStartError.containsKey(key)
+                        ? new PodStatus.Waiting(lastStartError.get(key).reason(), lastStartError.get(key).message())
+                        : new PodStatus.Waiting("CrashLoopBackOff", message));
                 if (latest != null && exitLogged.add(latest.id() + "/backoff")) {
+                    mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Warning, "BackOff",
+                            "Back-off restarting failed container", c.name()));
                     log.info("Back-off restarting failed container of static pod pod={} container={} exitCode={} "
                                     + "backOff={} restartAt={} file={}", pod.key(), c.name(), latest.exitCode(),
                             wait.delay().toSeconds() + "s", wait.until(), pod.file());
@@ -168,19 +225,27 @@ final class PodSync {
                 logExit(pod.key(), latest, "restarting, restartCount=" + attempt);
             }
         }
-        return tryStart(pod, c, attempt, sandboxId, volumePaths);
+        return tryStart(pod, c, attempt, sandboxId, volumePaths, pass);
     }
 
     /** Starts the container; on failure, records it for the back-off and returns when to look again. */
     private Instant tryStart(StaticPod pod, Container c, int attempt, String sandboxId,
-                             Map<String, Path> volumePaths) {
+                             Map<String, Path> volumePaths, Pass pass) {
         String key = pod.uid() + "/" + c.name();
+        pass.acted = true;
         try {
             start(pod, c, attempt, sandboxId, volumePaths);
             startFailures.remove(key);
+            lastStartError.remove(key);
             return null;
         } catch (RuntimeException | Volumes.VolumeException e) {
             startFailures.put(key, clock.instant());
+            PodStatus.Waiting why = new PodStatus.Waiting(e instanceof ImageUnavailable ? "ErrImagePull"
+                    : e instanceof Volumes.VolumeException ? "CreateContainerConfigError" : "RunContainerError",
+                    e.getMessage());
+            lastStartError.put(key, why);
+            pass.waiting.put(c.name(), why);
+            mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Warning, "Failed", e.getMessage(), c.name()));
             log.warn("Failed to start container of static pod; will retry with back-off pod={} container={} "
                     + "image={} error={}", pod.key(), c.name(), c.image(), e.getMessage());
             return clock.instant().plus(Duration.ofSeconds(1));
@@ -189,17 +254,29 @@ final class PodSync {
 
     private void start(StaticPod pod, Container c, int attempt, String sandboxId, Map<String, Path> volumePaths)
             throws Volumes.VolumeException {
-        ImageResult image = runtime.ensureImage(c.image(), pullPolicy(c.imagePullPolicy()));
+        ImageResult image;
+        try {
+            image = runtime.ensureImage(c.image(), pullPolicy(c.imagePullPolicy()));
+        } catch (RuntimeException e) {
+            throw new ImageUnavailable(e.getMessage(), e);
+        }
         if (image.pullWarning() != null) {
             log.warn("Pulling image failed; using the copy present on the node pod={} container={} image={} error={}",
                     pod.key(), c.name(), c.image(), image.pullWarning());
         }
+        mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Pulled", image.pulled()
+                ? "Successfully pulled image \"" + c.image() + "\""
+                : "Container image \"" + c.image() + "\" already present on machine", c.name()));
         String id = runtime.start(specs.container(pod, c, attempt, sandboxId, volumePaths));
+        mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Created", "Created container " + c.name(),
+                c.name()));
+        mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Started", "Started container " + c.name(),
+                c.name()));
         log.info("Started container of static pod pod={} container={} id={} restartCount={} file={}",
                 pod.key(), c.name(), shortId(id), attempt, pod.file());
     }
 
-    private String ensureSandbox(StaticPod pod, List<ContainerInfo> ours) {
+    private String ensureSandbox(StaticPod pod, List<ContainerInfo> ours, Pass pass) {
         List<ContainerInfo> sandboxes = ours.stream()
                 .filter(c -> WellKnown.TYPE_SANDBOX.equals(c.label(WellKnown.CONTAINER_TYPE)))
                 .sorted(NEWEST_FIRST).toList();
@@ -216,6 +293,7 @@ final class PodSync {
         if (!runningApps.isEmpty()) {
             killer.kill(pod.key(), runningApps, "its sandbox is not running");
         }
+        pass.acted = true;
         sandboxes.forEach(s -> runtime.remove(s.id()));
         int attempt = sandboxes.isEmpty() ? 0 : attempt(sandboxes.get(0)) + 1;
         runtime.ensureImage(specs.sandboxImage(), PullPolicy.IF_NOT_PRESENT);
@@ -281,6 +359,13 @@ final class PodSync {
 
     private static Instant earliest(Instant a, Instant b) {
         return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+    }
+
+    /** The image could not be made available: reported as ErrImagePull. */
+    private static final class ImageUnavailable extends RuntimeException {
+        ImageUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     static String shortId(String id) {

@@ -2,6 +2,7 @@ package io.staticpod.agent.pod;
 
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.WellKnown;
+import io.staticpod.mirror.MirrorClient;
 import io.staticpod.runtime.ContainerInfo;
 import io.staticpod.runtime.ContainerRuntime;
 import org.slf4j.Logger;
@@ -39,8 +40,11 @@ final class Relister {
     private boolean failing;
     private volatile Instant lastSuccess;
 
+    private final MirrorClient mirror;
+
     Relister(ContainerRuntime runtime, Map<String, String> ownerSelector, PodWorkers workers,
-             BooleanSupplier desiredSynced) {
+             BooleanSupplier desiredSynced, MirrorClient mirror) {
+        this.mirror = mirror;
         this.runtime = runtime;
         this.ownerSelector = ownerSelector;
         this.workers = workers;
@@ -61,12 +65,14 @@ final class Relister {
                 log.warn("Listing containers failed; static pods are not watched until the {} runtime answers again "
                         + "error={}", runtime.name(), e.getMessage());
                 failing = true;
+                mirror.runtimeHealth(false, "container runtime " + runtime.name() + " is down: " + e.getMessage());
             }
             return;
         }
         if (failing) {
             log.info("The {} runtime answers again; resyncing every static pod", runtime.name());
             failing = false;
+            mirror.runtimeHealth(true, null);
             workers.wakeAll();
         }
         lastSuccess = Instant.now();

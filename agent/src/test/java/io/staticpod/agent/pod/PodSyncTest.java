@@ -5,6 +5,7 @@ import io.staticpod.manifest.ParseResult;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.WellKnown;
+import io.staticpod.mirror.MirrorClient;
 import io.staticpod.runtime.ContainerInfo;
 import io.staticpod.runtime.LaunchSpec;
 import io.staticpod.runtime.testing.FakeContainerRuntime;
@@ -36,7 +37,7 @@ class PodSyncTest {
         runtime.addImage(PAUSE);
         runtime.addImage(BUSYBOX);
         return new PodSync(runtime, new LaunchSpecs(NODE, PAUSE), new Volumes(root), new CrashBackoff(clock), clock,
-                new PodKiller(runtime, Executors.newCachedThreadPool()));
+                new PodKiller(runtime, Executors.newCachedThreadPool(), MirrorClient.NONE), MirrorClient.NONE, k -> null);
     }
 
     static StaticPod pod(String name, String extraSpec) {
@@ -216,7 +217,7 @@ class PodSyncTest {
 
         PodSync restarted = new PodSync(runtime.newClientOfSameEngine(), new LaunchSpecs(NODE, PAUSE),
                 new Volumes(root), new CrashBackoff(clock), clock,
-                new PodKiller(runtime, Executors.newCachedThreadPool()));
+                new PodKiller(runtime, Executors.newCachedThreadPool(), MirrorClient.NONE), MirrorClient.NONE, k -> null);
         restarted.sync(pod.key(), pod);
 
         assertThat(runtime.starts()).isEqualTo(starts);
