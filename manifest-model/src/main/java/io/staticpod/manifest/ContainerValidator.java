@@ -39,6 +39,15 @@ final class ContainerValidator {
     }
 
     private void validate(JsonNode c, String path, boolean appContainer) {
+        for (String probe : new String[] {"livenessProbe", "readinessProbe", "startupProbe"}) {
+            if (c.hasNonNull(probe)) {
+                if (!appContainer) {
+                    problems.error(path + "." + probe, "init containers may not have probes");
+                } else {
+                    validateProbe(c, c.get(probe), path + "." + probe, probe);
+                }
+            }
+        }
         String name = text(c, "name");
         if (name == null || name.isEmpty()) {
             problems.error(path + ".name", "required");
@@ -165,6 +174,64 @@ final class ContainerValidator {
             if (subPath != null && (subPath.startsWith("/") || List.of(subPath.split("/")).contains(".."))) {
                 problems.error(p + ".subPath", Names.invalid(subPath) + ": must be a relative path without '..'");
             }
+        }
+    }
+
+    /** As the API server's validateProbe: one handler, a port that exists, positive periods and thresholds. */
+    private void validateProbe(JsonNode container, JsonNode probe, String path, String kind) {
+        List<String> handlers = new java.util.ArrayList<>();
+        for (String h : new String[] {"exec", "httpGet", "tcpSocket", "grpc"}) {
+            if (probe.hasNonNull(h)) {
+                handlers.add(h);
+            }
+        }
+        if (handlers.size() != 1) {
+            problems.error(path, "must specify exactly one handler of exec, httpGet, tcpSocket"
+                    + (handlers.isEmpty() ? "" : " (found " + String.join(", ", handlers) + ")"));
+            return;
+        }
+        String handler = handlers.get(0);
+        if (handler.equals("grpc")) {
+            problems.error(path + ".grpc", "gRPC probes are not supported by this agent: use exec, httpGet or tcpSocket");
+            return;
+        }
+        if (handler.equals("exec") && list(probe.get("exec"), "command").isEmpty()) {
+            problems.error(path + ".exec.command", "required");
+        }
+        if (handler.equals("httpGet") || handler.equals("tcpSocket")) {
+            JsonNode port = probe.get(handler).get("port");
+            String portPath = path + "." + handler + ".port";
+            if (port == null || port.isNull() || port.asText().isEmpty()) {
+                problems.error(portPath, "required");
+            } else if (port.isIntegralNumber()) {
+                int n = port.asInt();
+                if (n < 1 || n > 65535) {
+                    problems.error(portPath, "must be between 1 and 65535, inclusive");
+                }
+            } else {
+                boolean named = false;
+                for (JsonNode p : list(container, "ports")) {
+                    named |= port.asText().equals(text(p, "name"));
+                }
+                if (!named) {
+                    problems.error(portPath, "no container port named \"" + port.asText() + "\"");
+                }
+            }
+            if (handler.equals("httpGet")) {
+                String scheme = text(probe.get("httpGet"), "scheme");
+                if (scheme != null && !scheme.equals("HTTP") && !scheme.equals("HTTPS")) {
+                    problems.error(path + ".httpGet.scheme", unsupported(scheme, List.of("HTTP", "HTTPS")));
+                }
+            }
+        }
+        for (String f : new String[] {"initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold",
+                "failureThreshold"}) {
+            if (probe.hasNonNull(f) && probe.get(f).asInt() < 0) {
+                problems.error(path + "." + f, "must be greater than or equal to 0");
+            }
+        }
+        if (!kind.equals("readinessProbe") && probe.path("successThreshold").asInt(1) > 1) {
+            problems.error(path + ".successThreshold", "must be 1 for " + kind);
         }
     }
 }

@@ -8,6 +8,8 @@ import io.staticpod.manifest.model.ImagePullPolicy;
 import io.staticpod.manifest.model.ObjectMeta;
 import io.staticpod.manifest.model.Pod;
 import io.staticpod.manifest.model.PodSpec;
+import io.staticpod.manifest.model.Probe;
+import io.staticpod.manifest.model.Probes;
 import io.staticpod.manifest.model.RestartPolicy;
 import io.staticpod.manifest.model.Volume;
 import io.staticpod.manifest.model.VolumeMount;
@@ -53,7 +55,38 @@ final class PodBinder {
                         p.path("hostPort").asInt(0), text(p, "hostIP"), text(p, "protocol"))),
                 list(c.path("volumeMounts"), v -> new VolumeMount(text(v, "name"), text(v, "mountPath"),
                         v.path("readOnly").asBoolean(false), text(v, "subPath"))),
-                pullPolicy == null ? null : ImagePullPolicy.valueOf(pullPolicy));
+                pullPolicy == null ? null : ImagePullPolicy.valueOf(pullPolicy),
+                new Probes(probe(c.get("livenessProbe")), probe(c.get("readinessProbe")),
+                        probe(c.get("startupProbe"))));
+    }
+
+    /** A probe with the kubelet's defaults (SetDefaults_Probe); null when absent. */
+    private static Probe probe(JsonNode p) {
+        if (p == null || p.isNull()) {
+            return null;
+        }
+        Probe.Action action;
+        if (p.hasNonNull("exec")) {
+            action = new Probe.Exec(list(p.get("exec").path("command"), JsonNode::asText));
+        } else if (p.hasNonNull("httpGet")) {
+            JsonNode h = p.get("httpGet");
+            String scheme = text(h, "scheme");
+            String path = text(h, "path");
+            action = new Probe.HttpGet(scheme == null ? "HTTP" : scheme, text(h, "host"), text(h, "port"),
+                    path == null || path.isEmpty() ? "/" : path,
+                    list(h.path("httpHeaders"), x -> new Probe.Header(text(x, "name"), text(x, "value"))));
+        } else {
+            JsonNode t = p.get("tcpSocket");
+            action = new Probe.TcpSocket(text(t, "host"), text(t, "port"));
+        }
+        return new Probe(action, p.path("initialDelaySeconds").asInt(0), positive(p, "periodSeconds", 10),
+                positive(p, "timeoutSeconds", 1), positive(p, "successThreshold", 1),
+                positive(p, "failureThreshold", 3));
+    }
+
+    private static int positive(JsonNode p, String field, int defaultValue) {
+        int v = p.path(field).asInt(0);
+        return v > 0 ? v : defaultValue;
     }
 
     /** A variable set with valueFrom (fieldRef, resourceFieldRef) has a null value: the agent resolves it. */

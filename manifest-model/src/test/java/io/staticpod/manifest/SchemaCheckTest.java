@@ -81,7 +81,7 @@ class SchemaCheckTest {
                       periodSeconds: 10
                       timeoutSeconds: 15
                     startupProbe:
-                      tcpSocket: {port: probe}
+                      tcpSocket: {port: 2381}
                     readinessProbe:
                       exec: {command: [cat, /tmp/ready]}
                     lifecycle:

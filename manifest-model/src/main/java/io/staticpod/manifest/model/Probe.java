@@ -1,0 +1,43 @@
+package io.staticpod.manifest.model;
+
+import java.util.List;
+
+/**
+ * A container probe, with the kubelet's defaults applied (period 10 s, timeout 1 s, success 1, failure 3).
+ *
+ * @param action what to run: exactly one of exec, httpGet, tcpSocket
+ */
+public record Probe(Action action, int initialDelaySeconds, int periodSeconds, int timeoutSeconds,
+                    int successThreshold, int failureThreshold) {
+
+    /** What a probe does. */
+    public sealed interface Action permits Exec, HttpGet, TcpSocket {
+    }
+
+    /** Runs {@code command} in the container; success is exit code 0. */
+    public record Exec(List<String> command) implements Action {
+        public Exec {
+            command = List.copyOf(command);
+        }
+    }
+
+    /**
+     * GET {@code scheme://host:port/path}; success is a status from 200 to 399. HTTPS is not verified.
+     *
+     * @param host null: the pod IP (the node's address for a host-network pod)
+     * @param port a number or the name of one of the container's ports
+     */
+    public record HttpGet(String scheme, String host, String port, String path, List<Header> headers)
+            implements Action {
+        public HttpGet {
+            headers = headers == null ? List.of() : List.copyOf(headers);
+        }
+    }
+
+    public record Header(String name, String value) {
+    }
+
+    /** Opens a TCP connection; success is being able to. */
+    public record TcpSocket(String host, String port) implements Action {
+    }
+}
