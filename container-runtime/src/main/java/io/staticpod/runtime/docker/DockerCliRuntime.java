@@ -1,6 +1,7 @@
 package io.staticpod.runtime.docker;
 
 import io.staticpod.runtime.ContainerInfo;
+import io.staticpod.runtime.ContainerExec;
 import io.staticpod.runtime.ContainerRuntime;
 import io.staticpod.runtime.ImageResult;
 import io.staticpod.runtime.LaunchSpec;
@@ -27,7 +28,7 @@ import java.util.TreeMap;
  * <p>Errors are {@link CommandException}s (or {@link RuntimeException}s wrapping them) quoting the command and
  * docker's stderr. "No such container" is never an error for {@link #stop} and {@link #remove}.
  */
-public final class DockerCliRuntime implements ContainerRuntime {
+public final class DockerCliRuntime implements ContainerRuntime, ContainerExec {
 
     private static final Logger log = LoggerFactory.getLogger(DockerCliRuntime.class);
 
@@ -191,6 +192,28 @@ public final class DockerCliRuntime implements ContainerRuntime {
     private String pulledImageId(String image) {
         return localImage(image).orElseThrow(() -> new IllegalStateException(
                 "`docker pull " + image + "` succeeded but the image is not present afterwards"));
+    }
+
+    @Override
+    public ContainerExec.Result exec(String containerId, List<String> command, Duration limit) {
+        List<String> argv = new java.util.ArrayList<>(List.of(docker, "exec", containerId));
+        argv.addAll(command);
+        CommandResult result;
+        try {
+            result = run(argv, limit);
+        } catch (CommandException e) {
+            if (e.exitCode() == -1 && e.getMessage().contains("did not finish within")) {
+                return new ContainerExec.Result(-1, e.getMessage(), true);
+            }
+            throw e;
+        }
+        // docker exec exits 126/127 for a command that cannot be run, and says why on stderr; a missing or stopped
+        // container is an error of the probe's target, not a failed probe
+        if (result.exitCode() != 0 && (DockerErrors.isNotFound(result.stderr())
+                || result.stderr().contains("is not running"))) {
+            throw CommandException.failed(result);
+        }
+        return new ContainerExec.Result(result.exitCode(), result.stdout() + result.stderr(), false);
     }
 
     private CommandResult pull(String image) {

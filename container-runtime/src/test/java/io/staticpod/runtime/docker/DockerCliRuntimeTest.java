@@ -342,4 +342,22 @@ class DockerCliRuntimeTest {
                 .hasMessageContaining("docker version --format {{.Server.Version}}")
                 .hasMessageContaining("Cannot connect to the Docker daemon");
     }
+
+    @Test
+    void execRunsTheCommandInTheContainerAndReportsItsExitCode() {
+        runner.expect("docker", "exec", "c1", "cat", "/tmp/ready").returns(1, "", "cat: can't open '/tmp/ready'\n");
+        runner.expect("docker", "exec", "c1", "true").succeeds("");
+
+        assertThat(docker.exec("c1", java.util.List.of("cat", "/tmp/ready"), java.time.Duration.ofSeconds(1)))
+                .isEqualTo(new io.staticpod.runtime.ContainerExec.Result(1, "cat: can't open '/tmp/ready'\n", false));
+        assertThat(docker.exec("c1", java.util.List.of("true"), java.time.Duration.ofSeconds(1)).succeeded()).isTrue();
+    }
+
+    @Test
+    void execInAMissingContainerIsAnErrorNotAFailedProbe() {
+        runner.expect("docker", "exec", "gone", "true").returns(1, "", "Error: No such container: gone\n");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> docker.exec("gone", java.util.List.of("true"),
+                java.time.Duration.ofSeconds(1))).hasMessageContaining("No such container");
+    }
 }

@@ -1,5 +1,6 @@
 package io.staticpod.runtime.testing;
 
+import io.staticpod.runtime.ContainerExec;
 import io.staticpod.runtime.ContainerInfo;
 import io.staticpod.runtime.ContainerRuntime;
 import io.staticpod.runtime.ImageResult;
@@ -34,7 +35,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe: all state lives in one {@link Engine}, guarded by its monitor.
  */
-public final class FakeContainerRuntime implements ContainerRuntime {
+public final class FakeContainerRuntime implements ContainerRuntime, ContainerExec {
 
     /** Shared between the clients of one fake engine. Every field is guarded by this object's monitor. */
     private static final class Engine {
@@ -58,6 +59,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     }
 
     private final Engine engine;
+    private volatile java.util.function.BiFunction<String, List<String>, ContainerExec.Result> execHandler =
+            (id, command) -> new ContainerExec.Result(0, "", false);
 
     /** A fake engine on the system clock. */
     public FakeContainerRuntime() {
@@ -190,6 +193,19 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         synchronized (engine) {
             return Optional.ofNullable(engine.containers.get(id)).map(c -> c.spec);
         }
+    }
+
+    /** What {@link #exec} answers (by default: exit 0 for every command in a running container). */
+    public void setExecHandler(java.util.function.BiFunction<String, List<String>, ContainerExec.Result> handler) {
+        execHandler = handler;
+    }
+
+    @Override
+    public ContainerExec.Result exec(String containerId, List<String> command, Duration timeout) {
+        if (inspect(containerId).filter(ContainerInfo::running).isEmpty()) {
+            throw new IllegalStateException("container " + containerId + " is not running");
+        }
+        return execHandler.apply(containerId, command);
     }
 
     // ------------------------------------------------------------------------------------------------ SPI
