@@ -82,3 +82,83 @@ ensure_maven() {
     apt_install maven openjdk-17-jdk-headless
   fi
 }
+
+# kube-apiserver and etcd for the integration tests, in $KUBEBUILDER_ASSETS (envtest convention; default below).
+# etcd: Debian's etcd-server. kube-apiserver: built offline from Debian's `kubernetes` source package (1.20.x,
+# Go dependencies vendored) with Debian's golang-go, about five minutes on 2 cores; nothing else is fetched.
+# Idempotent: when $KUBEBUILDER_ASSETS/kube-apiserver exists nothing is rebuilt. Needs root.
+SPA_KUBEBUILDER_ASSETS_DEFAULT=/var/cache/static-pod-agent/kubebuilder/bin
+SPA_K8S_SRC=${SPA_K8S_SRC:-/var/cache/static-pod-agent/src}
+ensure_apiserver() {
+  local assets=${KUBEBUILDER_ASSETS:-$SPA_KUBEBUILDER_ASSETS_DEFAULT}
+  mkdir -p "$assets"
+  if [ ! -x "$assets/etcd" ]; then
+    apt_install etcd-server
+    install -m 0755 /usr/bin/etcd "$assets/etcd"
+    log "etcd $("$assets/etcd" --version 2>/dev/null | awk '/etcd Version/{print $3}') installed in $assets"
+  fi
+  if [ -x "$assets/kube-apiserver" ]; then
+    return 0
+  fi
+  local srcdir
+  srcdir=$(ls -d "$SPA_K8S_SRC"/kubernetes-1.20*/ 2>/dev/null | head -1 || true)
+  if [ -z "$srcdir" ]; then
+    _spa_kubernetes_source || return 1
+    srcdir=$(ls -d "$SPA_K8S_SRC"/kubernetes-1.20*/ 2>/dev/null | head -1 || true)
+  fi
+  srcdir=${srcdir%/}
+  apt_install golang-go make rsync jq
+  # Debian's upstream version reads "1.20.5+really1.20.2": the code is the part after "really"
+  local version=${srcdir##*/kubernetes-}
+  version=v${version##*really}
+  local buildlog="$SPA_K8S_SRC/kube-apiserver-build.log"
+  log "building kube-apiserver $version from $srcdir with $(go version | awk '{print $3}') (a few minutes; log: $buildlog)"
+  local start=$SECONDS
+  # the 1.20 build runs in GOPATH mode (GO111MODULE=off, vendor/); no Go module proxy may be asked for anything
+  if ! (cd "$srcdir" && rm -rf _output .make \
+        && env -u GOFLAGS GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0 HOME="${HOME:-/root}" KUBE_GIT_VERSION="$version" \
+           make WHAT=cmd/kube-apiserver) >"$buildlog" 2>&1; then
+    log "kube-apiserver build failed; last lines of $buildlog:"
+    tail -30 "$buildlog" >&2
+    return 1
+  fi
+  install -m 0755 "$srcdir/_output/bin/kube-apiserver" "$assets/kube-apiserver.tmp"
+  mv "$assets/kube-apiserver.tmp" "$assets/kube-apiserver"
+  log "kube-apiserver $("$assets/kube-apiserver" --version 2>/dev/null | awk '{print $2}') built in $((SECONDS - start)) s, installed in $assets"
+}
+
+# Fetches and unpacks Debian's kubernetes 1.20.x source package into $SPA_K8S_SRC. The machine's apt sources
+# have no deb-src line: one is added in its own file, for this release first, then bullseye (which has 1.20.x).
+_spa_kubernetes_source() {
+  apt_install dpkg-dev
+  local list=/etc/apt/sources.list.d/static-pod-agent-src.sources
+  local codename suite
+  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+  for suite in "$codename" bullseye; do
+    if apt-cache showsrc kubernetes 2>/dev/null | grep -q '^Version: 1\.20'; then break; fi
+    log "adding a deb-src source for Debian $suite ($list)"
+    if [ -f "$list" ] && grep -q "^Suites: $suite\$" "$list"; then
+      :
+    else
+      cat >>"$list" <<SRC
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: $suite
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+SRC
+    fi
+    apt-get update -qq && apt_updated=1
+  done
+  if ! apt-cache showsrc kubernetes 2>/dev/null | grep -q '^Version: 1\.20'; then
+    log "no kubernetes 1.20.x source package in Debian's $codename or bullseye"
+    return 1
+  fi
+  mkdir -p "$SPA_K8S_SRC"
+  local v
+  v=$(apt-cache showsrc kubernetes | awk '/^Version: 1\.20/{print $2; exit}')
+  log "fetching Debian's kubernetes $v source package into $SPA_K8S_SRC"
+  (cd "$SPA_K8S_SRC" && apt-get source -qq "kubernetes=$v" >/dev/null 2>"$SPA_K8S_SRC/apt-source.log") || {
+    tail -20 "$SPA_K8S_SRC/apt-source.log" >&2; return 1; }
+}
