@@ -1,5 +1,6 @@
 package io.staticpod.agent.pod;
 
+import io.staticpod.agent.probe.Prober;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.WellKnown;
 import io.staticpod.manifest.model.Container;
@@ -24,9 +25,11 @@ final class PodStatuses {
             .thenComparing(ContainerInfo::createdAt, Comparator.nullsFirst(Comparator.reverseOrder()));
 
     private final String runtimeName;
+    private final Prober prober;
 
-    PodStatuses(String runtimeName) {
+    PodStatuses(String runtimeName, Prober prober) {
         this.runtimeName = runtimeName;
+        this.prober = prober;
     }
 
     /**
@@ -77,7 +80,8 @@ final class PodStatuses {
         String imageId = latest.imageId() == null ? null : runtimeName + "-pullable://" + latest.imageId();
         if (latest.running()) {
             return new PodStatus.ContainerStatus(c.name(), c.image(), imageId, id,
-                    new PodStatus.Running(latest.startedAt()), terminated(previous), !init, true, restarts);
+                    new PodStatus.Running(latest.startedAt()), terminated(previous),
+                    !init && prober.ready(latest.id(), c), prober.started(latest.id(), c), restarts);
         }
         PodStatus.State last = terminated(latest);
         if (why != null) {

@@ -1,9 +1,12 @@
 package io.staticpod.agent.pod;
 
 import io.staticpod.agent.desired.PodListener;
+import io.staticpod.agent.probe.HostAddress;
+import io.staticpod.agent.probe.Prober;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.mirror.MirrorClient;
+import io.staticpod.runtime.ContainerExec;
 import io.staticpod.runtime.ContainerRuntime;
 
 import java.nio.file.Path;
@@ -12,6 +15,7 @@ import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -27,6 +31,7 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ExecutorService lanes;
     private final ExecutorService stoppers;
+    private final ScheduledExecutorService probes;
     private final PodWorkers workers;
     private final Relister relister;
     private final Map<PodKey, String> manifestErrors = new ConcurrentHashMap<>();
@@ -41,9 +46,13 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
         this.lanes = Executors.newFixedThreadPool(16, threads("pod-lane"));
         this.stoppers = Executors.newCachedThreadPool(threads("pod-stop"));
         LaunchSpecs specs = new LaunchSpecs(nodeName, sandboxImage);
+        this.probes = Executors.newScheduledThreadPool(2, threads("probe"));
+        ProbeHandler handler = new ProbeHandler(runtime, mirror, stoppers);
+        Prober prober = new Prober(runtime instanceof ContainerExec exec ? exec : null, probes, clock, handler);
         PodSync sync = new PodSync(runtime, specs, new Volumes(rootDir), new CrashBackoff(clock), clock,
-                new PodKiller(runtime, stoppers, mirror), mirror, manifestErrors::get);
+                new PodKiller(runtime, stoppers, mirror), mirror, manifestErrors::get, prober, HostAddress.primary());
         this.workers = new PodWorkers(sync, lanes, timer, clock);
+        handler.wakeWith(workers::wake);
         this.relister = new Relister(runtime, specs.ownerSelector(), workers, desiredSynced, mirror);
     }
 
@@ -90,6 +99,7 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
         timer.shutdownNow();
         lanes.shutdownNow();
         stoppers.shutdownNow();
+        probes.shutdownNow();
     }
 
     private static ThreadFactory threads(String prefix) {

@@ -1,5 +1,6 @@
 package io.staticpod.agent.pod;
 
+import io.staticpod.agent.probe.Prober;
 import io.staticpod.manifest.PodIdentity;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
@@ -54,6 +55,8 @@ final class PodSync {
     private final MirrorClient mirror;
     private final PodStatuses statuses;
     private final Function<PodKey, String> manifestErrors;
+    private final Prober prober;
+    private final String nodeAddress;
     /** Containers whose exit was already logged, by container id. */
     private final Set<String> exitLogged = ConcurrentHashMap.newKeySet();
     /** Start attempts that failed before a container existed, by back-off key. */
@@ -72,9 +75,12 @@ final class PodSync {
      * @param manifestErrors the current manifest error of a pod whose last good version runs, or null
      */
     PodSync(ContainerRuntime runtime, LaunchSpecs specs, Volumes volumes, CrashBackoff backoff, InstantSource clock,
-            PodKiller killer, MirrorClient mirror, Function<PodKey, String> manifestErrors) {
+            PodKiller killer, MirrorClient mirror, Function<PodKey, String> manifestErrors, Prober prober,
+            String nodeAddress) {
         this.mirror = mirror;
-        this.statuses = new PodStatuses(runtime.name());
+        this.prober = prober;
+        this.nodeAddress = nodeAddress;
+        this.statuses = new PodStatuses(runtime.name(), prober);
         this.manifestErrors = manifestErrors;
         this.runtime = runtime;
         this.specs = specs;
@@ -107,6 +113,7 @@ final class PodSync {
             stale.forEach(c -> exitLogged.remove(c.id()));
         }
         if (desired == null) {
+            prober.retain(key, Set.of());
             return null;
         }
         List<ContainerInfo> ours = actual.stream().filter(c -> uid.equals(c.label(WellKnown.POD_UID))).toList();
@@ -178,10 +185,29 @@ final class PodSync {
                 now = runtime.list(specs.podSelector(key.namespace(), key.name())).stream()
                         .filter(c -> pod.uid().equals(c.label(WellKnown.POD_UID))).toList();
             }
+            probe(key, pod, now);
             mirror.podStatus(key, statuses.build(pod, now, pass.waiting, manifestErrors.apply(key)));
         } catch (RuntimeException e) {
             log.debug("No status for static pod this time pod={} error={}", key, e.toString());
         }
+    }
+
+    /** Keeps the probes in step with the running app containers. */
+    private void probe(PodKey key, StaticPod pod, List<ContainerInfo> now) {
+        String host = pod.pod().spec().hostNetwork() ? nodeAddress : now.stream()
+                .filter(c -> WellKnown.TYPE_SANDBOX.equals(c.label(WellKnown.CONTAINER_TYPE)))
+                .filter(ContainerInfo::running).map(ContainerInfo::ipAddress).findFirst().orElse(null);
+        Set<String> running = new java.util.HashSet<>();
+        for (Container c : pod.pod().spec().containers()) {
+            now.stream().filter(ContainerInfo::running)
+                    .filter(i -> WellKnown.TYPE_CONTAINER.equals(i.label(WellKnown.CONTAINER_TYPE)))
+                    .filter(i -> c.name().equals(i.label(WellKnown.CONTAINER_NAME)))
+                    .forEach(i -> {
+                        running.add(i.id());
+                        prober.track(key, c, i.id(), i.startedAt(), host);
+                    });
+        }
+        prober.retain(key, running);
     }
 
     private static boolean shouldRestart(RestartPolicy policy, ContainerInfo exited) {

@@ -1,5 +1,6 @@
 package io.staticpod.agent.pod;
 
+import io.staticpod.agent.probe.Prober;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.mirror.PodStatus;
 import io.staticpod.runtime.testing.FakeContainerRuntime;
@@ -30,7 +31,9 @@ class PodStatusTest {
         runtime.addImage(BUSYBOX);
         return new PodSync(runtime, new LaunchSpecs(NODE, PAUSE), new Volumes(root), new CrashBackoff(clock), clock,
                 new PodKiller(runtime, Executors.newCachedThreadPool(), mirror), mirror,
-                k -> manifestErrors.get(k.name()));
+                k -> manifestErrors.get(k.name()),
+                new Prober(runtime, Executors.newSingleThreadScheduledExecutor(), clock, PodSyncTest.NO_PROBES),
+                "192.0.2.1");
     }
 
     private String appId(StaticPod pod) {

@@ -1,5 +1,6 @@
 package io.staticpod.agent.pod;
 
+import io.staticpod.agent.probe.Prober;
 import io.staticpod.manifest.ManifestReader;
 import io.staticpod.manifest.ParseResult;
 import io.staticpod.manifest.PodKey;
@@ -27,6 +28,15 @@ class PodSyncTest {
     static final String NODE = "n1";
     static final String PAUSE = "pause:test";
     static final String BUSYBOX = "busybox:test";
+    static final Prober.ProbeListener NO_PROBES = new Prober.ProbeListener() {
+        @Override
+        public void changed(PodKey pod) {
+        }
+
+        @Override
+        public void unhealthy(PodKey pod, String container, String containerId, String probe, String message) {
+        }
+    };
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final FakeContainerRuntime runtime = new FakeContainerRuntime(clock);
@@ -37,7 +47,8 @@ class PodSyncTest {
         runtime.addImage(PAUSE);
         runtime.addImage(BUSYBOX);
         return new PodSync(runtime, new LaunchSpecs(NODE, PAUSE), new Volumes(root), new CrashBackoff(clock), clock,
-                new PodKiller(runtime, Executors.newCachedThreadPool(), MirrorClient.NONE), MirrorClient.NONE, k -> null);
+                new PodKiller(runtime, Executors.newCachedThreadPool(), MirrorClient.NONE), MirrorClient.NONE, k -> null,
+                new Prober(runtime, Executors.newSingleThreadScheduledExecutor(), clock, NO_PROBES), "192.0.2.1");
     }
 
     static StaticPod pod(String name, String extraSpec) {
@@ -217,7 +228,8 @@ class PodSyncTest {
 
         PodSync restarted = new PodSync(runtime.newClientOfSameEngine(), new LaunchSpecs(NODE, PAUSE),
                 new Volumes(root), new CrashBackoff(clock), clock,
-                new PodKiller(runtime, Executors.newCachedThreadPool(), MirrorClient.NONE), MirrorClient.NONE, k -> null);
+                new PodKiller(runtime, Executors.newCachedThreadPool(), MirrorClient.NONE), MirrorClient.NONE, k -> null,
+                new Prober(runtime, Executors.newSingleThreadScheduledExecutor(), clock, NO_PROBES), "192.0.2.1");
         restarted.sync(pod.key(), pod);
 
         assertThat(runtime.starts()).isEqualTo(starts);
