@@ -1,5 +1,6 @@
 package io.staticpod.agent;
 
+import io.staticpod.agent.cli.Commands;
 import io.staticpod.config.AgentConfig;
 import io.staticpod.config.ConfigException;
 import io.staticpod.config.ConfigLoader;
@@ -10,6 +11,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (Commands.handles(args)) { // validate, status, version: the daemon stays the default
+            System.setProperty("spa.log.level", "WARN");
+            System.exit(Commands.run(args, System.out, System.err));
+            return;
+        }
         ConfigLoader.Outcome outcome;
         try {
             outcome = ConfigLoader.load(args);
@@ -33,6 +39,6 @@ public final class Main {
         if (System.getenv("JOURNAL_STREAM") != null) {
             System.setProperty("spa.log.prefix", "%-5level");
         }
-        new StaticPodAgent(config).run();
+        new StaticPodAgent(config, args).run();
     }
 }

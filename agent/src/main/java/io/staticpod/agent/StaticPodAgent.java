@@ -1,6 +1,8 @@
 package io.staticpod.agent;
 
 import io.staticpod.agent.desired.DesiredState;
+import io.staticpod.agent.health.Observability;
+import io.staticpod.agent.reload.ConfigReloader;
 import io.staticpod.agent.pod.PodSupervisor;
 import io.staticpod.agent.source.FileManifestSource;
 import io.staticpod.config.AgentConfig;
@@ -29,9 +31,16 @@ public final class StaticPodAgent {
     static final Duration RELIST_PERIOD = Duration.ofSeconds(1);
 
     private final AgentConfig config;
+    private final String[] args;
 
     public StaticPodAgent(AgentConfig config) {
+        this(config, null);
+    }
+
+    /** @param args the command line the config came from, read again on SIGHUP; null: no reload */
+    public StaticPodAgent(AgentConfig config, String[] args) {
         this.config = config;
+        this.args = args;
     }
 
     /** Runs until the JVM is asked to stop. */
@@ -42,7 +51,8 @@ public final class StaticPodAgent {
         if (!config.ignoredFields().isEmpty()) {
             log.info("Config fields accepted but not acted on by this agent fields={}", config.ignoredFields());
         }
-        ContainerRuntime runtime = runtime();
+        Observability ops = new Observability(config, InstantSource.system());
+        ContainerRuntime runtime = ops.meter(runtime());
         try {
             log.info("Container runtime answers version=\"{}\"", runtime.version());
         } catch (RuntimeException e) {
@@ -56,7 +66,7 @@ public final class StaticPodAgent {
             return t;
         });
         AtomicBoolean scanned = new AtomicBoolean();
-        MirrorClient mirror = mirrorClient(runtime);
+        MirrorClient mirror = ops.observe(mirrorClient(runtime));
         PodSupervisor pods = new PodSupervisor(runtime, config.nodeName(), config.podInfraContainerImage(),
                 config.rootDir(), InstantSource.system(), scanned::get, mirror);
         DesiredState state = new DesiredState(pods);
@@ -68,11 +78,14 @@ public final class StaticPodAgent {
                     if (scanned.compareAndSet(false, true)) {
                         pods.relistSoon(); // orphans are removed right after the first full scan
                     }
+                    ops.scanned(snapshot);
                 }, loop);
+        source.onWatchEvent(ops::watchEvent);
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Stopping static-pod-agent; static pods keep running");
+            ops.close();
             source.close();
             pods.close();
             mirror.close();
@@ -82,6 +95,13 @@ public final class StaticPodAgent {
         mirror.start();
         pods.start(RELIST_PERIOD, config.syncFrequency());
         source.start();
+        ops.start(pods::lastRelist, loop);
+        if (args != null) {
+            new ConfigReloader(args, config, frequency -> {
+                source.recheckEvery(frequency);
+                ops.health().fileCheckFrequency(frequency);
+            }).install();
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

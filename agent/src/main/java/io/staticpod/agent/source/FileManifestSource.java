@@ -1,17 +1,14 @@
 package io.staticpod.agent.source;
 
 import io.methvin.watcher.DirectoryWatcher;
-import io.staticpod.manifest.ManifestProblem;
 import io.staticpod.manifest.ManifestReader;
 import io.staticpod.manifest.ParseResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,10 +40,11 @@ public final class FileManifestSource implements AutoCloseable {
     static final Duration DEBOUNCE = Duration.ofMillis(50);
 
     private final Path path;
-    private final Duration recheck;
+    private volatile Duration recheck;
     private final ManifestReader reader;
     private final Consumer<SourceSnapshot> sink;
     private final ScheduledExecutorService loop;
+    private volatile Runnable onWatchEvent = () -> { };
 
     // confined to the loop thread
     private final Map<Path, Cached> cache = new HashMap<>();
@@ -74,6 +72,22 @@ public final class FileManifestSource implements AutoCloseable {
         loop.execute(this::scanAndReport);
         periodic = loop.scheduleWithFixedDelay(this::scanAndReport, recheck.toMillis(), recheck.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** Called on every relevant event of the directory watch (for metrics). */
+    public void onWatchEvent(Runnable hook) {
+        this.onWatchEvent = hook;
+    }
+
+    /** Changes the period of the full re-list (a config reload); the next one is {@code recheck} from now. */
+    public void recheckEvery(Duration recheck) {
+        loop.execute(() -> {
+            if (periodic != null && periodic.cancel(false)) {
+                this.recheck = recheck;
+                periodic = loop.scheduleWithFixedDelay(this::scanAndReport, recheck.toMillis(), recheck.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     /** Asks for a re-scan soon; many requests within {@link #DEBOUNCE} make one scan. Thread-safe. */
@@ -121,26 +135,11 @@ public final class FileManifestSource implements AutoCloseable {
         List<ParseResult> results = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         for (Path file : entries) {
-            String name = file.getFileName().toString();
-            if (ManifestFiles.isHidden(name)) {
-                continue;
-            }
-            if (ManifestFiles.isLeftover(name)) {
-                once(file, "Skipping editor or package-manager leftover in static pod path file={}");
-                continue;
-            }
-            BasicFileAttributes attrs;
-            try {
-                attrs = Files.readAttributes(file, BasicFileAttributes.class);
-            } catch (IOException e) {
-                continue; // vanished between list and stat
-            }
-            if (attrs.isDirectory()) {
-                once(file, "Not recursing into sub-directory of static pod path dir={}");
-                continue;
-            }
-            if (!attrs.isRegularFile()) {
-                once(file, "Skipping special file in static pod path (not a regular file) file={}");
+            ManifestFiles.Kind kind = ManifestFiles.classify(file);
+            if (kind != ManifestFiles.Kind.MANIFEST) {
+                if (kind.logMessage() != null) {
+                    once(file, kind.logMessage());
+                }
                 continue;
             }
             seen.add(file);
@@ -153,16 +152,13 @@ public final class FileManifestSource implements AutoCloseable {
     private ParseResult read(Path file) {
         byte[] content;
         try {
-            long size = Files.size(file);
-            if (size > ManifestFiles.MAX_SIZE) {
-                cache.remove(file);
-                return invalid(file, "file is " + size + " bytes, larger than the limit of "
-                        + ManifestFiles.MAX_SIZE + " bytes (10 MiB); it was not read");
-            }
-            content = readAtMost(file);
+            content = ManifestFiles.read(file);
+        } catch (ManifestFiles.TooLarge e) {
+            cache.remove(file);
+            return ManifestFiles.invalid(file, e.getMessage());
         } catch (IOException e) {
             cache.remove(file);
-            return invalid(file, "cannot read the file: " + e.getMessage());
+            return ManifestFiles.invalid(file, "cannot read the file: " + e.getMessage());
         }
         Cached cached = cache.get(file);
         if (cached != null && Arrays.equals(cached.content, content)) {
@@ -171,20 +167,6 @@ public final class FileManifestSource implements AutoCloseable {
         ParseResult result = reader.parse(file, content);
         cache.put(file, new Cached(content, result));
         return result;
-    }
-
-    private static byte[] readAtMost(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes((int) ManifestFiles.MAX_SIZE + 1);
-            if (bytes.length > ManifestFiles.MAX_SIZE) {
-                throw new IOException("file grew beyond the limit of " + ManifestFiles.MAX_SIZE + " bytes while read");
-            }
-            return bytes;
-        }
-    }
-
-    private static ParseResult invalid(Path file, String message) {
-        return new ParseResult.Invalid(file, List.of(new ManifestProblem(file, 0, "", message)), List.of());
     }
 
     private void once(Path file, String message) {
@@ -208,6 +190,7 @@ public final class FileManifestSource implements AutoCloseable {
                     .listener(event -> {
                         Path changed = event.path();
                         if (changed != null && (dir.equals(changed.getParent()) || dir.equals(changed))) {
+                            onWatchEvent.run();
                             requestScan();
                         }
                     })

@@ -1,0 +1,140 @@
+package io.staticpod.agent.health;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.staticpod.agent.metrics.AgentMetrics;
+import io.staticpod.agent.source.SourceSnapshot;
+import io.staticpod.agent.status.PodBoard;
+import io.staticpod.config.AgentConfig;
+import io.staticpod.manifest.ParseResult;
+import io.staticpod.mirror.MirrorClient;
+import io.staticpod.runtime.ContainerRuntime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * How an operator sees the agent: health, metrics and the pods' status, assembled in one place so that the daemon's
+ * wiring only adds hooks. The daemon wraps its runtime and its mirror client here, reports each scan and watch event,
+ * and starts the endpoint once its parts exist.
+ */
+public final class Observability implements AutoCloseable {
+    /** The reconcile thread's heartbeat period. */
+    static final Duration BEAT = Duration.ofSeconds(1);
+
+    private final AgentConfig config;
+    private final InstantSource clock;
+    private final AgentMetrics metrics;
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private volatile Supplier<Instant> lastRelist = () -> null;
+    private final HealthChecks health;
+    private PodBoard board;
+    private HealthServer server;
+    // confined to the reconcile thread
+    private Map<Path, ParseResult> previousResults = Map.of();
+
+    public Observability(AgentConfig config, InstantSource clock) {
+        this.config = config;
+        this.clock = clock;
+        this.metrics = new AgentMetrics(() -> board == null ? Map.of() : board.phases());
+        this.health = new HealthChecks(clock, config.fileCheckFrequency(), () -> lastRelist.get());
+    }
+
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    public HealthChecks health() {
+        return health;
+    }
+
+    /** The runtime, timed. */
+    public ContainerRuntime meter(ContainerRuntime runtime) {
+        return metrics.meter(runtime);
+    }
+
+    /** The mirror client, timed and teed into the status board. Call once. */
+    public MirrorClient observe(MirrorClient mirror) {
+        board = new PodBoard(metrics.meter(mirror), metrics, clock, config.nodeName());
+        return board;
+    }
+
+    /** A full scan of the static pod path was applied. On the reconcile thread. */
+    public void scanned(SourceSnapshot snapshot) {
+        health.scanned();
+        metrics.manifestScan();
+        Map<Path, ParseResult> now = new HashMap<>();
+        int newlyInvalid = 0;
+        for (ParseResult r : snapshot.results()) {
+            now.put(r.file(), r);
+            // the source hands back the same result object for a file whose bytes did not change
+            if (r instanceof ParseResult.Invalid && previousResults.get(r.file()) != r) {
+                newlyInvalid++;
+            }
+        }
+        previousResults = now;
+        if (newlyInvalid > 0) {
+            metrics.manifestParseErrors(newlyInvalid);
+        }
+        if (board != null) {
+            board.invalidFiles(List.copyOf(snapshot.results()));
+        }
+    }
+
+    /** An event of the directory watch. */
+    public void watchEvent() {
+        metrics.watchEvent();
+    }
+
+    /**
+     * Starts the heartbeat on the reconcile thread and serves the endpoint (unless {@code healthzPort} is 0).
+     *
+     * @param lastRelist when the runtime last answered the relister
+     */
+    public void start(Supplier<Instant> lastRelist, ScheduledExecutorService reconcileLoop) {
+        this.lastRelist = lastRelist;
+        health.beat();
+        reconcileLoop.scheduleWithFixedDelay(health::beat, BEAT.toMillis(), BEAT.toMillis(), TimeUnit.MILLISECONDS);
+        if (config.healthzPort() == 0) {
+            return;
+        }
+        server = new HealthServer(config.healthzBindAddress(), config.healthzPort(), Map.of(
+                "/healthz", this::healthz,
+                "/metrics", query -> new HealthServer.Response(200, metrics.contentType(),
+                        HealthServer.render(metrics::write)),
+                "/pods", query -> new HealthServer.Response(200, "application/json",
+                        json.writeValueAsBytes(board == null ? null : board.board()))));
+        server.start();
+    }
+
+    /** The port bound by the endpoint, or -1. */
+    public int port() {
+        return server == null ? -1 : server.port();
+    }
+
+    private HealthServer.Response healthz(String query) {
+        HealthChecks.Result result = health.check();
+        boolean verbose = query != null && query.contains("verbose");
+        if (result.healthy() && !verbose) {
+            return HealthServer.Response.text(200, "ok");
+        }
+        String body = String.join("\n", result.lines()) + "\n"
+                + (result.healthy() ? "healthz check passed\n" : "healthz check failed\n");
+        return HealthServer.Response.text(result.healthy() ? 200 : 500, body);
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.staticpod.agent.metrics;
+
+import io.staticpod.runtime.ContainerInfo;
+import io.staticpod.runtime.ContainerRuntime;
+import io.staticpod.runtime.ImageResult;
+import io.staticpod.runtime.LaunchSpec;
+import io.staticpod.runtime.PullPolicy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A {@link ContainerRuntime} that times every call and counts failures, then forwards it unchanged. Keeps the runtime
+ * module free of metrics. Operation names are the SPI's method names ({@code list}, {@code start}, …).
+ */
+final class MeteredContainerRuntime implements ContainerRuntime {
+    private final ContainerRuntime delegate;
+    private final AgentMetrics metrics;
+
+    MeteredContainerRuntime(ContainerRuntime delegate, AgentMetrics metrics) {
+        this.delegate = delegate;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public String version() {
+        return timed("version", delegate::version);
+    }
+
+    @Override
+    public ImageResult ensureImage(String image, PullPolicy policy) {
+        return timed("ensureImage", () -> delegate.ensureImage(image, policy));
+    }
+
+    @Override
+    public String start(LaunchSpec spec) {
+        return timed("start", () -> delegate.start(spec));
+    }
+
+    @Override
+    public void stop(String id, Duration grace) {
+        timed("stop", () -> {
+            delegate.stop(id, grace);
+            return null;
+        });
+    }
+
+    @Override
+    public void remove(String id) {
+        timed("remove", () -> {
+            delegate.remove(id);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ContainerInfo> inspect(String id) {
+        return timed("inspect", () -> delegate.inspect(id));
+    }
+
+    @Override
+    public List<ContainerInfo> list(Map<String, String> labels) {
+        return timed("list", () -> delegate.list(labels));
+    }
+
+    private <T> T timed(String operation, Supplier<T> call) {
+        long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            T result = call.get();
+            failed = false;
+            return result;
+        } finally {
+            metrics.runtimeCall(operation, System.nanoTime() - start, failed);
+        }
+    }
+}

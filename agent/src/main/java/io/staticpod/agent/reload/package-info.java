@@ -1,0 +1,2 @@
+/** Reloading the configuration of a running agent on SIGHUP, where it is safe. */
+package io.staticpod.agent.reload;
