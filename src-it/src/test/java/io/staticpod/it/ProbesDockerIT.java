@@ -1,0 +1,94 @@
+package io.staticpod.it;
+
+import com.github.dockerjava.api.model.Container;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Probes against real containers: exec, httpGet to the pod IP, tcpSocket, and a liveness failure restarting. */
+class ProbesDockerIT {
+    private final DockerObserver docker = new DockerObserver();
+    private final String node = "probe-" + UUID.randomUUID().toString().substring(0, 8);
+    @TempDir
+    Path tmp;
+    Path manifests;
+    AgentProcess agent;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        ItEnvironment.requireDocker();
+        manifests = Files.createDirectories(tmp.resolve("manifests"));
+        agent = AgentProcess.start(manifests, node, Files.createDirectories(tmp.resolve("root")));
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        agent.close();
+        docker.removeAll(node);
+    }
+
+    private void write(String name, String yaml) throws IOException {
+        Path t = manifests.resolve("." + name + ".tmp");
+        Files.writeString(t, yaml.replace("IMAGE", ItEnvironment.BUSYBOX));
+        Files.move(t, manifests.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    void aContainerFailingItsLivenessProbeIsRestartedAndHealthyProbesLeaveOthersAlone() throws Exception {
+        write("sick.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: sick}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                  - name: app
+                    image: IMAGE
+                    command: ["sh", "-c", "touch /tmp/healthy; sleep 3; rm /tmp/healthy; trap 'exit 0' TERM; while true; do sleep 3600 & wait $!; done"]
+                    livenessProbe:
+                      exec: {command: [cat, /tmp/healthy]}
+                      periodSeconds: 1
+                      failureThreshold: 2
+                """);
+        write("healthy.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: healthy}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                  - name: web
+                    image: IMAGE
+                    command: ["sh", "-c", "mkdir -p /www; echo ok > /www/healthz; trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait $!"]
+                    ports: [{name: http, containerPort: 8080}]
+                    livenessProbe:
+                      httpGet: {path: /healthz, port: http}
+                      periodSeconds: 1
+                      failureThreshold: 1
+                    readinessProbe:
+                      tcpSocket: {port: 8080}
+                      periodSeconds: 1
+                """);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> docker.running(node, "sick-" + node, "app").stream()
+                .anyMatch(c -> "1".equals(c.getLabels().get("io.kubernetes.container.restartCount"))));
+        agent.awaitLog(Duration.ofSeconds(5), "Liveness probe failed; restarting container of static pod",
+                "pod=default/sick-" + node);
+        agent.awaitLog(Duration.ofSeconds(10), "Readiness of static pod container changed",
+                "pod=default/healthy-" + node, "ready=true");
+        Container web = docker.running(node, "healthy-" + node, "web").get(0);
+        assertThat(web.getLabels()).containsEntry("io.kubernetes.container.restartCount", "0");
+        assertThat(agent.log()).doesNotContain("probe failed; restarting container of static pod pod=default/healthy");
+    }
+}
