@@ -34,7 +34,9 @@ class ProbesDockerIT {
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        agent.close();
+        if (agent != null) {
+            agent.close();
+        }
         docker.removeAll(node);
     }
 
@@ -84,7 +86,7 @@ class ProbesDockerIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> docker.running(node, "sick-" + node, "app").stream()
                 .anyMatch(c -> "1".equals(c.getLabels().get("io.kubernetes.container.restartCount"))));
         agent.awaitLog(Duration.ofSeconds(5), "Liveness probe failed; restarting container of static pod",
-                "pod=default/sick-" + node);
+                "pod=default/sick-" + node, "command [cat, /tmp/healthy] exited with 1");
         agent.awaitLog(Duration.ofSeconds(10), "Readiness of static pod container changed",
                 "pod=default/healthy-" + node, "ready=true");
         Container web = docker.running(node, "healthy-" + node, "web").get(0);
