@@ -63,6 +63,7 @@ public final class ApiServerMirrorClient implements MirrorClient {
     private final Timing timing;
     private final ScheduledExecutorService worker;
     private final EventRecorder events;
+    private final boolean byFieldSelector;
 
     // inputs: written by any thread, read by the worker
     private final AtomicReference<Map<PodKey, StaticPod>> desired = new AtomicReference<>();
@@ -85,6 +86,9 @@ public final class ApiServerMirrorClient implements MirrorClient {
     private long leaseDue;
     private long outageLoggedAt;
     private String nodeErrorLogged;
+    private final java.util.Set<String> refusalsLogged = new java.util.HashSet<>();
+    /** Whether the API server takes strategic merge patches of nodes/status (fabric8's mock server does not). */
+    private boolean strategicMerge = true;
     private final Map<PodKey, Written> written = new HashMap<>();
     private final Map<PodKey, Map<String, StatusMapper.Transition>> transitions = new HashMap<>();
     private final Map<PodKey, String> manifestErrorsReported = new HashMap<>();
@@ -96,6 +100,16 @@ public final class ApiServerMirrorClient implements MirrorClient {
      * @param clock  the time written into objects (config.seen, conditions, lease, events)
      */
     public ApiServerMirrorClient(KubernetesClient client, NodeFacts facts, Clock clock, Timing timing) {
+        this(client, facts, clock, timing, true);
+    }
+
+    /**
+     * @param byFieldSelector false to watch all pods and keep this node's (fabric8's mock server delivers no watch
+     *                        events for a {@code spec.nodeName} field selector); true against a real API server
+     */
+    ApiServerMirrorClient(KubernetesClient client, NodeFacts facts, Clock clock, Timing timing,
+                          boolean byFieldSelector) {
+        this.byFieldSelector = byFieldSelector;
         this.client = Objects.requireNonNull(client, "client");
         this.facts = Objects.requireNonNull(facts, "facts");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -199,7 +213,13 @@ public final class ApiServerMirrorClient implements MirrorClient {
             }
             backoff.reset();
         } catch (KubernetesClientException e) {
-            next = failed(e);
+            if (Failures.isTransient(e)) {
+                next = failed(e);
+            } else {
+                log.error("Mirror client sync refused by the API server, will retry node={} code={} error={}",
+                        facts.name(), e.getCode(), Failures.message(e));
+                next = timing.resync();
+            }
         } catch (RuntimeException e) {
             // a bug or a client in a bad state: keep going, loudly
             log.error("Mirror client sync failed unexpectedly, will retry node={}", facts.name(), e);
@@ -245,8 +265,8 @@ public final class ApiServerMirrorClient implements MirrorClient {
         }
         long now = System.nanoTime();
         Instant wall = clock.instant();
-        renewLease(now, wall);
-        writeNodeStatus(now, wall);
+        answered("Lease renewal", () -> renewLease(now, wall));
+        answered("Node status update", () -> writeNodeStatus(now, wall));
         Map<PodKey, StaticPod> want = desired.get();
         if (want != null) {
             mirrors.reconcile(want, nodeUid, informer.hasSynced() ? informer.getStore().list() : null);
@@ -260,6 +280,25 @@ public final class ApiServerMirrorClient implements MirrorClient {
         return eventsWaiting ? min(next, EVENT_RETRY) : next;
     }
 
+    /**
+     * Runs one step; an answer from the API server other than "unavailable" (a refusal) is logged once per message
+     * and does not stop the other steps. Unavailability propagates, so the whole sync backs off.
+     */
+    private void answered(String step, Runnable r) {
+        try {
+            r.run();
+        } catch (KubernetesClientException e) {
+            if (Failures.isTransient(e)) {
+                throw e;
+            }
+            String message = step + ": " + Failures.message(e);
+            if (refusalsLogged.add(message)) {
+                log.error("{} refused by the API server; check the node's credentials and the API server's admission "
+                        + "node={} code={} error={}", step, facts.name(), e.getCode(), Failures.message(e));
+            }
+        }
+    }
+
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
@@ -268,7 +307,9 @@ public final class ApiServerMirrorClient implements MirrorClient {
         if (informer != null) {
             return;
         }
-        informer = client.pods().inAnyNamespace().withField("spec.nodeName", facts.name()).runnableInformer(0);
+        var pods = client.pods().inAnyNamespace();
+        // as the kubelet's API source; the Node authorizer lets a node list and watch pods
+        informer = (byFieldSelector ? pods.withField("spec.nodeName", facts.name()) : pods).runnableInformer(0);
         informer.exceptionHandler((isStarted, t) -> {
             log.debug("Watch of this node's pods failed, fabric8 retries error={}", Failures.message(t));
             return true;
@@ -293,6 +334,7 @@ public final class ApiServerMirrorClient implements MirrorClient {
     }
 
     private void observe(Pod pod, boolean deleted) {
+        log.debug("Watched pod={}/{} deleted={}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), deleted);
         if (MirrorPods.isMirrorOn(pod, facts.name())) {
             watched.add(new Observed(pod, deleted));
             wake();
@@ -395,9 +437,17 @@ public final class ApiServerMirrorClient implements MirrorClient {
         patch.set("status", MirrorPods.JSON.convertValue(NodeObjects.status(facts, h, wall, registeredAt),
                 ObjectNode.class));
         try {
+            // strategic merge, as the kubelet: conditions merge by type, so those of other writers stay
             client.nodes().withName(facts.name()).subresource("status")
-                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
+                    .patch(PatchContext.of(strategicMerge ? PatchType.STRATEGIC_MERGE : PatchType.JSON_MERGE),
+                            patch.toString());
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 415 && strategicMerge) {
+                strategicMerge = false;
+                log.info("API server takes no strategic merge patch for node status, using a JSON merge patch");
+                writeNodeStatus(now, wall);
+                return;
+            }
             if (Failures.isNotFound(e)) {
                 log.warn("Node was deleted from the API server, registering it again node={}", facts.name());
                 nodeUid = null;

@@ -1,0 +1,520 @@
+package io.staticpod.mirror.api;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.staticpod.manifest.PodKey;
+import io.staticpod.manifest.StaticPod;
+import io.staticpod.manifest.WellKnown;
+import io.staticpod.mirror.MirrorClient;
+import io.staticpod.mirror.PodEvent;
+import io.staticpod.mirror.PodStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.staticpod.mirror.api.TestPods.NODE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ApiServerMirrorClientTest {
+    static final Timing FAST = new Timing(Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(1),
+            Duration.ofMillis(50), Duration.ofMillis(400));
+    static final NodeFacts FACTS = new NodeFacts(NODE, Map.of("example.com/role", "edge",
+            "node-restriction.kubernetes.io/zone", "a"), "10.1.2.3", 4, 24 * 1024 * 1024, "5.10.0-21-amd64",
+            "Debian GNU/Linux 12 (bookworm)", "amd64", "docker://20.10.24", NodeFacts.KUBELET_VERSION);
+
+    MockApi api;
+    KubernetesClient kubectl;
+    MutableClock clock = new MutableClock(Instant.parse("2024-05-01T10:00:00.123456789Z"));
+    ApiServerMirrorClient mirror;
+
+    @BeforeEach
+    void setUp() {
+        api = MockApi.started();
+        kubectl = api.kubectl();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (mirror != null) {
+            mirror.close();
+        }
+        api.close();
+    }
+
+    ApiServerMirrorClient startClient() {
+        mirror = new ApiServerMirrorClient(api.newClient(), FACTS, clock, FAST, false);
+        mirror.start();
+        return mirror;
+    }
+
+    Pod mirrorOf(StaticPod sp) {
+        return kubectl.pods().inNamespace(sp.key().namespace()).withName(sp.key().name()).get();
+    }
+
+    Pod awaitMirror(StaticPod sp) {
+        AtomicReference<Pod> found = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            found.set(mirrorOf(sp));
+            return found.get() != null;
+        });
+        return found.get();
+    }
+
+    Node node() {
+        return kubectl.nodes().withName(NODE).get();
+    }
+
+    static PodStatus.ContainerStatus running(String name, boolean ready, int restarts) {
+        return new PodStatus.ContainerStatus(name, "busybox:1.36", "docker-pullable://busybox@sha256:abc",
+                "docker://0123456789ab", new PodStatus.Running(Instant.parse("2024-05-01T10:00:05Z")), null, ready,
+                true, restarts);
+    }
+
+    // --- node and lease
+
+    @Test
+    void registersNodeWithLabelsAddressesCapacityInfoAndReadyCondition() {
+        startClient();
+        await().atMost(Duration.ofSeconds(10)).until(() -> node() != null && node().getStatus() != null
+                && node().getStatus().getConditions() != null && !node().getStatus().getConditions().isEmpty());
+        Node node = node();
+        assertThat(node.getMetadata().getLabels()).containsEntry("kubernetes.io/hostname", NODE)
+                .containsEntry("kubernetes.io/os", "linux").containsEntry("kubernetes.io/arch", "amd64")
+                .containsEntry("example.com/role", "edge")
+                .doesNotContainKey("node-restriction.kubernetes.io/zone");
+        var status = node.getStatus();
+        assertThat(status.getAddresses()).extracting(a -> a.getType() + "=" + a.getAddress())
+                .containsExactly("InternalIP=10.1.2.3", "Hostname=" + NODE);
+        assertThat(status.getCapacity()).containsKeys("cpu", "memory", "pods");
+        assertThat(status.getCapacity().get("memory").toString()).isEqualTo("25165824Ki");
+        assertThat(status.getCapacity().get("pods").toString()).isEqualTo("110");
+        assertThat(status.getAllocatable().get("cpu").toString()).isEqualTo("4");
+        assertThat(status.getNodeInfo().getKubeletVersion()).isEqualTo("v1.20.2-static-pod-agent");
+        assertThat(status.getNodeInfo().getContainerRuntimeVersion()).isEqualTo("docker://20.10.24");
+        assertThat(status.getNodeInfo().getOsImage()).isEqualTo("Debian GNU/Linux 12 (bookworm)");
+        assertThat(status.getNodeInfo().getKernelVersion()).isEqualTo("5.10.0-21-amd64");
+        NodeCondition ready = status.getConditions().get(status.getConditions().size() - 1);
+        assertThat(ready.getType()).isEqualTo("Ready");
+        assertThat(ready.getStatus()).isEqualTo("True");
+        assertThat(ready.getReason()).isEqualTo("KubeletReady");
+    }
+
+    @Test
+    void nodeTurnsNotReadyWhenTheRuntimeIsDownAndReadyAgainWhenItIsBack() {
+        startClient();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "True".equals(readyStatus()));
+        mirror.runtimeHealth(false, "docker: Cannot connect to the Docker daemon");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "False".equals(readyStatus()));
+        NodeCondition ready = readyCondition();
+        assertThat(ready.getReason()).isEqualTo("KubeletNotReady");
+        assertThat(ready.getMessage()).contains("Cannot connect to the Docker daemon");
+        mirror.runtimeHealth(true, "");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "True".equals(readyStatus()));
+    }
+
+    NodeCondition readyCondition() {
+        Node n = node();
+        if (n == null || n.getStatus() == null || n.getStatus().getConditions() == null) {
+            return null;
+        }
+        return n.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst()
+                .orElse(null);
+    }
+
+    String readyStatus() {
+        NodeCondition c = readyCondition();
+        return c == null ? null : c.getStatus();
+    }
+
+    @Test
+    void createsTheLeaseOwnedByTheNodeAndRenewsIt() {
+        startClient();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lease() != null);
+        Lease lease = lease();
+        assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(NODE);
+        assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(40);
+        assertThat(lease.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getKind()).isEqualTo("Node");
+            assertThat(o.getName()).isEqualTo(NODE);
+            assertThat(o.getUid()).isEqualTo(node().getMetadata().getUid());
+        });
+        var first = lease.getSpec().getRenewTime().toInstant();
+        clock.advance(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> lease().getSpec().getRenewTime().toInstant().isAfter(first));
+        assertThat(lease().getSpec().getRenewTime().toInstant()).isEqualTo(first.plusSeconds(10));
+    }
+
+    Lease lease() {
+        return kubectl.leases().inNamespace("kube-node-lease").withName(NODE).get();
+    }
+
+    // --- mirror pods
+
+    @Test
+    void createsTheMirrorWithTheKubeletsAnnotationsAndOneControllerOwnerReferenceToTheNode() {
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        startClient().desiredPods(TestPods.desired(web));
+        Pod m = awaitMirror(web);
+        assertThat(m.getMetadata().getName()).isEqualTo("web-" + NODE);
+        assertThat(m.getMetadata().getAnnotations())
+                .containsEntry(WellKnown.CONFIG_MIRROR, web.uid())
+                .containsEntry(WellKnown.CONFIG_HASH, web.uid())
+                .containsEntry(WellKnown.CONFIG_SOURCE, "file")
+                .containsEntry(WellKnown.CONFIG_SEEN, "2024-05-01T10:00:00.123456789Z");
+        assertThat(m.getMetadata().getLabels()).containsEntry("app", "web");
+        List<OwnerReference> owners = m.getMetadata().getOwnerReferences();
+        assertThat(owners).singleElement().satisfies(o -> {
+            assertThat(o.getApiVersion()).isEqualTo("v1");
+            assertThat(o.getKind()).isEqualTo("Node");
+            assertThat(o.getName()).isEqualTo(NODE);
+            assertThat(o.getUid()).isEqualTo(node().getMetadata().getUid());
+            assertThat(o.getController()).isTrue();
+            assertThat(o.getBlockOwnerDeletion()).isNull();
+        });
+        assertThat(m.getSpec().getNodeName()).isEqualTo(NODE);
+        assertThat(m.getSpec().getContainers().get(0).getImage()).isEqualTo("busybox:1.36");
+        assertThat(m.getSpec().getTolerations()).anySatisfy(t -> {
+            assertThat(t.getOperator()).isEqualTo("Exists");
+            assertThat(t.getEffect()).isEqualTo("NoExecute");
+        });
+        assertThat(m.getMetadata().getUid()).isNotEqualTo(web.uid());
+    }
+
+    @Test
+    void keepsAMirrorThatAlreadyExistsWithTheSameHash() {
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        startClient().desiredPods(TestPods.desired(web));
+        String uid = awaitMirror(web).getMetadata().getUid();
+        mirror.close();
+
+        mirror = new ApiServerMirrorClient(api.newClient(), FACTS, clock, FAST, false);
+        mirror.start();
+        mirror.desiredPods(TestPods.desired(web));
+        mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null,
+                List.of(), List.of(running("app", true, 0)), null));
+        await().atMost(Duration.ofSeconds(10)).until(() -> mirrorOf(web).getStatus() != null
+                && "Running".equals(mirrorOf(web).getStatus().getPhase()));
+        assertThat(mirrorOf(web).getMetadata().getUid()).isEqualTo(uid);
+    }
+
+    @Test
+    void recreatesAMirrorDeletedThroughTheApiWithANewUid() {
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        startClient().desiredPods(TestPods.desired(web));
+        String uid = awaitMirror(web).getMetadata().getUid();
+        kubectl.pods().inNamespace("default").withName(web.key().name()).withGracePeriod(0).delete();
+        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(web) != null
+                && !mirrorOf(web).getMetadata().getUid().equals(uid));
+        assertThat(mirrorOf(web).getMetadata().getAnnotations()).containsEntry(WellKnown.CONFIG_MIRROR, web.uid());
+    }
+
+    @Test
+    void deletesAndRecreatesAMirrorWhoseGracefulDeleteSetADeletionTimestamp() {
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        startClient().desiredPods(TestPods.desired(web));
+        String uid = awaitMirror(web).getMetadata().getUid();
+        // what kubectl delete does to a pod with a grace period: the API server sets deletionTimestamp
+        kubectl.pods().inNamespace("default").withName(web.key().name()).edit(p -> new PodBuilder(p)
+                .editMetadata().withDeletionTimestamp("2024-05-01T10:00:30Z").withDeletionGracePeriodSeconds(30L)
+                .endMetadata().build());
+        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(web) != null
+                && !mirrorOf(web).getMetadata().getUid().equals(uid)
+                && mirrorOf(web).getMetadata().getDeletionTimestamp() == null);
+    }
+
+    @Test
+    void replacesTheMirrorWhenTheStaticPodsHashChanges() {
+        StaticPod v1 = TestPods.pod("default", "web", "busybox:1.36");
+        StaticPod v2 = TestPods.pod("default", "web", "busybox:1.37");
+        startClient().desiredPods(TestPods.desired(v1));
+        String uid = awaitMirror(v1).getMetadata().getUid();
+        mirror.desiredPods(TestPods.desired(v2));
+        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(v2) != null
+                && v2.uid().equals(mirrorOf(v2).getMetadata().getAnnotations().get(WellKnown.CONFIG_MIRROR)));
+        Pod m = mirrorOf(v2);
+        assertThat(m.getMetadata().getUid()).isNotEqualTo(uid);
+        assertThat(m.getSpec().getContainers().get(0).getImage()).isEqualTo("busybox:1.37");
+    }
+
+    @Test
+    void replacesAMirrorWhoseImageWasEditedThroughTheApiAndSaysWhatToEditInstead() {
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        startClient().desiredPods(TestPods.desired(web));
+        String uid = awaitMirror(web).getMetadata().getUid();
+        // kubectl set image pod/web-node-1 app=nginx
+        kubectl.pods().inNamespace("default").withName(web.key().name()).edit(p -> new PodBuilder(p)
+                .editSpec().editFirstContainer().withImage("nginx").endContainer().endSpec().build());
+        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(web) != null
+                && !mirrorOf(web).getMetadata().getUid().equals(uid));
+        Pod m = mirrorOf(web);
+        assertThat(m.getSpec().getContainers().get(0).getImage()).isEqualTo("busybox:1.36");
+        await().atMost(Duration.ofSeconds(5)).until(() -> eventsOf(m).stream()
+                .anyMatch(e -> e.getReason().equals("MirrorPodSpecEdited")));
+        Event e = eventsOf(m).stream().filter(x -> x.getReason().equals("MirrorPodSpecEdited")).findFirst()
+                .orElseThrow();
+        assertThat(e.getType()).isEqualTo("Warning");
+        assertThat(e.getMessage()).isEqualTo("mirror pod spec was edited through the API; the static pod's "
+                + "manifest is what runs: edit /etc/kubernetes/manifests/web.yaml instead");
+    }
+
+    @Test
+    void leavesAnEditOfLabelsAlone() {
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        startClient().desiredPods(TestPods.desired(web));
+        String uid = awaitMirror(web).getMetadata().getUid();
+        kubectl.pods().inNamespace("default").withName(web.key().name()).edit(p -> new PodBuilder(p)
+                .editMetadata().addToLabels("team", "a").endMetadata().build());
+        mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null,
+                List.of(), List.of(running("app", true, 0)), null));
+        await().atMost(Duration.ofSeconds(5)).until(() -> "Running".equals(mirrorOf(web).getStatus().getPhase()));
+        assertThat(mirrorOf(web).getMetadata().getUid()).isEqualTo(uid);
+    }
+
+    @Test
+    void deletesTheMirrorOfARemovedStaticPod() {
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        StaticPod db = TestPods.pod("default", "db", "busybox:1.36");
+        startClient().desiredPods(TestPods.desired(web, db));
+        awaitMirror(web);
+        awaitMirror(db);
+        mirror.desiredPods(TestPods.desired(web));
+        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(db) == null);
+        assertThat(mirrorOf(web)).isNotNull();
+    }
+
+    @Test
+    void deletesOrphanedMirrorsOfThisNodeOnlyAfterTheFirstDesiredSet() {
+        Pod orphan = foreignPod("old-" + NODE, NODE, true);
+        Pod otherNode = foreignPod("old-node-2", "node-2", true);
+        Pod notAMirror = foreignPod("plain", NODE, false);
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        startClient();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lease() != null);
+        assertThat(kubectl.pods().inNamespace("default").withName(orphan.getMetadata().getName()).get()).isNotNull();
+
+        mirror.desiredPods(TestPods.desired(web));
+        await().atMost(Duration.ofSeconds(5)).until(() -> kubectl.pods().inNamespace("default")
+                .withName(orphan.getMetadata().getName()).get() == null);
+        awaitMirror(web);
+        assertThat(kubectl.pods().inNamespace("default").withName(otherNode.getMetadata().getName()).get())
+                .isNotNull();
+        assertThat(kubectl.pods().inNamespace("default").withName(notAMirror.getMetadata().getName()).get())
+                .isNotNull();
+    }
+
+    Pod foreignPod(String name, String node, boolean mirrorAnnotation) {
+        PodBuilder b = new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
+                .addToAnnotations(mirrorAnnotation ? Map.of(WellKnown.CONFIG_MIRROR, "0ld") : Map.of())
+                .endMetadata()
+                .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("busybox")
+                .endContainer().endSpec();
+        return kubectl.pods().inNamespace("default").resource(b.build()).create();
+    }
+
+    // --- events
+
+    @Test
+    void writesEventsAboutTheMirrorAsTheKubeletDoesAndCountsRepeats() {
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        startClient().desiredPods(TestPods.desired(web));
+        // before the mirror exists: held, then sent
+        mirror.podEvent(web.key(), new PodEvent(PodEvent.Type.Normal, "Started", "Started container app", "app"));
+        Pod m = awaitMirror(web);
+        await().atMost(Duration.ofSeconds(5)).until(() -> eventsOf(m).size() == 1);
+        Event e = eventsOf(m).get(0);
+        assertThat(e.getInvolvedObject().getKind()).isEqualTo("Pod");
+        assertThat(e.getInvolvedObject().getName()).isEqualTo(web.key().name());
+        assertThat(e.getInvolvedObject().getNamespace()).isEqualTo("default");
+        assertThat(e.getInvolvedObject().getFieldPath()).isEqualTo("spec.containers{app}");
+        assertThat(e.getSource().getComponent()).isEqualTo("kubelet");
+        assertThat(e.getSource().getHost()).isEqualTo(NODE);
+        assertThat(e.getReason()).isEqualTo("Started");
+        assertThat(e.getType()).isEqualTo("Normal");
+        assertThat(e.getCount()).isEqualTo(1);
+        assertThat(e.getFirstTimestamp()).isEqualTo("2024-05-01T10:00:00Z");
+
+        clock.advance(Duration.ofSeconds(30));
+        mirror.podEvent(web.key(), new PodEvent(PodEvent.Type.Normal, "Started", "Started container app", "app"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> eventsOf(m).get(0).getCount() == 2);
+        assertThat(eventsOf(m)).hasSize(1);
+        assertThat(eventsOf(m).get(0).getLastTimestamp()).isEqualTo("2024-05-01T10:00:30Z");
+    }
+
+    List<Event> eventsOf(Pod mirrorPod) {
+        return kubectl.v1().events().inNamespace(mirrorPod.getMetadata().getNamespace()).list().getItems().stream()
+                .filter(e -> mirrorPod.getMetadata().getUid().equals(e.getInvolvedObject().getUid())).toList();
+    }
+
+    // --- status
+
+    @Test
+    void writesTheStatusSoKubectlShowsReadyStatusAndRestarts() {
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        startClient().desiredPods(TestPods.desired(web));
+        awaitMirror(web);
+        mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running,
+                Instant.parse("2024-05-01T10:00:01Z"), null, List.of(), List.of(running("app", true, 2)), null));
+        await().atMost(Duration.ofSeconds(5)).until(() -> KubectlPrinter.row(mirrorOf(web)).equals("1/1 Running 2"));
+        Pod m = mirrorOf(web);
+        assertThat(m.getStatus().getHostIP()).isEqualTo("10.1.2.3");
+        assertThat(m.getStatus().getPodIP()).isEqualTo("10.1.2.3");
+        assertThat(m.getStatus().getStartTime()).isEqualTo("2024-05-01T10:00:01Z");
+        assertThat(m.getStatus().getConditions()).extracting(c -> c.getType() + "=" + c.getStatus())
+                .containsExactlyInAnyOrder("Initialized=True", "Ready=True", "ContainersReady=True",
+                        "PodScheduled=True");
+        var cs = m.getStatus().getContainerStatuses().get(0);
+        assertThat(cs.getContainerID()).isEqualTo("docker://0123456789ab");
+        assertThat(cs.getImageID()).isEqualTo("docker-pullable://busybox@sha256:abc");
+        assertThat(cs.getStarted()).isTrue();
+
+        var crashing = new PodStatus.ContainerStatus("app", "busybox:1.36", "", "docker://0123456789ac",
+                new PodStatus.Waiting("CrashLoopBackOff", "back-off 20s restarting failed container=app"),
+                new PodStatus.Terminated(1, "Error", null, Instant.parse("2024-05-01T10:00:05Z"),
+                        Instant.parse("2024-05-01T10:00:06Z"), "docker://0123456789ac"), false, false, 3);
+        mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running,
+                Instant.parse("2024-05-01T10:00:01Z"), null, List.of(), List.of(crashing), null));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> KubectlPrinter.row(mirrorOf(web)).equals("0/1 CrashLoopBackOff 3"));
+        m = mirrorOf(web);
+        assertThat(m.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().getExitCode())
+                .isEqualTo(1);
+        assertThat(m.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+                .satisfies(c -> {
+                    assertThat(c.getStatus()).isEqualTo("False");
+                    assertThat(c.getReason()).isEqualTo("ContainersNotReady");
+                    assertThat(c.getMessage()).isEqualTo("containers with unready status: [app]");
+                });
+
+        mirror.podStatus(web.key(), terminated(web, PodStatus.Phase.Failed, 2, "Error"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> KubectlPrinter.row(mirrorOf(web)).equals("0/1 Error 0"));
+        mirror.podStatus(web.key(), terminated(web, PodStatus.Phase.Succeeded, 0, "Completed"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> KubectlPrinter.row(mirrorOf(web)).equals("0/1 Completed 0"));
+    }
+
+    static PodStatus terminated(StaticPod sp, PodStatus.Phase phase, int exit, String reason) {
+        return new PodStatus(sp.uid(), phase, Instant.parse("2024-05-01T10:00:01Z"), null, List.of(),
+                List.of(new PodStatus.ContainerStatus("app", "busybox:1.36", "", "docker://0123456789ad",
+                        new PodStatus.Terminated(exit, reason, null, Instant.parse("2024-05-01T10:00:02Z"),
+                                Instant.parse("2024-05-01T10:00:03Z"), "docker://0123456789ad"), null, false,
+                        false, 0)), null);
+    }
+
+    @Test
+    void showsAnInvalidManifestAsAConditionAndOneWarningEvent() {
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        startClient().desiredPods(TestPods.desired(web));
+        Pod m = awaitMirror(web);
+        String error = "/etc/kubernetes/manifests/web.yaml:7: spec.containers[0].image: required";
+        PodStatus invalid = new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null, List.of(),
+                List.of(running("app", true, 0)), error);
+        mirror.podStatus(web.key(), invalid);
+        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(web).getStatus().getConditions() != null
+                && mirrorOf(web).getStatus().getConditions().stream()
+                .anyMatch(c -> c.getType().equals("StaticPodManifestValid")));
+        assertThat(mirrorOf(web).getStatus().getConditions())
+                .filteredOn(c -> c.getType().equals("StaticPodManifestValid")).singleElement().satisfies(c -> {
+                    assertThat(c.getStatus()).isEqualTo("False");
+                    assertThat(c.getReason()).isEqualTo("InvalidManifest");
+                    assertThat(c.getMessage()).isEqualTo(error);
+                });
+        mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null,
+                List.of(), List.of(running("app", false, 0)), error));
+        await().atMost(Duration.ofSeconds(5)).until(() -> KubectlPrinter.row(mirrorOf(web)).startsWith("0/1"));
+        assertThat(eventsOf(m)).filteredOn(e -> e.getReason().equals("FailedValidation")).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getMessage()).isEqualTo(error);
+                });
+    }
+
+    @Test
+    void writesTheStatusAgainToARecreatedMirror() {
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        startClient().desiredPods(TestPods.desired(web));
+        String uid = awaitMirror(web).getMetadata().getUid();
+        mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null,
+                List.of(), List.of(running("app", true, 0)), null));
+        await().atMost(Duration.ofSeconds(5)).until(() -> KubectlPrinter.row(mirrorOf(web)).equals("1/1 Running 0"));
+        kubectl.pods().inNamespace("default").withName(web.key().name()).withGracePeriod(0).delete();
+        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(web) != null
+                && !mirrorOf(web).getMetadata().getUid().equals(uid)
+                && mirrorOf(web).getStatus() != null
+                && KubectlPrinter.row(mirrorOf(web)).equals("1/1 Running 0"));
+    }
+
+    // --- never on the critical path
+
+    @Test
+    void everyMethodReturnsAtOnceWhileTheApiServerIsDownAndAllConvergesWhenItComesBack() throws Exception {
+        api.close();
+        api = MockApi.down();
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        MirrorClient c = new ApiServerMirrorClient(api.newClient(), FACTS, clock, FAST, false);
+        mirror = (ApiServerMirrorClient) c;
+        long t0 = System.nanoTime();
+        c.start();
+        c.desiredPods(TestPods.desired(web));
+        c.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null, List.of(),
+                List.of(running("app", true, 1)), null));
+        c.podEvent(web.key(), new PodEvent(PodEvent.Type.Normal, "Started", "Started container app", "app"));
+        c.runtimeHealth(true, "");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(200));
+        for (int i = 0; i < 20; i++) {
+            long t = System.nanoTime();
+            c.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null,
+                    List.of(), List.of(running("app", true, 1)), null));
+            assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofMillis(50));
+        }
+
+        api.start();
+        kubectl = api.kubectl();
+        await().atMost(Duration.ofSeconds(15)).until(() -> mirrorOf(web) != null && mirrorOf(web).getStatus() != null
+                && KubectlPrinter.row(mirrorOf(web)).equals("1/1 Running 1"));
+        assertThat(node()).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> lease() != null);
+        Pod m = mirrorOf(web);
+        await().atMost(Duration.ofSeconds(5)).until(() -> eventsOf(m).size() == 1);
+
+        // down again, then back empty (a new etcd): node, lease and mirror come back
+        api.stop();
+        long t = System.nanoTime();
+        c.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null, List.of(),
+                List.of(running("app", true, 2)), null));
+        c.desiredPods(TestPods.desired(web));
+        assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofMillis(50));
+        api.start();
+        kubectl = api.kubectl();
+        await().atMost(Duration.ofSeconds(15)).until(() -> node() != null && lease() != null
+                && mirrorOf(web) != null && mirrorOf(web).getStatus() != null
+                && KubectlPrinter.row(mirrorOf(web)).equals("1/1 Running 2"));
+    }
+
+    @Test
+    void closeReturnsAndStandaloneModeDoesNothing() {
+        MirrorClient none = MirrorClient.NONE;
+        none.start();
+        none.desiredPods(Map.of());
+        none.close();
+        startClient().desiredPods(Map.<PodKey, StaticPod>of());
+        await().atMost(Duration.ofSeconds(5)).until(() -> node() != null);
+        long t = System.nanoTime();
+        mirror.close();
+        mirror = null;
+        assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(3));
+    }
+}
