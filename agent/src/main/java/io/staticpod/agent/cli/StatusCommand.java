@@ -132,6 +132,9 @@ final class StatusCommand {
 
     /** {@code kubectl get po -A} columns, plus FILE and ERROR; invalid files that run no pod follow the pods. */
     static String table(PodRow.Board board) {
+        if (board.pods().isEmpty() && board.invalidFiles().isEmpty()) {
+            return "No static pods on node " + board.node() + "\n";
+        }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[]{"NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "FILE", "ERROR"});
         for (PodRow p : board.pods()) {
@@ -156,9 +159,6 @@ final class StatusCommand {
                 line.append(i < r.length - 1 ? pad(r[i], width[i] + 3) : r[i]);
             }
             b.append(line.toString().stripTrailing()).append('\n');
-        }
-        if (board.pods().isEmpty() && board.invalidFiles().isEmpty()) {
-            b.append("No static pods on node ").append(board.node()).append('\n');
         }
         return b.toString();
     }
