@@ -23,10 +23,17 @@ import java.util.Map;
 final class LaunchSpecs {
     private final String nodeName;
     private final String sandboxImage;
+    private final EnvResolver envResolver;
 
-    LaunchSpecs(String nodeName, String sandboxImage) {
+    LaunchSpecs(String nodeName, String sandboxImage, EnvResolver envResolver) {
         this.nodeName = nodeName;
         this.sandboxImage = sandboxImage;
+        this.envResolver = envResolver;
+    }
+
+    LaunchSpecs(String nodeName, String sandboxImage) {
+        this(nodeName, sandboxImage, new EnvResolver(nodeName, "127.0.0.1", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory()));
     }
 
     String sandboxImage() {
@@ -66,10 +73,11 @@ final class LaunchSpecs {
 
     /**
      * @param sandboxId the sandbox to join, or null for a host-network pod
+     * @param podIp     the sandbox's address, for {@code status.podIP} in the environment, or null
      * @param volumes   each volume's host path, from {@link Volumes#prepare}
      */
-    LaunchSpec container(StaticPod pod, Container c, int attempt, String sandboxId, Map<String, Path> volumes)
-            throws Volumes.VolumeException {
+    LaunchSpec container(StaticPod pod, Container c, int attempt, String sandboxId, String podIp,
+                         Map<String, Path> volumes) throws Volumes.VolumeException {
         PodSpec spec = pod.pod().spec();
         Map<String, String> labels = baseLabels(pod);
         labels.put(WellKnown.CONTAINER_NAME, c.name());
@@ -79,8 +87,8 @@ final class LaunchSpecs {
         if (sandboxId != null) {
             labels.put(WellKnown.SANDBOX_ID, sandboxId);
         }
-        List<LaunchSpec.EnvVar> env = new ArrayList<>();
-        c.env().forEach(e -> env.add(new LaunchSpec.EnvVar(e.name(), e.value())));
+        Map<String, String> resolved = envResolver.env(pod, c, podIp);
+        List<LaunchSpec.EnvVar> env = envResolver.launchEnv(resolved);
         List<LaunchSpec.Mount> mounts = new ArrayList<>();
         for (VolumeMount m : c.volumeMounts()) {
             Path host = volumes.get(m.name());
@@ -103,7 +111,8 @@ final class LaunchSpecs {
             network = LaunchSpec.Namespace.container(sandboxId);
             ipc = spec.hostIPC() ? LaunchSpec.Namespace.host() : LaunchSpec.Namespace.container(sandboxId);
         }
-        return new LaunchSpec(dockerName(c.name(), pod, attempt), c.image(), c.command(), c.args(), env,
+        return new LaunchSpec(dockerName(c.name(), pod, attempt), c.image(), EnvResolver.expand(c.command(), resolved),
+                EnvResolver.expand(c.args(), resolved), env,
                 c.workingDir(), mounts, List.of(), labels, network, ipc, hostname, null);
     }
 

@@ -45,12 +45,14 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(threads("pod-timer"));
         this.lanes = Executors.newFixedThreadPool(16, threads("pod-lane"));
         this.stoppers = Executors.newCachedThreadPool(threads("pod-stop"));
-        LaunchSpecs specs = new LaunchSpecs(nodeName, sandboxImage);
+        String nodeAddress = HostAddress.primary();
+        LaunchSpecs specs = new LaunchSpecs(nodeName, sandboxImage, new EnvResolver(nodeName, nodeAddress,
+                Runtime.getRuntime().availableProcessors(), NodeMemory.totalBytes()));
         this.probes = Executors.newScheduledThreadPool(2, threads("probe"));
         ProbeHandler handler = new ProbeHandler(runtime, mirror, stoppers);
         Prober prober = new Prober(runtime instanceof ContainerExec exec ? exec : null, probes, clock, handler);
         PodSync sync = new PodSync(runtime, specs, new Volumes(rootDir), new CrashBackoff(clock), clock,
-                new PodKiller(runtime, stoppers, mirror), mirror, manifestErrors::get, prober, HostAddress.primary());
+                new PodKiller(runtime, stoppers, mirror), mirror, manifestErrors::get, prober, nodeAddress);
         this.workers = new PodWorkers(sync, lanes, timer, clock);
         handler.wakeWith(workers::wake);
         this.relister = new Relister(runtime, specs.ownerSelector(), workers, desiredSynced, mirror);

@@ -128,9 +128,13 @@ final class PodSync {
 
     private Instant reconcile(PodKey key, StaticPod desired, List<ContainerInfo> ours, Pass pass) {
         String sandboxId = null;
+        String podIp = null;
         if (!desired.pod().spec().hostNetwork()) {
-            sandboxId = ensureSandbox(desired, ours, pass);
+            ContainerInfo sandbox = ensureSandbox(desired, ours, pass);
+            sandboxId = sandbox.id();
+            podIp = sandbox.ipAddress();
         }
+        Target target = new Target(sandboxId, podIp);
         Map<String, Path> volumePaths;
         try {
             volumePaths = volumes.prepare(desired);
@@ -152,7 +156,7 @@ final class PodSync {
                 logExit(key, latest, "the pod failed: restartPolicy is Never");
                 return null;
             }
-            return startOrBackOff(desired, c, latest, sandboxId, volumePaths, pass);
+            return startOrBackOff(desired, c, latest, target, volumePaths, pass);
         }
         for (Container c : desired.pod().spec().containers()) {
             ContainerInfo latest = newest(ours, c.name(), null);
@@ -165,14 +169,14 @@ final class PodSync {
                 // in a sandbox that is gone its network is gone too; a changed spec (a manifest pinning its
                 // metadata.uid keeps its UID across edits) needs a new container, as the kubelet's hash check
                 killer.kill(key, List.of(latest), sandboxOk ? "its spec changed" : "its sandbox was replaced");
-                wake = earliest(wake, tryStart(desired, c, attempt(latest) + 1, sandboxId, volumePaths, pass));
+                wake = earliest(wake, tryStart(desired, c, attempt(latest) + 1, target, volumePaths, pass));
                 continue;
             }
             if (latest != null && !shouldRestart(desired.pod().spec().restartPolicy(), latest)) {
                 logExit(key, latest, "not restarted: restartPolicy is " + desired.pod().spec().restartPolicy());
                 continue;
             }
-            wake = earliest(wake, startOrBackOff(desired, c, latest, sandboxId, volumePaths, pass));
+            wake = earliest(wake, startOrBackOff(desired, c, latest, target, volumePaths, pass));
         }
         return wake;
     }
@@ -219,7 +223,7 @@ final class PodSync {
     }
 
     /** Starts the container (again) now, or returns when its back-off ends. */
-    private Instant startOrBackOff(StaticPod pod, Container c, ContainerInfo latest, String sandboxId,
+    private Instant startOrBackOff(StaticPod pod, Container c, ContainerInfo latest, Target target,
                                    Map<String, Path> volumePaths, Pass pass) {
         String key = pod.uid() + "/" + c.name();
         Instant failedAt = startFailures.get(key);
@@ -251,16 +255,16 @@ final class PodSync {
                 logExit(pod.key(), latest, "restarting, restartCount=" + attempt);
             }
         }
-        return tryStart(pod, c, attempt, sandboxId, volumePaths, pass);
+        return tryStart(pod, c, attempt, target, volumePaths, pass);
     }
 
     /** Starts the container; on failure, records it for the back-off and returns when to look again. */
-    private Instant tryStart(StaticPod pod, Container c, int attempt, String sandboxId,
+    private Instant tryStart(StaticPod pod, Container c, int attempt, Target target,
                              Map<String, Path> volumePaths, Pass pass) {
         String key = pod.uid() + "/" + c.name();
         pass.acted = true;
         try {
-            start(pod, c, attempt, sandboxId, volumePaths);
+            start(pod, c, attempt, target, volumePaths);
             startFailures.remove(key);
             lastStartError.remove(key);
             return null;
@@ -278,7 +282,7 @@ final class PodSync {
         }
     }
 
-    private void start(StaticPod pod, Container c, int attempt, String sandboxId, Map<String, Path> volumePaths)
+    private void start(StaticPod pod, Container c, int attempt, Target target, Map<String, Path> volumePaths)
             throws Volumes.VolumeException {
         ImageResult image;
         try {
@@ -293,7 +297,7 @@ final class PodSync {
         mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Pulled", image.pulled()
                 ? "Successfully pulled image \"" + c.image() + "\""
                 : "Container image \"" + c.image() + "\" already present on machine", c.name()));
-        String id = runtime.start(specs.container(pod, c, attempt, sandboxId, volumePaths));
+        String id = runtime.start(specs.container(pod, c, attempt, target.sandboxId(), target.podIp(), volumePaths));
         mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Created", "Created container " + c.name(),
                 c.name()));
         mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Started", "Started container " + c.name(),
@@ -302,7 +306,11 @@ final class PodSync {
                 pod.key(), c.name(), shortId(id), attempt, pod.file());
     }
 
-    private String ensureSandbox(StaticPod pod, List<ContainerInfo> ours, Pass pass) {
+    /** The sandbox app containers join (null for a host-network pod) and its address. */
+    private record Target(String sandboxId, String podIp) {
+    }
+
+    private ContainerInfo ensureSandbox(StaticPod pod, List<ContainerInfo> ours, Pass pass) {
         List<ContainerInfo> sandboxes = ours.stream()
                 .filter(c -> WellKnown.TYPE_SANDBOX.equals(c.label(WellKnown.CONTAINER_TYPE)))
                 .sorted(NEWEST_FIRST).toList();
@@ -312,7 +320,7 @@ final class PodSync {
             if (!extra.isEmpty()) {
                 killer.kill(pod.key(), extra, "an older sandbox is not needed");
             }
-            return running.id();
+            return running;
         }
         List<ContainerInfo> runningApps = ours.stream().filter(ContainerInfo::running)
                 .filter(c -> !WellKnown.TYPE_SANDBOX.equals(c.label(WellKnown.CONTAINER_TYPE))).toList();
@@ -326,7 +334,7 @@ final class PodSync {
         String id = runtime.start(specs.sandbox(pod, attempt));
         log.info("Created sandbox of static pod pod={} id={} attempt={} file={}", pod.key(), shortId(id), attempt,
                 pod.file());
-        return id;
+        return runtime.inspect(id).orElseThrow(() -> new IllegalStateException("sandbox " + id + " vanished"));
     }
 
     /** The newest instance of a container (in the given sandbox, when not null); older dead ones are removed. */

@@ -70,6 +70,24 @@ class PodSyncTest {
         return ((ParseResult.Parsed) r).pod();
     }
 
+    /** A pod named web, labelled tier=db, whose only container has {@code containerLines} added. */
+    static StaticPod podWith(String containerLines) {
+        String yaml = """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: web
+                  labels: {tier: db}
+                spec:
+                  containers:
+                  - name: app
+                    image: %s
+                %s""".formatted(BUSYBOX, containerLines);
+        ParseResult r = new ManifestReader(NODE).parse(Path.of("/m/web.yaml"), yaml.getBytes(StandardCharsets.UTF_8));
+        assertThat(r).as(r.toString()).isInstanceOf(ParseResult.Parsed.class);
+        return ((ParseResult.Parsed) r).pod();
+    }
+
     private List<ContainerInfo> containers(PodKey key) {
         return runtime.list(Map.of(WellKnown.OWNER, NODE, WellKnown.POD_NAME, key.name()));
     }
