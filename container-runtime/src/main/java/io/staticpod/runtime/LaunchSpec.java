@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param ipc        the IPC namespace to use
  * @param hostname   the host name inside the container, or null (not allowed with a joined network)
  * @param stopSignal signal for a graceful stop, or null for the image's (else SIGTERM)
+ * @param options    resources, security and the rest; {@link LaunchOptions#NONE} for the engine's defaults
  */
 public record LaunchSpec(
         String name,
@@ -35,7 +36,8 @@ public record LaunchSpec(
         Namespace network,
         Namespace ipc,
         String hostname,
-        String stopSignal) {
+        String stopSignal,
+        LaunchOptions options) {
 
     public LaunchSpec {
         Objects.requireNonNull(name, "name");
@@ -48,6 +50,15 @@ public record LaunchSpec(
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         network = network == null ? Namespace.own() : network;
         ipc = ipc == null ? Namespace.own() : ipc;
+        options = options == null ? LaunchOptions.NONE : options;
+    }
+
+    /** A launch record asking for no {@link LaunchOptions}. */
+    public LaunchSpec(String name, String image, List<String> entrypoint, List<String> args, List<EnvVar> env,
+                      String workingDir, List<Mount> mounts, List<PortMapping> ports, Map<String, String> labels,
+                      Namespace network, Namespace ipc, String hostname, String stopSignal) {
+        this(name, image, entrypoint, args, env, workingDir, mounts, ports, labels, network, ipc, hostname, stopSignal,
+                LaunchOptions.NONE);
     }
 
     /** One environment variable. */

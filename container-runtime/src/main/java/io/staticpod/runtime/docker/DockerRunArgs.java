@@ -1,5 +1,6 @@
 package io.staticpod.runtime.docker;
 
+import io.staticpod.runtime.LaunchOptions;
 import io.staticpod.runtime.LaunchSpec;
 import io.staticpod.runtime.LaunchSpec.Namespace;
 
@@ -62,6 +63,7 @@ final class DockerRunArgs {
             argv.add("--stop-signal");
             argv.add(spec.stopSignal());
         }
+        options(argv, spec.options());
         List<String> entrypoint = spec.entrypoint() == null || spec.entrypoint().isEmpty() ? null : spec.entrypoint();
         if (entrypoint != null) {
             // --entrypoint takes one word and clears the image's CMD, as Kubernetes' command does
@@ -76,6 +78,82 @@ final class DockerRunArgs {
             argv.addAll(spec.args());
         }
         return argv;
+    }
+
+    /** Resources and security as dockershim mapped them (cpu shares and CFS quota, memory, capabilities …). */
+    private static void options(List<String> argv, LaunchOptions o) {
+        flag(argv, "--cpu-shares", o.cpuShares());
+        flag(argv, "--cpu-period", o.cpuPeriodMicros());
+        flag(argv, "--cpu-quota", o.cpuQuotaMicros());
+        if (o.memoryLimitBytes() > 0) {
+            argv.add("--memory");
+            argv.add(o.memoryLimitBytes() + "b");
+            // no swap beyond the limit, as the kubelet sets MemorySwap equal to the limit
+            argv.add("--memory-swap");
+            argv.add(o.memoryLimitBytes() + "b");
+        }
+        if (o.privileged()) {
+            argv.add("--privileged");
+        }
+        if (o.user() != null) {
+            argv.add("--user");
+            argv.add(o.user());
+        }
+        o.supplementalGroups().forEach(g -> {
+            argv.add("--group-add");
+            argv.add(Long.toString(g));
+        });
+        o.capAdd().forEach(c -> {
+            argv.add("--cap-add");
+            argv.add(c);
+        });
+        o.capDrop().forEach(c -> {
+            argv.add("--cap-drop");
+            argv.add(c);
+        });
+        if (o.readOnlyRootFilesystem()) {
+            argv.add("--read-only");
+        }
+        if (o.noNewPrivileges()) {
+            argv.add("--security-opt");
+            argv.add("no-new-privileges");
+        }
+        if (o.seccomp() != null) {
+            argv.add("--security-opt");
+            argv.add("seccomp=" + o.seccomp());
+        }
+        new TreeMap<>(o.sysctls()).forEach((k, v) -> {
+            argv.add("--sysctl");
+            argv.add(k + "=" + v);
+        });
+        namespace(argv, "--pid", o.pid(), null);
+        o.extraHosts().forEach(h -> {
+            argv.add("--add-host");
+            argv.add(h);
+        });
+        o.dnsServers().forEach(d -> {
+            argv.add("--dns");
+            argv.add(d);
+        });
+        o.dnsSearches().forEach(d -> {
+            argv.add("--dns-search");
+            argv.add(d);
+        });
+        o.dnsOptions().forEach(d -> {
+            argv.add("--dns-option");
+            argv.add(d);
+        });
+        new TreeMap<>(o.tmpfs()).forEach((path, opts) -> {
+            argv.add("--tmpfs");
+            argv.add(opts == null || opts.isEmpty() ? path : path + ":" + opts);
+        });
+    }
+
+    private static void flag(List<String> argv, String flag, long value) {
+        if (value > 0) {
+            argv.add(flag);
+            argv.add(Long.toString(value));
+        }
     }
 
     private static void namespace(List<String> argv, String flag, Namespace ns, String ownValue) {

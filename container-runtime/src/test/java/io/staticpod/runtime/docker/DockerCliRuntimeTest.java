@@ -360,4 +360,23 @@ class DockerCliRuntimeTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> docker.exec("gone", java.util.List.of("true"),
                 java.time.Duration.ofSeconds(1))).hasMessageContaining("No such container");
     }
+
+    @Test
+    void startMapsResourcesAndSecurityAsDockershimDid() {
+        io.staticpod.runtime.LaunchOptions options = new io.staticpod.runtime.LaunchOptions(256, 50_000, 100_000,
+                64L << 20, true, "1000:1000", List.of(5L), List.of("NET_ADMIN"), List.of("ALL"), true, true,
+                "unconfined", Map.of("net.ipv4.ip_forward", "1"), LaunchSpec.Namespace.host(),
+                List.of("db:10.0.0.2"), List.of("10.0.0.53"), List.of("svc.local"), List.of("ndots:2"),
+                Map.of("/cache", "size=64m"));
+        runner.expect(run("--ipc", "shareable", "--cpu-shares", "256", "--cpu-period", "100000", "--cpu-quota", "50000",
+                "--memory", "67108864b", "--memory-swap", "67108864b", "--privileged", "--user", "1000:1000",
+                "--group-add", "5", "--cap-add", "NET_ADMIN", "--cap-drop", "ALL", "--read-only",
+                "--security-opt", "no-new-privileges", "--security-opt", "seccomp=unconfined",
+                "--sysctl", "net.ipv4.ip_forward=1", "--pid", "host", "--add-host", "db:10.0.0.2",
+                "--dns", "10.0.0.53", "--dns-search", "svc.local", "--dns-option", "ndots:2",
+                "--tmpfs", "/cache:size=64m", IMAGE)).succeeds(RUNNING);
+
+        docker.start(new LaunchSpec("c1", IMAGE, null, null, null, null, null, null, null, null, null, null, null,
+                options));
+    }
 }
