@@ -83,6 +83,74 @@ ensure_maven() {
   fi
 }
 
+# A containerd of the tests' own (Debian's containerd; Docker's embedded one is never used): own config
+# (CRI plugin disabled), root, state and socket, started by hand when its socket does not answer, then the
+# local test images imported into SPA_CONTAINERD_NAMESPACE from Docker (`docker save | ctr images import`).
+# Idempotent. Stop it with stop_containerd.
+SPA_CONTAINERD_HOME=${SPA_CONTAINERD_HOME:-/var/lib/static-pod-agent-test/containerd}
+SPA_CONTAINERD_RUN=${SPA_CONTAINERD_RUN:-/run/static-pod-agent-test/containerd}
+SPA_CONTAINERD_SOCKET=${SPA_CONTAINERD_SOCKET:-$SPA_CONTAINERD_RUN/containerd.sock}
+SPA_CONTAINERD_NAMESPACE=${SPA_CONTAINERD_NAMESPACE:-static-pod-agent}
+ensure_containerd() {
+  apt_install containerd
+  local ctr=(ctr --address "$SPA_CONTAINERD_SOCKET" --namespace "$SPA_CONTAINERD_NAMESPACE")
+  local logfile=/var/log/static-pod-agent-test-containerd.log
+  if ! "${ctr[@]}" version >/dev/null 2>&1; then
+    mkdir -p "$SPA_CONTAINERD_HOME/root" "$SPA_CONTAINERD_RUN/state"
+    cat > "$SPA_CONTAINERD_HOME/config.toml" <<TOML
+version = 2
+root = "$SPA_CONTAINERD_HOME/root"
+state = "$SPA_CONTAINERD_RUN/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
+[grpc]
+  address = "$SPA_CONTAINERD_SOCKET"
+[ttrpc]
+  address = "$SPA_CONTAINERD_RUN/containerd.sock.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+TOML
+    log "starting a separate containerd for the tests (socket: $SPA_CONTAINERD_SOCKET, log: $logfile)"
+    # a containerd of ours that died leaves its socket behind, and a new one refuses to bind to it
+    rm -f "$SPA_CONTAINERD_SOCKET" "$SPA_CONTAINERD_RUN/containerd.sock.ttrpc"
+    # setsid: not in the caller's process group, so that a Ctrl-C of the tests does not take it (and its pods) down
+    setsid nohup containerd --config "$SPA_CONTAINERD_HOME/config.toml" >>"$logfile" 2>&1 < /dev/null &
+    echo $! > "$SPA_CONTAINERD_RUN/containerd.pid"
+    local i up=
+    for i in $(seq 1 60); do
+      if "${ctr[@]}" version >/dev/null 2>&1; then up=1; break; fi
+      sleep 0.5
+    done
+    if [ -z "$up" ]; then
+      log "containerd did not come up within 30 s; last lines of its log:"
+      tail -20 "$logfile" >&2 || true
+      return 1
+    fi
+  fi
+  log "containerd $("${ctr[@]}" version 2>/dev/null | awk '/Server:/{s=1} s&&/Version:/{print $2; exit}') is up at $SPA_CONTAINERD_SOCKET"
+  local image
+  for image in "$SPA_BUSYBOX_IMAGE" "$SPA_PAUSE_IMAGE"; do
+    if "${ctr[@]}" images check "name==$image" 2>/dev/null | grep -q complete; then continue; fi
+    log "importing $image into containerd namespace $SPA_CONTAINERD_NAMESPACE"
+    docker save "$image" | "${ctr[@]}" images import - >/dev/null
+  done
+}
+
+# Stops the containerd that ensure_containerd started (its pods' shims keep running, as under a real restart).
+stop_containerd() {
+  local pidfile="$SPA_CONTAINERD_RUN/containerd.pid"
+  [ -f "$pidfile" ] || return 0
+  local pid; pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null && grep -q containerd "/proc/$pid/comm" 2>/dev/null; then
+    log "stopping the tests' containerd (pid $pid)"
+    kill "$pid"
+    local i
+    for i in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  fi
+  rm -f "$pidfile"
+}
+
 # kube-apiserver and etcd for the integration tests, in $KUBEBUILDER_ASSETS (envtest convention; default below).
 # etcd: Debian's etcd-server. kube-apiserver: built offline from Debian's `kubernetes` source package (1.20.x,
 # Go dependencies vendored) with Debian's golang-go, about five minutes on 2 cores; nothing else is fetched.

@@ -32,6 +32,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  */
 public abstract class ContainerRuntimeContract extends ContractFixtures {
 
+    private static final String NO_POD_NETWORK = "needs a pod network (an address for a sandbox, published host ports);"
+            + " this runtime has none (see hasPodNetwork())";
+
     @TempDir
     Path dir;
 
@@ -154,6 +157,7 @@ public abstract class ContainerRuntimeContract extends ContractFixtures {
 
     @Test
     void aContainerOwningItsNetworkHasAnAddressAndOneJoiningItOrTheHostsHasNone() {
+        assumeThat(hasPodNetwork()).as(NO_POD_NETWORK).isTrue();
         String sandbox = runtime().start(pause("sandbox").build());
         String joined = runtime().start(sleeper("joined")
                 .network(Namespace.container(sandbox)).ipc(Namespace.container(sandbox)).build());
@@ -164,6 +168,43 @@ public abstract class ContainerRuntimeContract extends ContractFixtures {
         assertThat(runtime().inspect(joined).orElseThrow().ipAddress()).isNull();
         assertThat(runtime().inspect(host).orElseThrow().ipAddress()).isNull();
         assertThat(runtime().inspect(joined).orElseThrow().running()).isTrue();
+    }
+
+    @Test
+    void containersJoiningAnotherOrTheHostsNetworkRunWithoutAnAddressOfTheirOwn() {
+        String sandbox = runtime().start(pause("sandbox").build());
+        String joined = runtime().start(sleeper("joined")
+                .network(Namespace.container(sandbox)).ipc(Namespace.container(sandbox)).build());
+        String host = runtime().start(sleeper("host").network(Namespace.host()).ipc(Namespace.host()).build());
+
+        assertThat(runtime().inspect(joined).orElseThrow()).satisfies(c -> {
+            assertThat(c.running()).isTrue();
+            assertThat(c.ipAddress()).isNull();
+        });
+        assertThat(runtime().inspect(host).orElseThrow()).satisfies(c -> {
+            assertThat(c.running()).isTrue();
+            assertThat(c.ipAddress()).isNull();
+        });
+    }
+
+    @Test
+    void aPublishedHostPortReachesTheContainersServer() throws Exception {
+        assumeThat(supportsRealProcesses()).as("needs a real server").isTrue();
+        assumeThat(hasPodNetwork()).as(NO_POD_NETWORK).isTrue();
+        int hostPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            hostPort = free.getLocalPort();
+        }
+        runtime().start(busybox("published", "mkdir -p /www && echo published > /www/index.html"
+                + " && exec httpd -f -p 8080 -h /www").port(8080, hostPort, "127.0.0.1").build());
+
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + hostPort + "/");
+        String body = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body(), b -> !b.isEmpty());
+        assertThat(body).isEqualTo("published\n");
     }
 
     @Test

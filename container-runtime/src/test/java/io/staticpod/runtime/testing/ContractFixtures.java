@@ -50,6 +50,14 @@ public abstract class ContractFixtures {
         return true;
     }
 
+    /**
+     * False for a runtime without a pod network (containerd without CNI: a sandbox has loopback only): the tests of
+     * a sandbox's address and of published host ports are then skipped, with that reason.
+     */
+    protected boolean hasPodNetwork() {
+        return true;
+    }
+
     /** Called where a real container's process exits by itself with {@code code}: a fake makes it so. */
     protected void processExited(String id, int code) {
     }
@@ -110,6 +118,7 @@ public abstract class ContractFixtures {
         private Namespace network = Namespace.own();
         private Namespace ipc = Namespace.own();
         private String hostname;
+        private final List<LaunchSpec.PortMapping> ports = new ArrayList<>();
 
         Spec(String name, String image) {
             this.name = name;
@@ -156,13 +165,18 @@ public abstract class ContractFixtures {
             return this;
         }
 
+        public Spec port(int containerPort, int hostPort, String hostIp) {
+            ports.add(new LaunchSpec.PortMapping(containerPort, hostPort, hostIp, "tcp"));
+            return this;
+        }
+
         public Spec hostname(String name) {
             hostname = name;
             return this;
         }
 
         public LaunchSpec build() {
-            return new LaunchSpec(name, image, entrypoint, args, env, workingDir, mounts, null, labels, network, ipc,
+            return new LaunchSpec(name, image, entrypoint, args, env, workingDir, mounts, ports, labels, network, ipc,
                     hostname, null);
         }
     }

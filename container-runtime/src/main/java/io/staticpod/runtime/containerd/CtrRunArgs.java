@@ -1,0 +1,148 @@
+package io.staticpod.runtime.containerd;
+
+import io.staticpod.runtime.LaunchSpec;
+import io.staticpod.runtime.LaunchSpec.Namespace;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Maps a {@link LaunchSpec} onto {@code ctr run -d}. ctr takes the process's whole argv after the image and the id
+ * and has no {@code --entrypoint}, so the Kubernetes rules are applied here: {@code command} replaces the image's
+ * Entrypoint and Cmd; {@code args} alone follow the image's Entrypoint; neither means the image's defaults (ctr's own
+ * behaviour when no argv is given). What is deliberately absent, as with Docker: any OOM score adjustment.
+ *
+ * <p>Namespaces: a container owning its network gets a new network namespace with only loopback (there is no CNI
+ * here) and its own UTS namespace; {@code HOST} is {@code --net-host} plus the node's UTS namespace (hostname) as the
+ * kubelet gives hostNetwork pods; {@code CONTAINER} joins the network and UTS (and, for IPC, the IPC) namespace of
+ * the other container's task through {@code /proc/<pid>/ns/*}. Published ports and the hostname cannot be expressed
+ * with ctr and are dropped (the adapter logs it).
+ */
+final class CtrRunArgs {
+
+    /**
+     * The node's namespaces, as runc sees them: runc opens the paths before it joins or creates any namespace, so
+     * {@code /proc/self} is runc's own, i.e. containerd's. Not {@code /proc/1}: PID 1 may not be ours to read (it is
+     * not on these machines), and runc then fails with {@code can't get final child's PID from pipe: EOF}.
+     */
+    static final String HOST_NS = "/proc/self/ns/";
+
+    private CtrRunArgs() {
+    }
+
+    /**
+     * @param ctr         {@code ctr --address … --namespace …}
+     * @param spec        the launch record
+     * @param id          the new container's id
+     * @param image       the normalised image reference
+     * @param imageConfig the image's config; read only when {@code args} come without {@code command}
+     * @param networkPid  the pid of the task whose network to join, when the network mode is CONTAINER
+     * @param ipcPid      the pid of the task whose IPC namespace to join, when the IPC mode is CONTAINER
+     * @param logUri      where the shim writes the container's stdout and stderr
+     * @param labels      the container's labels: the spec's and ours
+     */
+    static List<String> of(List<String> ctr, LaunchSpec spec, String id, String image,
+                           CtrOutput.ImageConfig imageConfig, long networkPid, long ipcPid, String logUri,
+                           Map<String, String> labels) {
+        List<String> argv = new ArrayList<>(ctr);
+        argv.addAll(List.of("run", "-d", "--log-uri", logUri));
+        for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
+            argv.add("--label");
+            argv.add(label.getKey() + "=" + label.getValue());
+        }
+        for (LaunchSpec.EnvVar env : spec.env()) {
+            argv.add("--env");
+            argv.add(env.name() + "=" + env.value());
+        }
+        if (spec.workingDir() != null && !spec.workingDir().isEmpty()) {
+            argv.add("--cwd");
+            argv.add(spec.workingDir());
+        }
+        for (LaunchSpec.Mount mount : spec.mounts()) {
+            argv.add("--mount");
+            argv.add("type=bind,src=" + mountPath(mount.hostPath()) + ",dst=" + mountPath(mount.containerPath())
+                    + ",options=rbind:" + (mount.readOnly() ? "ro" : "rw"));
+        }
+        switch (spec.network().mode()) {
+            case OWN:
+                break;
+            case HOST:
+                argv.add("--net-host");
+                argv.add("--with-ns");
+                argv.add("uts:" + HOST_NS + "uts");
+                break;
+            case CONTAINER:
+                argv.add("--with-ns");
+                argv.add("network:/proc/" + networkPid + "/ns/net");
+                argv.add("--with-ns");
+                argv.add("uts:/proc/" + networkPid + "/ns/uts");
+                break;
+            default:
+                throw new IllegalArgumentException("unknown namespace mode " + spec.network().mode());
+        }
+        if (spec.ipc().mode() == Namespace.Mode.HOST) {
+            argv.add("--with-ns");
+            argv.add("ipc:" + HOST_NS + "ipc");
+        } else if (spec.ipc().mode() == Namespace.Mode.CONTAINER) {
+            argv.add("--with-ns");
+            argv.add("ipc:/proc/" + ipcPid + "/ns/ipc");
+        }
+        argv.add(image);
+        argv.add(id);
+        argv.addAll(processArgs(spec, imageConfig));
+        return argv;
+    }
+
+    /**
+     * The {@code --log-uri} that appends the container's stdout and stderr to {@code logFile}: a shim "binary" logger
+     * that is {@code /bin/sh} running two {@code cat}s. Not {@code file://}: containerd 1.6's shim then writes both
+     * streams through one shared file handle that the first stream to end closes, and the other stream's last
+     * output is lost (containerd issue 3118; seen here for 1 in 6 short-lived containers). The logger gets stdout on
+     * fd 3, stderr on fd 4, and tells the shim it is ready by closing fd 5, which the {@code cat}s must not inherit
+     * (or {@code ctr run} hangs). The shim waits for it to drain when the task is deleted.
+     */
+    static String logUri(Path logFile) {
+        String file = "'" + logFile.toString().replace("'", "'\\''") + "'";
+        String script = "exec 5>&-; cat <&3 >>" + file + " 4<&- & cat <&4 >>" + file + " 3<&- & wait";
+        return "binary:///bin/sh?-c=" + URLEncoder.encode(script, StandardCharsets.UTF_8);
+    }
+
+    /** True when the argv depends on the image's config: {@code args} without {@code command}. */
+    static boolean needsImageConfig(LaunchSpec spec) {
+        return !hasEntrypoint(spec) && spec.args() != null && !spec.args().isEmpty();
+    }
+
+    /** The process argv to give ctr; empty means "the image's Entrypoint and Cmd" (ctr's default). */
+    static List<String> processArgs(LaunchSpec spec, CtrOutput.ImageConfig imageConfig) {
+        List<String> args = spec.args() == null ? List.of() : spec.args();
+        if (hasEntrypoint(spec)) {
+            List<String> argv = new ArrayList<>(spec.entrypoint());
+            argv.addAll(args);
+            return argv;
+        }
+        if (args.isEmpty()) {
+            return List.of();
+        }
+        List<String> argv = new ArrayList<>(imageConfig.entrypoint());
+        argv.addAll(args);
+        return argv;
+    }
+
+    private static boolean hasEntrypoint(LaunchSpec spec) {
+        return spec.entrypoint() != null && !spec.entrypoint().isEmpty();
+    }
+
+    /** ctr splits {@code --mount} at commas and {@code =}: such paths cannot be passed. */
+    private static String mountPath(String path) {
+        if (path.contains(",") || path.contains("=")) {
+            throw new IllegalArgumentException("mount path " + path
+                    + " contains ',' or '=', which ctr's --mount cannot carry; rename the directory");
+        }
+        return path;
+    }
+}
