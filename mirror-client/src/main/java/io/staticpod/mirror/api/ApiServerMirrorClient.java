@@ -438,13 +438,20 @@ public final class ApiServerMirrorClient implements MirrorClient {
                 ObjectNode.class));
         try {
             // strategic merge, as the kubelet: conditions merge by type, so those of other writers stay
-            client.nodes().withName(facts.name()).subresource("status")
-                    .patch(PatchContext.of(strategicMerge ? PatchType.STRATEGIC_MERGE : PatchType.JSON_MERGE),
-                            patch.toString());
+            var status = client.nodes().withName(facts.name()).subresource("status");
+            if (strategicMerge) {
+                status.patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
+            } else {
+                // a JSON patch setting each field whole, since a merge patch merges lists on such servers
+                var ops = JsonNodeFactory.instance.arrayNode();
+                patch.get("status").properties().forEach(f -> ops.addObject().put("op", "add")
+                        .put("path", "/status/" + f.getKey()).set("value", f.getValue()));
+                status.patch(PatchContext.of(PatchType.JSON), ops.toString());
+            }
         } catch (KubernetesClientException e) {
             if (e.getCode() == 415 && strategicMerge) {
                 strategicMerge = false;
-                log.info("API server takes no strategic merge patch for node status, using a JSON merge patch");
+                log.info("API server takes no strategic merge patch for node status, using a JSON patch");
                 writeNodeStatus(now, wall);
                 return;
             }
@@ -485,12 +492,9 @@ public final class ApiServerMirrorClient implements MirrorClient {
             if (last != null && last.mirrorUid.equals(mirrorUid) && last.status.equals(v1)) {
                 continue;
             }
-            ObjectNode patch = JsonNodeFactory.instance.objectNode();
-            patch.putObject("metadata").put("uid", mirrorUid); // as the kubelet: a precondition on the mirror
-            patch.set("status", v1);
             try {
                 Pod updated = client.pods().inNamespace(key.namespace()).withName(key.name()).subresource("status")
-                        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+                        .patch(PatchContext.of(PatchType.JSON), statusPatch(mirror, v1).toString());
                 written.put(key, new Written(mirrorUid, v1));
                 mirrors.statusWritten(key, updated);
             } catch (KubernetesClientException ex) {
@@ -503,6 +507,25 @@ public final class ApiServerMirrorClient implements MirrorClient {
                 log.debug("Pod status not written pod={} code={} error={}", key, ex.getCode(), Failures.message(ex));
             }
         }
+    }
+
+    /**
+     * A JSON patch: the mirror's UID as a precondition (a {@code test}, as the kubelet puts the UID in its patch),
+     * then each of our status fields set whole, lists included (a merge patch would merge lists on some servers).
+     * Fields the API server set (qosClass) stay.
+     */
+    private static com.fasterxml.jackson.databind.node.ArrayNode statusPatch(Pod mirror, ObjectNode v1) {
+        var ops = JsonNodeFactory.instance.arrayNode();
+        ops.addObject().put("op", "test").put("path", "/metadata/uid").put("value", MirrorPods.uid(mirror));
+        if (mirror.getStatus() == null) {
+            ops.addObject().put("op", "add").put("path", "/status").putObject("value");
+        }
+        v1.properties().forEach(f -> {
+            if (!f.getValue().isNull()) {
+                ops.addObject().put("op", "add").put("path", "/status/" + f.getKey()).set("value", f.getValue());
+            }
+        });
+        return ops;
     }
 
     private void reportManifestError(PodKey key, String error) {

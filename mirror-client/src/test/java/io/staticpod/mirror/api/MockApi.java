@@ -30,6 +30,7 @@ final class MockApi implements AutoCloseable {
     private final int port;
     private final List<KubernetesClient> clients = new ArrayList<>();
     private final List<RecordedRequest> requests = new ArrayList<>();
+    private final List<String> deleteBodies = new ArrayList<>();
 
     private MockApi(int port, boolean start) {
         this.port = port;
@@ -103,6 +104,19 @@ final class MockApi implements AutoCloseable {
             requests.add(r);
             out.add(r.getMethod() + " " + r.getPath());
         }
+        return out;
+    }
+
+    /** The bodies of DELETE requests received since the last call of this or {@link #takeRequests()}. */
+    List<String> deleteBodies() throws InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (RecordedRequest r; (r = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null; ) {
+            requests.add(r);
+            if (r.getMethod().equals("DELETE") && r.getBody() != null) {
+                deleteBodies.add(r.getBody().readUtf8());
+            }
+        }
+        out.addAll(deleteBodies);
         return out;
     }
 
