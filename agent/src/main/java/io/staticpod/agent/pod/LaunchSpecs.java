@@ -68,7 +68,7 @@ final class LaunchSpecs {
                 null, null, List.of(), null, List.of(), ports, labels,
                 LaunchSpec.Namespace.own(),
                 spec.hostIPC() ? LaunchSpec.Namespace.host() : LaunchSpec.Namespace.own(),
-                hostname(pod), null);
+                hostname(pod), null, PodOptions.sandbox(pod));
     }
 
     /**
@@ -113,7 +113,17 @@ final class LaunchSpecs {
         }
         return new LaunchSpec(dockerName(c.name(), pod, attempt), c.image(), EnvResolver.expand(c.command(), resolved),
                 EnvResolver.expand(c.args(), resolved), env,
-                c.workingDir(), mounts, List.of(), labels, network, ipc, hostname, null);
+                c.workingDir(), mounts, List.of(), labels, network, ipc, hostname, null,
+                options(pod, c, sandboxId));
+    }
+
+    private static io.staticpod.runtime.LaunchOptions options(StaticPod pod, Container c, String sandboxId)
+            throws Volumes.VolumeException {
+        try {
+            return PodOptions.container(pod, c, sandboxId);
+        } catch (IllegalArgumentException e) {
+            throw new Volumes.VolumeException("container " + c.name() + ": " + e.getMessage());
+        }
     }
 
     private Map<String, String> baseLabels(StaticPod pod) {

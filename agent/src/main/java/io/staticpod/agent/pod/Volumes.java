@@ -50,6 +50,9 @@ final class Volumes {
                 } catch (IOException e) {
                     throw new VolumeException("volume " + v.name() + ": cannot create emptyDir " + p + ": " + e);
                 }
+                if ("Memory".equals(v.emptyDir().medium())) {
+                    mountTmpfs(v.name(), p, v.emptyDir().sizeLimit());
+                }
                 paths.put(v.name(), p);
             }
             // other sources are not supported by this agent: their mounts are refused when the container starts
@@ -99,11 +102,63 @@ final class Volumes {
         }
     }
 
-    /** Removes the pod's own state (emptyDir contents). */
+    /**
+     * {@code emptyDir.medium: Memory}: a tmpfs mounted on the volume's directory, as the kubelet does, so every
+     * container of the pod shares it; its size is the volume's sizeLimit (else half the node's memory, tmpfs's own
+     * default).
+     */
+    private static void mountTmpfs(String volume, Path dir, String sizeLimit) throws VolumeException {
+        if (mounted(dir)) {
+            return;
+        }
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("mount", "-t", "tmpfs"));
+        if (sizeLimit != null && !sizeLimit.isBlank()) {
+            argv.add("-o");
+            argv.add("size=" + Quantity.parse(sizeLimit).longValue());
+        }
+        argv.add("tmpfs");
+        argv.add(dir.toString());
+        run(argv, "volume " + volume + ": cannot mount a tmpfs for emptyDir medium Memory on " + dir);
+    }
+
+    private static boolean mounted(Path dir) {
+        try {
+            String target = " " + dir.toAbsolutePath() + " ";
+            return Files.readAllLines(Path.of("/proc/mounts")).stream().anyMatch(l -> l.contains(target));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void run(java.util.List<String> argv, String what) throws VolumeException {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new VolumeException(what + ": " + String.join(" ", argv) + ": " + out.strip());
+            }
+        } catch (IOException e) {
+            throw new VolumeException(what + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VolumeException(what + ": interrupted");
+        }
+    }
+
+    /** Removes the pod's own state (emptyDir contents, unmounting in-memory ones first). */
     void cleanup(String uid) {
         Path dir = podDir(uid);
         if (!Files.exists(dir)) {
             return;
+        }
+        try (var list = Files.list(dir.resolve("volumes").resolve("empty-dir"))) {
+            for (Path v : list.toList()) {
+                if (mounted(v)) {
+                    run(java.util.List.of("umount", v.toString()), "unmounting " + v);
+                }
+            }
+        } catch (IOException | VolumeException ignored) {
+            // no emptyDir volumes, or one could not be unmounted: the walk below removes what it can
         }
         try (var walk = Files.walk(dir)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
