@@ -1,0 +1,149 @@
+package io.staticpod.it;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The pod features real manifests rely on, each checked on a real container. */
+class PodFeaturesDockerIT {
+    static final String SLEEP = "trap 'exit 0' TERM; while true; do sleep 3600 & wait $!; done";
+    private final DockerObserver docker = new DockerObserver();
+    private final String node = "feat-" + UUID.randomUUID().toString().substring(0, 8);
+    @TempDir
+    Path tmp;
+    Path manifests;
+    AgentProcess agent;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        ItEnvironment.requireDocker();
+        manifests = Files.createDirectories(tmp.resolve("manifests"));
+        agent = AgentProcess.start(manifests, node, Files.createDirectories(tmp.resolve("root")));
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (agent != null) {
+            agent.close();
+        }
+        docker.removeAll(node);
+    }
+
+    private void write(String name, String yaml) throws IOException {
+        Path t = manifests.resolve("." + name + ".tmp");
+        Files.writeString(t, yaml.replace("IMAGE", ItEnvironment.BUSYBOX).replace("SLEEP", SLEEP));
+        Files.move(t, manifests.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Container awaitRunning(String pod, String container) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> docker.running(node, pod + "-" + node, container).size() == 1);
+        return docker.running(node, pod + "-" + node, container).get(0);
+    }
+
+    private static String logs(String id) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("docker", "logs", id).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    @Test
+    void envResourcesSecurityNamesAndInMemoryVolumesReachTheContainer() throws Exception {
+        write("feat.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: feat, labels: {tier: db}}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  hostAliases: [{ip: 10.1.2.3, hostnames: [db.example]}]
+                  volumes: [{name: cache, emptyDir: {medium: Memory, sizeLimit: 16Mi}}]
+                  containers:
+                  - name: app
+                    image: IMAGE
+                    env:
+                    - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+                    - {name: TIER, valueFrom: {fieldRef: {fieldPath: "metadata.labels['tier']"}}}
+                    - {name: IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+                    - {name: MEM, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
+                    - {name: GREETING, value: "hello $(POD)"}
+                    command: ["sh", "-c", "echo POD=$POD TIER=$TIER IP=$IP MEM=$MEM; echo $(GREETING); grep db.example /etc/hosts; grep ' /cache ' /proc/mounts; SLEEP"]
+                    volumeMounts: [{name: cache, mountPath: /cache}]
+                    resources:
+                      requests: {cpu: 250m}
+                      limits: {cpu: 500m, memory: 64Mi}
+                    securityContext:
+                      capabilities: {add: [NET_ADMIN], drop: [MKNOD]}
+                      readOnlyRootFilesystem: true
+                """);
+
+        Container app = awaitRunning("feat", "app");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> logs(app.getId()).contains("tmpfs"));
+        String out = logs(app.getId());
+        assertThat(out).contains("POD=feat-" + node, "TIER=db", "MEM=64", "hello feat-" + node,
+                "10.1.2.3\tdb.example", "tmpfs /cache tmpfs");
+        assertThat(out).containsPattern("IP=\\d+\\.\\d+\\.\\d+\\.\\d+");
+        InspectContainerResponse inspect = docker.inspect(app.getId());
+        assertThat(inspect.getHostConfig().getMemory()).isEqualTo(64L << 20);
+        assertThat(inspect.getHostConfig().getCpuShares()).isEqualTo(256);
+        assertThat(inspect.getHostConfig().getCpuQuota()).isEqualTo(50_000L);
+        assertThat(inspect.getHostConfig().getReadonlyRootfs()).isTrue();
+        assertThat(inspect.getHostConfig().getCapAdd()).extracting(Object::toString).contains("NET_ADMIN");
+        assertThat(inspect.getHostConfig().getOomScoreAdj()).isZero();
+    }
+
+    @Test
+    void initContainersRunInOrderToSuccessBeforeTheAppContainers() throws Exception {
+        write("init.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: init}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  volumes: [{name: work, emptyDir: {}}]
+                  initContainers:
+                  - {name: first, image: IMAGE, command: [sh, -c, "echo one >> /work/order"], volumeMounts: [{name: work, mountPath: /work}]}
+                  - {name: second, image: IMAGE, command: [sh, -c, "echo two >> /work/order"], volumeMounts: [{name: work, mountPath: /work}]}
+                  containers:
+                  - {name: app, image: IMAGE, command: [sh, -c, "cat /work/order; SLEEP"], volumeMounts: [{name: work, mountPath: /work}]}
+                """);
+
+        Container app = awaitRunning("init", "app");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> logs(app.getId()).contains("two"));
+        assertThat(logs(app.getId())).isEqualTo("one\ntwo\n");
+    }
+
+    @Test
+    void aContainerOverItsMemoryLimitIsReportedOomKilledAndRestarted() throws Exception {
+        write("oom.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: oom}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                  - name: hog
+                    image: IMAGE
+                    command: [sh, -c, "sleep 1; head -c 200m /dev/zero | tail > /dev/null"]
+                    resources: {limits: {memory: 16Mi}}
+                """);
+
+        agent.awaitLog(Duration.ofSeconds(40), "Container of static pod exited", "pod=default/oom-" + node,
+                "reason=OOMKilled");
+    }
+}
