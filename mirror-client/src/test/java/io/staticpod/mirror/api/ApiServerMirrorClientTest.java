@@ -332,6 +332,28 @@ class ApiServerMirrorClientTest {
         return kubectl.pods().inNamespace("default").resource(b.build()).create();
     }
 
+    @Test
+    void aMirrorRefusedByAdmissionIsTriedAgainOnlyAtTheResyncAndTheOthersGoOn() throws Exception {
+        api.server().expect().post().withPath("/api/v1/namespaces/nope/pods")
+                .andReturn(404, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(404)
+                        .withMessage("namespaces \"nope\" not found").build()).always();
+        StaticPod lost = TestPods.pod("nope", "lost", "busybox:1.36");
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        startClient().desiredPods(TestPods.desired(lost, web));
+        awaitMirror(web);
+        api.takeRequests();
+        for (int i = 0; i < 10; i++) {
+            mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null,
+                    List.of(), List.of(running("app", true, i)), null));
+            int restarts = i;
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(KubectlPrinter.row(mirrorOf(web)))
+                    .isEqualTo("1/1 Running " + restarts));
+        }
+        // FAST.resync is 1 s: a few attempts at most in the time ten status writes took, never one per sync
+        long posts = api.takeRequests().stream().filter(r -> r.equals("POST /api/v1/namespaces/nope/pods")).count();
+        assertThat(posts).isLessThanOrEqualTo(5);
+    }
+
     // --- events
 
     @Test
