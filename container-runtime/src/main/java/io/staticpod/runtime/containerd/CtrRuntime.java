@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The {@link ContainerRuntime} over containerd's {@code ctr} CLI (tested with Debian's containerd 1.6.20), in a
@@ -99,6 +100,8 @@ public final class CtrRuntime implements ContainerRuntime {
     private final Duration pullTimeout;
     private final InstantSource clock;
     private final Sleeper sleeper;
+    /** New container ids: 64 random hex digits. */
+    private final Supplier<String> ids;
     /** containerd's record of each container seen by {@link #list}; only our exit labels ever change on one. */
     private final Map<String, Container> known = new ConcurrentHashMap<>();
     /** Image configs by manifest digest: content-addressed, so never stale. */
@@ -117,11 +120,12 @@ public final class CtrRuntime implements ContainerRuntime {
     /** As {@link #CtrRuntime(CommandRunner, String)}, with the containerd namespace and the log directory. */
     public CtrRuntime(CommandRunner runner, String endpoint, String namespace, Path logDir) {
         this(runner, "ctr", endpoint, namespace, logDir, Path.of("/sys/fs/cgroup"), Duration.ofMinutes(2),
-                Duration.ofMinutes(10), InstantSource.system(), d -> Thread.sleep(d.toMillis()));
+                Duration.ofMinutes(10), InstantSource.system(), d -> Thread.sleep(d.toMillis()),
+                () -> HexFormat.of().formatHex(randomBytes()));
     }
 
     CtrRuntime(CommandRunner runner, String ctr, String endpoint, String namespace, Path logDir, Path cgroupRoot,
-               Duration timeout, Duration pullTimeout, InstantSource clock, Sleeper sleeper) {
+               Duration timeout, Duration pullTimeout, InstantSource clock, Sleeper sleeper, Supplier<String> ids) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.ctr = List.of(Objects.requireNonNull(ctr, "ctr"), "--address", socketPath(endpoint),
@@ -132,6 +136,7 @@ public final class CtrRuntime implements ContainerRuntime {
         this.pullTimeout = Objects.requireNonNull(pullTimeout, "pullTimeout");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.ids = Objects.requireNonNull(ids, "ids");
     }
 
     /** The socket path of a CRI-style endpoint: {@code unix:///x.sock} → {@code /x.sock}; a path stays as it is. */
@@ -220,7 +225,7 @@ public final class CtrRuntime implements ContainerRuntime {
             log.warn("Host ports are not published on containerd (no CNI); use hostNetwork to be reachable"
                     + " container={} ports={}", spec.name(), spec.ports());
         }
-        String id = HexFormat.of().formatHex(randomBytes());
+        String id = ids.get();
         Path logPath = logDir.resolve(id + ".log");
         createDirectories(logDir);
         for (LaunchSpec.Mount mount : spec.mounts()) {
