@@ -174,6 +174,39 @@ class ContainerdRuntimeContractIT extends ContainerRuntimeContract {
         }
     }
 
+    @Test
+    void aContainerdRestartLosesNeitherRunningContainersNorExitStatuses() throws Exception {
+        Path pidFile = Path.of(ADDRESS).resolveSibling("containerd.pid");
+        org.assertj.core.api.Assumptions.assumeThat(pidFile)
+                .as("containerd was started by ensure_containerd (scripts/lib.sh), so this test may restart it").exists();
+        String running = containerd.start(sleeper("survivor").build());
+        String exiting = containerd.start(busybox("exits-while-down", "sleep 1; echo leaving; exit 5").build());
+
+        lib("stop_containerd");
+        // the logger runs under the shim, so the log shows the second container leaving while containerd is down
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+                Files.readString(LOG_DIR.resolve(exiting + ".log")).contains("leaving"));
+        lib("ensure_containerd");
+
+        CtrRuntime restarted = newClient();
+        assertThat(restarted.inspect(running).orElseThrow().running()).isTrue();
+        ContainerInfo exited = await().atMost(Duration.ofSeconds(10)).until(
+                () -> restarted.inspect(exiting).orElseThrow(), c -> c.state() == ContainerInfo.State.EXITED);
+        assertThat(exited.exitCode()).isEqualTo(5);
+    }
+
+    /** Runs a function of scripts/lib.sh against this test's containerd. */
+    private static void lib(String function) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". ../scripts/lib.sh && " + function)
+                .redirectErrorStream(true);
+        pb.environment().put("SPA_CONTAINERD_SOCKET", ADDRESS);
+        pb.environment().put("SPA_CONTAINERD_RUN", Path.of(ADDRESS).getParent().toString());
+        pb.environment().put("SPA_CONTAINERD_NAMESPACE", NAMESPACE);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("%s: %s", function, out).isZero();
+    }
+
     private static void ctr(String... args) throws Exception {
         java.util.List<String> argv = new java.util.ArrayList<>(
                 java.util.List.of("ctr", "--address", ADDRESS, "--namespace", NAMESPACE));
