@@ -9,6 +9,7 @@ import io.staticpod.config.AgentConfig;
 import io.staticpod.config.ConfigLoader;
 import io.staticpod.manifest.ManifestReader;
 import io.staticpod.mirror.MirrorClient;
+import io.staticpod.mirror.api.MirrorClients;
 import io.staticpod.runtime.ContainerRuntime;
 import io.staticpod.runtime.docker.DockerCliRuntime;
 import io.staticpod.runtime.exec.ProcessCommandRunner;
@@ -74,7 +75,7 @@ public final class StaticPodAgent {
                 new ManifestReader(config.nodeName()), snapshot -> {
                     state.apply(snapshot);
                     pods.manifestErrors(state.manifestErrors());
-                    mirror.desiredPods(state.pods());
+                    pods.desiredPods(state.pods());
                     if (scanned.compareAndSet(false, true)) {
                         pods.relistSoon(); // orphans are removed right after the first full scan
                     }
@@ -114,9 +115,15 @@ public final class StaticPodAgent {
             log.info("No --kubeconfig: running standalone, no mirror pods are published");
             return MirrorClient.NONE;
         }
-        log.warn("Mirror pods are not published yet by this version; running standalone kubeconfig={}",
-                config.kubeconfig());
-        return MirrorClient.NONE;
+        String runtimeVersion;
+        try {
+            runtimeVersion = runtime.version().replaceFirst(" ", "://");
+        } catch (RuntimeException e) {
+            runtimeVersion = runtime.name() + "://unknown";
+        }
+        log.info("Publishing mirror pods kubeconfig={} node={}", config.kubeconfig(), config.nodeName());
+        return MirrorClients.fromKubeconfig(config.kubeconfig(), config.nodeName(), config.nodeLabels(),
+                runtimeVersion);
     }
 
     private ContainerRuntime runtime() {

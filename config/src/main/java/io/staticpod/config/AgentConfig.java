@@ -18,6 +18,9 @@ import java.util.List;
  * @param healthzPort            health endpoint port (default 10248, 0 disables)
  * @param kubeconfig             kubeconfig file, or null for standalone
  * @param logLevel               root log level (INFO by default)
+ * @param nodeLabels             {@code --node-labels}: extra labels of the Node object
+ * @param runtimeEndpoint        {@code --container-runtime-endpoint} (or the file's containerRuntimeEndpoint), e.g.
+ *                               {@code unix:///run/containerd/containerd.sock}, or null for the runtime's default
  * @param ignoredFields          top-level KubeletConfiguration fields present in the file that the agent does not act on,
  *                               and kubelet flags it accepts but ignores (named as {@code --node-labels}); sorted,
  *                               for one notice at startup
@@ -33,9 +36,20 @@ public record AgentConfig(Path staticPodPath,
                           int healthzPort,
                           Path kubeconfig,
                           String logLevel,
-                          List<String> ignoredFields) {
+                          List<String> ignoredFields,
+                          java.util.Map<String, String> nodeLabels,
+                          String runtimeEndpoint) {
     public AgentConfig {
         ignoredFields = ignoredFields == null ? List.of() : List.copyOf(ignoredFields);
+        nodeLabels = nodeLabels == null ? java.util.Map.of() : java.util.Map.copyOf(nodeLabels);
+    }
+
+    /** A configuration without node labels and with the runtime's default endpoint. */
+    public AgentConfig(Path staticPodPath, Duration fileCheckFrequency, Duration syncFrequency, String nodeName,
+                       RuntimeKind runtime, String podInfraContainerImage, Path rootDir, String healthzBindAddress,
+                       int healthzPort, Path kubeconfig, String logLevel, List<String> ignoredFields) {
+        this(staticPodPath, fileCheckFrequency, syncFrequency, nodeName, runtime, podInfraContainerImage, rootDir,
+                healthzBindAddress, healthzPort, kubeconfig, logLevel, ignoredFields, java.util.Map.of(), null);
     }
 
     public enum RuntimeKind { DOCKER, CONTAINERD }

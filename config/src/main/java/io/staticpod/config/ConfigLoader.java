@@ -115,13 +115,17 @@ public final class ConfigLoader {
                 : orElse(file.logLevel(), "INFO");
 
         Set<String> ignored = new TreeSet<>(file.ignoredFields());
+        java.util.Map<String, String> nodeLabels = new java.util.LinkedHashMap<>();
         if (flags.nodeLabels != null) {
             Values.labels("--node-labels", flags.nodeLabels, errors);
-            ignored.add("--node-labels");
+            for (String pair : flags.nodeLabels.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    nodeLabels.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+                }
+            }
         }
-        if (flags.containerRuntimeEndpoint != null) {
-            ignored.add("--container-runtime-endpoint");
-        }
+        String runtimeEndpoint = notBlank(flags.containerRuntimeEndpoint);
         if (flags.bootstrapKubeconfig != null) {
             ignored.add("--bootstrap-kubeconfig");
         }
@@ -131,7 +135,7 @@ public final class ConfigLoader {
         }
         return new Outcome.Run(new AgentConfig(staticPodPath, fileCheckFrequency, syncFrequency, nodeName, runtime,
                 podInfraContainerImage, rootDir, healthzBindAddress, healthzPort, kubeconfig, logLevel,
-                List.copyOf(ignored)));
+                List.copyOf(ignored), nodeLabels, runtimeEndpoint));
     }
 
     /** The picocli command for {@link Flags}, tolerant of unknown flags so they can be reported with the rest. */

@@ -104,21 +104,23 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void acceptsNodeLabelsAndListsThemAsIgnored() throws Exception {
+    void readsNodeLabelsForTheNodeObject() throws Exception {
         AgentConfig config = run("--pod-manifest-path=/m", "--node-labels", "role=edge,zone=a");
 
-        assertThat(config.ignoredFields()).containsExactly("--node-labels");
+        assertThat(config.nodeLabels()).isEqualTo(java.util.Map.of("role", "edge", "zone", "a"));
+        assertThat(config.ignoredFields()).isEmpty();
     }
 
     @Test
-    void acceptsTheFlagsKubeadmPassesAndListsThemAsIgnored() throws Exception {
+    void acceptsTheFlagsKubeadmPassesAndListsTheUnusedAsIgnored() throws Exception {
         AgentConfig config = run("--pod-manifest-path=/m",
                 "--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf",
                 "--kubeconfig=/etc/kubernetes/kubelet.conf",
                 "--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock",
                 "--pod-infra-container-image=registry.k8s.io/pause:3.9");
 
-        assertThat(config.ignoredFields()).containsExactly("--bootstrap-kubeconfig", "--container-runtime-endpoint");
+        assertThat(config.ignoredFields()).containsExactly("--bootstrap-kubeconfig");
+        assertThat(config.runtimeEndpoint()).isEqualTo("unix:///var/run/containerd/containerd.sock");
         assertThat(config.podInfraContainerImage()).isEqualTo("registry.k8s.io/pause:3.9");
     }
 

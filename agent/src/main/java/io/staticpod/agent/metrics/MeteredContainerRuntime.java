@@ -1,5 +1,6 @@
 package io.staticpod.agent.metrics;
 
+import io.staticpod.runtime.ContainerExec;
 import io.staticpod.runtime.ContainerInfo;
 import io.staticpod.runtime.ContainerRuntime;
 import io.staticpod.runtime.ImageResult;
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
  * A {@link ContainerRuntime} that times every call and counts failures, then forwards it unchanged. Keeps the runtime
  * module free of metrics. Operation names are the SPI's method names ({@code list}, {@code start}, …).
  */
-final class MeteredContainerRuntime implements ContainerRuntime {
+final class MeteredContainerRuntime implements ContainerRuntime, ContainerExec {
     private final ContainerRuntime delegate;
     private final AgentMetrics metrics;
 
@@ -28,6 +29,15 @@ final class MeteredContainerRuntime implements ContainerRuntime {
     @Override
     public String name() {
         return delegate.name();
+    }
+
+    /** Exec probes go through too; a runtime without the ability fails each such probe saying so. */
+    @Override
+    public ContainerExec.Result exec(String containerId, List<String> command, Duration timeout) {
+        if (!(delegate instanceof ContainerExec exec)) {
+            throw new UnsupportedOperationException("the " + delegate.name() + " runtime cannot run exec probes");
+        }
+        return timed("exec", () -> exec.exec(containerId, command, timeout));
     }
 
     @Override

@@ -35,6 +35,8 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
     private final PodWorkers workers;
     private final Relister relister;
     private final Map<PodKey, String> manifestErrors = new ConcurrentHashMap<>();
+    private final MirrorClient mirror;
+    private volatile Map<PodKey, StaticPod> desired = Map.of();
 
     /**
      * @param desiredSynced true once the first full scan of the manifests has been applied: until then no container
@@ -53,7 +55,8 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
         Prober prober = new Prober(runtime instanceof ContainerExec exec ? exec : null, probes, clock, handler);
         PodSync sync = new PodSync(runtime, specs, new Volumes(rootDir), new CrashBackoff(clock), clock,
                 new PodKiller(runtime, stoppers, mirror), mirror, manifestErrors::get, prober, nodeAddress);
-        this.workers = new PodWorkers(sync, lanes, timer, clock);
+        this.mirror = mirror;
+        this.workers = new PodWorkers(sync, lanes, timer, clock, this::publishMirrors);
         handler.wakeWith(workers::wake);
         this.relister = new Relister(runtime, specs.ownerSelector(), workers, desiredSynced, mirror);
     }
@@ -73,6 +76,21 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
         manifestErrors.keySet().retainAll(errors.keySet());
         manifestErrors.putAll(errors);
         errors.keySet().forEach(workers::wake);
+    }
+
+    /**
+     * The desired static pods, for their mirrors: the mirror client also gets every pod that is still stopping,
+     * so a mirror stays until its pod's containers are gone (after the grace period), as with the kubelet.
+     */
+    public void desiredPods(Map<PodKey, StaticPod> pods) {
+        desired = Map.copyOf(pods);
+        publishMirrors();
+    }
+
+    private synchronized void publishMirrors() {
+        Map<PodKey, StaticPod> all = new java.util.HashMap<>(desired);
+        workers.terminating().forEach(all::putIfAbsent);
+        mirror.desiredPods(all);
     }
 
     /** Relists now (on the timer thread): after the first full scan, orphans are found without waiting. */

@@ -42,6 +42,7 @@ public final class PodWorkers implements PodListener {
     private static final class Lane {
         final PodKey key;
         StaticPod desired;   // null: stop everything of this key
+        StaticPod last;      // the last pod wanted under this key, kept while it stops
         boolean running;
         boolean dirty;
         ScheduledFuture<?> timer;
@@ -52,7 +53,12 @@ public final class PodWorkers implements PodListener {
         }
     }
 
-    PodWorkers(PodSync sync, Executor executor, ScheduledExecutorService timer, InstantSource clock) {
+    private final Runnable terminated;
+
+    /** @param terminated called (on a lane thread) when a pod that was stopping has no container left */
+    PodWorkers(PodSync sync, Executor executor, ScheduledExecutorService timer, InstantSource clock,
+               Runnable terminated) {
+        this.terminated = terminated;
         this.sync = sync;
         this.executor = executor;
         this.timer = timer;
@@ -63,6 +69,7 @@ public final class PodWorkers implements PodListener {
     public synchronized void podChanged(PodKey key, StaticPod pod) {
         Lane lane = lanes.computeIfAbsent(key, Lane::new);
         lane.desired = pod;
+        lane.last = pod;
         schedule(lane);
     }
 
@@ -86,6 +93,13 @@ public final class PodWorkers implements PodListener {
     /** Re-syncs every lane (the periodic resync). */
     public synchronized void wakeAll() {
         lanes.values().forEach(this::schedule);
+    }
+
+    /** Pods no longer wanted whose containers are still being stopped, with their last version. */
+    public synchronized Map<PodKey, StaticPod> terminating() {
+        Map<PodKey, StaticPod> out = new HashMap<>();
+        lanes.values().stream().filter(l -> l.desired == null && l.last != null).forEach(l -> out.put(l.key, l.last));
+        return out;
     }
 
     public synchronized Set<PodKey> keys() {
@@ -142,6 +156,9 @@ public final class PodWorkers implements PodListener {
                 lane.retry = RETRY_MIN;
                 if (lane.desired == null) {
                     lanes.remove(lane.key, lane);
+                    if (lane.last != null) {
+                        executor.execute(terminated);
+                    }
                     return;
                 }
                 if (next != null) {
