@@ -1,22 +1,33 @@
 package io.staticpod.it.apiserver;
 
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 
 /**
  * {@code @ExtendWith(ApiServerExtension.class)}: one {@link ApiServerFixture} for the whole test run, shared by
- * every class that uses the extension, injected as a constructor, lifecycle or test method parameter. It is
- * started before the first such class runs (skipping or failing the class when the binaries are missing) and
- * stopped when the root extension context closes, at the end of the run.
+ * every class that uses the extension, injected as a parameter of type {@code ApiServerFixture}. It is started
+ * when first asked for and stopped when the root extension context closes, at the end of the run.
+ *
+ * <p>Ask for it in the test class's constructor or in test methods: when the binaries are missing, each test is
+ * then skipped (failed under {@code CI=true}) with the reason. Asked for in a {@code @BeforeAll} method, the whole
+ * class is aborted instead, which Maven reports as no test run at all.
  */
-public final class ApiServerExtension implements BeforeAllCallback, ParameterResolver {
+public final class ApiServerExtension implements TestInstancePreConstructCallback, BeforeEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ApiServerExtension.class);
 
+    /** Checked here, not while resolving a parameter: JUnit turns an abort there into an error. */
     @Override
-    public void beforeAll(ExtensionContext context) {
-        fixture(context);
+    public void preConstructTestInstance(TestInstanceFactoryContext factory, ExtensionContext context) {
+        ApiServerFixture.requireBinaries();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        ApiServerFixture.requireBinaries();
     }
 
     @Override

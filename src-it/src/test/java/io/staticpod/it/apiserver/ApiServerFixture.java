@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,7 +65,7 @@ public final class ApiServerFixture implements AutoCloseable {
     private final Pki.Issued admin;
     private final Path adminKubeconfig;
     private final Map<String, Path> nodeKubeconfigs = new ConcurrentHashMap<>();
-    private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
     private final AtomicReference<KubernetesClient> adminClient = new AtomicReference<>();
     private final String url;
     private final Duration startTime;
@@ -162,7 +163,7 @@ public final class ApiServerFixture implements AutoCloseable {
             this.url = "https://127.0.0.1:" + securePort;
             this.adminKubeconfig = writeKubeconfig("admin", admin);
 
-            Path etcdData = Files.createDirectories(dir.resolve("etcd-data"));
+            Path etcdData = dir.resolve("etcd-data"); // etcd makes it, mode 0700
             String etcdUrl = "http://127.0.0.1:" + etcdClient;
             String peerUrl = "http://127.0.0.1:" + etcdPeer;
             launch("etcd", List.of(
@@ -175,6 +176,7 @@ public final class ApiServerFixture implements AutoCloseable {
                     "--initial-advertise-peer-urls=" + peerUrl,
                     "--initial-cluster=default=" + peerUrl,
                     "--initial-cluster-state=new",
+                    "--logger=zap",
                     "--log-level=warn"));
             launch("kube-apiserver", List.of(
                     assets().resolve("kube-apiserver").toString(),
@@ -294,8 +296,9 @@ public final class ApiServerFixture implements AutoCloseable {
         if (c != null) {
             c.close();
         }
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            Process p = processes.get(i);
+        List<Process> started = new ArrayList<>(processes.values());
+        for (int i = started.size() - 1; i >= 0; i--) {
+            Process p = started.get(i);
             p.destroy();
             try {
                 if (!p.waitFor(5, TimeUnit.SECONDS)) {
@@ -322,7 +325,7 @@ public final class ApiServerFixture implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
-        processes.add(p);
+        processes.put(name, p);
     }
 
     private void awaitReady() {
@@ -334,10 +337,10 @@ public final class ApiServerFixture implements AutoCloseable {
             await().alias("kube-apiserver " + url + "/readyz answering 200")
                     .atMost(START_TIMEOUT).pollDelay(Duration.ofMillis(300)).pollInterval(Duration.ofMillis(200))
                     .until(() -> {
-                        for (Process p : processes) {
-                            if (!p.isAlive()) {
-                                throw new IllegalStateException(p.info().command().orElse("a process")
-                                        + " exited with code " + p.exitValue());
+                        for (Map.Entry<String, Process> p : processes.entrySet()) {
+                            if (!p.getValue().isAlive()) {
+                                throw new IllegalStateException(p.getKey() + " exited with code "
+                                        + p.getValue().exitValue());
                             }
                         }
                         try {
