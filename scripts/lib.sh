@@ -192,6 +192,7 @@ ensure_apiserver() {
   fi
   install -m 0755 "$srcdir/_output/bin/kube-apiserver" "$assets/kube-apiserver.tmp"
   mv "$assets/kube-apiserver.tmp" "$assets/kube-apiserver"
+  rm -rf "$srcdir/_output" "$srcdir/.make"   # 1.5 GiB of build cache; the source stays for a rebuild
   log "kube-apiserver $("$assets/kube-apiserver" --version 2>/dev/null | awk '{print $2}') built in $((SECONDS - start)) s, installed in $assets"
 }
 
@@ -203,7 +204,7 @@ _spa_kubernetes_source() {
   local codename suite
   codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
   for suite in "$codename" bullseye; do
-    if apt-cache showsrc kubernetes 2>/dev/null | grep -q '^Version: 1\.20'; then break; fi
+    if [ -n "$(_spa_kubernetes_source_version)" ]; then break; fi
     log "adding a deb-src source for Debian $suite ($list)"
     if [ -f "$list" ] && grep -q "^Suites: $suite\$" "$list"; then
       :
@@ -219,14 +220,19 @@ SRC
     fi
     apt-get update -qq && apt_updated=1
   done
-  if ! apt-cache showsrc kubernetes 2>/dev/null | grep -q '^Version: 1\.20'; then
+  local v
+  v=$(_spa_kubernetes_source_version)
+  if [ -z "$v" ]; then
     log "no kubernetes 1.20.x source package in Debian's $codename or bullseye"
     return 1
   fi
   mkdir -p "$SPA_K8S_SRC"
-  local v
-  v=$(apt-cache showsrc kubernetes | awk '/^Version: 1\.20/{print $2; exit}')
   log "fetching Debian's kubernetes $v source package into $SPA_K8S_SRC"
   (cd "$SPA_K8S_SRC" && apt-get source -qq "kubernetes=$v" >/dev/null 2>"$SPA_K8S_SRC/apt-source.log") || {
     tail -20 "$SPA_K8S_SRC/apt-source.log" >&2; return 1; }
+}
+
+# The first kubernetes 1.20.x source version apt lists, or nothing (awk reads all: no SIGPIPE under pipefail).
+_spa_kubernetes_source_version() {
+  apt-cache showsrc kubernetes 2>/dev/null | awk '/^Version: 1\.20/ && !v {v=$2} END {print v}'
 }
