@@ -97,15 +97,13 @@ public final class CtrRuntime implements ContainerRuntime {
     private final Path logDir;
     private final Path cgroupRoot;
     private final Duration timeout;
-    private final Duration pullTimeout;
     private final InstantSource clock;
     private final Sleeper sleeper;
     /** New container ids: 64 random hex digits. */
     private final Supplier<String> ids;
     /** containerd's record of each container seen by {@link #list}; only our exit labels ever change on one. */
     private final Map<String, Container> known = new ConcurrentHashMap<>();
-    /** Image configs by manifest digest: content-addressed, so never stale. */
-    private final Map<String, ImageConfig> imageConfigs = new ConcurrentHashMap<>();
+    private final CtrImages images;
     /** Serialises task deletion, so that one exit status is recorded once by this instance. */
     private final Object harvestLock = new Object();
 
@@ -133,10 +131,10 @@ public final class CtrRuntime implements ContainerRuntime {
         this.logDir = Objects.requireNonNull(logDir, "logDir");
         this.cgroupRoot = Objects.requireNonNull(cgroupRoot, "cgroupRoot");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.pullTimeout = Objects.requireNonNull(pullTimeout, "pullTimeout");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.ids = Objects.requireNonNull(ids, "ids");
+        this.images = new CtrImages(this::ctr, namespace, timeout, Objects.requireNonNull(pullTimeout, "pullTimeout"));
     }
 
     /** The socket path of a CRI-style endpoint: {@code unix:///x.sock} → {@code /x.sock}; a path stays as it is. */
@@ -169,47 +167,13 @@ public final class CtrRuntime implements ContainerRuntime {
 
     @Override
     public ImageResult ensureImage(String image, PullPolicy policy) {
-        String ref = ImageRef.normalize(image);
-        switch (policy) {
-            case NEVER:
-                return localImage(ref).map(c -> new ImageResult(image, c.configDigest(), false, null))
-                        .orElseThrow(() -> new IllegalStateException("image " + image + " (" + ref
-                                + ") not present in containerd namespace " + namespace
-                                + " and imagePullPolicy is Never"));
-            case IF_NOT_PRESENT: {
-                Optional<ImageConfig> local = localImage(ref);
-                if (local.isPresent()) {
-                    return new ImageResult(image, local.get().configDigest(), false, null);
-                }
-                CommandResult pull = pull(ref);
-                if (!pull.succeeded()) {
-                    throw new IllegalStateException("image " + image + " not present, and "
-                            + CommandException.failed(pull).getMessage());
-                }
-                return new ImageResult(image, pulledImage(ref), true, null);
-            }
-            case ALWAYS: {
-                CommandResult pull = pull(ref);
-                if (pull.succeeded()) {
-                    return new ImageResult(image, pulledImage(ref), true, null);
-                }
-                String pullError = CommandException.failed(pull).getMessage();
-                Optional<ImageConfig> local = localImage(ref);
-                if (local.isPresent()) {
-                    return new ImageResult(image, local.get().configDigest(), false, pullError);
-                }
-                throw new IllegalStateException("image " + image + " cannot be pulled (" + pullError
-                        + ") and is not present in containerd namespace " + namespace);
-            }
-            default:
-                throw new IllegalArgumentException("unknown pull policy " + policy);
-        }
+        return images.ensure(image, policy);
     }
 
     @Override
     public String start(LaunchSpec spec) {
         String ref = ImageRef.normalize(spec.image());
-        ImageConfig image = localImage(ref).orElseThrow(() -> new IllegalStateException("No such image: "
+        ImageConfig image = images.local(ref).orElseThrow(() -> new IllegalStateException("No such image: "
                 + spec.image() + " (" + ref + " is not in containerd namespace " + namespace + ")"));
         for (ContainerInfo leftover : list(Map.of())) {
             if (leftover.name().equals(spec.name())) {
@@ -477,42 +441,6 @@ public final class CtrRuntime implements ContainerRuntime {
         return Optional.of(c);
     }
 
-    private Optional<ImageConfig> localImage(String ref) {
-        CommandResult ls = ctr(timeout, "images", "ls", "name==\"" + ref + "\"").orThrow();
-        Optional<String> digest = CtrOutput.imageDigest(ls.stdout(), ref);
-        return digest.map(this::imageConfig);
-    }
-
-    /** Follows index → manifest → config through {@code ctr content get}; cached by the top digest. */
-    private ImageConfig imageConfig(String digest) {
-        ImageConfig cached = imageConfigs.get(digest);
-        if (cached != null) {
-            return cached;
-        }
-        String next = digest;
-        for (int depth = 0; depth < 3; depth++) {
-            String json = ctr(timeout, "content", "get", next).orThrow().stdout();
-            CtrOutput.Child child = CtrOutput.child(json, "linux", goArch());
-            if (child.config()) {
-                ImageConfig config = CtrOutput.imageConfig(child.digest(),
-                        ctr(timeout, "content", "get", child.digest()).orThrow().stdout());
-                imageConfigs.put(digest, config);
-                return config;
-            }
-            next = child.digest();
-        }
-        throw new IllegalStateException("image " + digest + " nests indexes too deeply");
-    }
-
-    private String pulledImage(String ref) {
-        return localImage(ref).orElseThrow(() -> new IllegalStateException(
-                "`ctr images pull " + ref + "` succeeded but the image is not present afterwards")).configDigest();
-    }
-
-    private CommandResult pull(String ref) {
-        return ctr(pullTimeout, "images", "pull", ref);
-    }
-
     private CommandResult ctr(Duration limit, String... args) {
         List<String> argv = new ArrayList<>(ctr);
         argv.addAll(List.of(args));
@@ -541,16 +469,4 @@ public final class CtrRuntime implements ContainerRuntime {
         }
     }
 
-    private static String goArch() {
-        String arch = System.getProperty("os.arch");
-        switch (arch) {
-            case "amd64":
-            case "x86_64":
-                return "amd64";
-            case "aarch64":
-                return "arm64";
-            default:
-                return arch;
-        }
-    }
 }
