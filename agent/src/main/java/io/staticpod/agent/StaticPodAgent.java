@@ -11,6 +11,7 @@ import io.staticpod.manifest.ManifestReader;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.mirror.api.MirrorClients;
 import io.staticpod.runtime.ContainerRuntime;
+import io.staticpod.runtime.containerd.CtrRuntime;
 import io.staticpod.runtime.docker.DockerCliRuntime;
 import io.staticpod.runtime.exec.ProcessCommandRunner;
 import org.slf4j.Logger;
@@ -128,7 +129,10 @@ public final class StaticPodAgent {
 
     private ContainerRuntime runtime() {
         if (config.runtime() == AgentConfig.RuntimeKind.CONTAINERD) {
-            throw new IllegalStateException("--runtime containerd is not available yet; use --runtime docker");
+            String endpoint = config.runtimeEndpoint() != null ? config.runtimeEndpoint()
+                    : "unix:///run/containerd/containerd.sock";
+            return new CtrRuntime(new ProcessCommandRunner(), endpoint, CtrRuntime.DEFAULT_NAMESPACE,
+                    CtrRuntime.DEFAULT_LOG_DIR);
         }
         return new DockerCliRuntime(new ProcessCommandRunner());
     }
