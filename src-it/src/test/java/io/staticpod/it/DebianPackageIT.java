@@ -182,7 +182,7 @@ class DebianPackageIT {
         await().atMost(Duration.ofSeconds(30)).alias("/healthz ok").ignoreExceptions()
                 .until(() -> scrape.get("/healthz").body().equals("ok"));
         await().atMost(Duration.ofSeconds(30)).alias("the example pod runs").until(() -> !docker.running(node)
-                .stream().filter(c -> "hello".equals(c.getLabels().get("io.kubernetes.container.name"))).toList()
+                .stream().filter(c -> "hello".equals(c.labels().get("io.kubernetes.container.name"))).toList()
                 .isEmpty());
         await().atMost(Duration.ofSeconds(10)).until(() -> scrape.sum("static_pod_agent_static_pods",
                 java.util.Map.of("phase", "Running")) == 1.0);

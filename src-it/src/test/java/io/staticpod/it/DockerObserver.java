@@ -5,33 +5,33 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import org.testcontainers.DockerClientFactory;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What really runs, read through Testcontainers' Docker client: an observer independent of the agent's own
- * adapter.
+ * What really runs on Docker, read through Testcontainers' Docker client: an observer independent of the agent's
+ * own adapter.
  */
-final class DockerObserver {
-    static final String OWNER = "io.staticpod.agent.node";
-
+final class DockerObserver implements RuntimeObserver {
     private final DockerClient docker = DockerClientFactory.instance().client();
 
-    /** Every container (running or not) the agent for {@code node} owns. */
-    List<Container> all(String node) {
-        return docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(OWNER, node)).exec();
+    @Override
+    public void require() {
+        ItEnvironment.requireDocker();
     }
 
-    List<Container> running(String node) {
-        return all(node).stream().filter(c -> "running".equals(c.getState())).toList();
+    @Override
+    public List<String> agentArgs() {
+        return List.of();
     }
 
-    /** Running app containers (not sandboxes) named {@code container} in pods of {@code node}. */
-    List<Container> running(String node, String podName, String container) {
-        return running(node).stream()
-                .filter(c -> podName.equals(c.getLabels().get("io.kubernetes.pod.name")))
-                .filter(c -> container.equals(c.getLabels().get("io.kubernetes.container.name")))
+    @Override
+    public List<Seen> all(String node) {
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(OWNER, node)).exec().stream()
+                .map(c -> new Seen(c.getId(), c.getNames()[0].substring(1), c.getLabels(),
+                        "running".equals(c.getState())))
                 .toList();
     }
 
@@ -39,13 +39,29 @@ final class DockerObserver {
         return docker.inspectContainerCmd(id).exec();
     }
 
-    void kill(String id) {
+    @Override
+    public void kill(String id) {
         docker.killContainerCmd(id).exec();
     }
 
-    /** Removes everything the agent for {@code node} left behind. */
-    void removeAll(String node) {
-        for (Container c : all(node)) {
+    @Override
+    public String logs(String id) {
+        try {
+            Process p = new ProcessBuilder("docker", "logs", id).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return out;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    @Override
+    public void removeAll(String node) {
+        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(OWNER, node)).exec()) {
             try {
                 docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
             } catch (RuntimeException ignored) {

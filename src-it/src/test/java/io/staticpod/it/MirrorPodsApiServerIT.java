@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.staticpod.it.RuntimeObserver.Seen;
 import io.staticpod.it.apiserver.ApiServerExtension;
 import io.staticpod.it.apiserver.ApiServerFixture;
 import org.junit.jupiter.api.AfterEach;
@@ -145,7 +146,7 @@ class MirrorPodsApiServerIT {
     void aMirrorDeletedGracefullyOrForcedComesBackRunning() throws Exception {
         write("static-web.yaml", ItEnvironment.BUSYBOX, TRAP, 2);
         Pod first = awaitRunningMirror("");
-        String containerId = docker.running(node, mirrorName(), "web").get(0).getId();
+        String containerId = docker.running(node, mirrorName(), "web").get(0).id();
 
         admin.pods().inNamespace(ns).withName(mirrorName()).delete();
         Pod second = awaitRunningMirror(first.getMetadata().getUid());
@@ -153,7 +154,7 @@ class MirrorPodsApiServerIT {
         admin.pods().inNamespace(ns).withName(mirrorName()).withGracePeriod(0).delete();
         awaitRunningMirror(second.getMetadata().getUid());
 
-        assertThat(docker.running(node, mirrorName(), "web")).extracting(c -> c.getId()).containsExactly(containerId);
+        assertThat(docker.running(node, mirrorName(), "web")).extracting(Seen::id).containsExactly(containerId);
         agent.awaitLog(Duration.ofSeconds(5), "mirror pod", "static-web-" + node);
     }
 

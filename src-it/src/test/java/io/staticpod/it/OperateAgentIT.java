@@ -2,7 +2,7 @@ package io.staticpod.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.api.model.Container;
+import io.staticpod.it.RuntimeObserver.Seen;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +77,7 @@ class OperateAgentIT {
                 .until(() -> scrape.get("/healthz").body().equals("ok"));
     }
 
-    Container awaitRunning(String pod, String container) {
+    Seen awaitRunning(String pod, String container) {
         String podName = pod + "-" + node;
         await().atMost(Duration.ofSeconds(30)).alias(podName + "/" + container + " running")
                 .until(() -> docker.running(node, podName, container).size() == 1);
@@ -103,8 +103,8 @@ class OperateAgentIT {
         // drop two pods
         write("crash.yaml", pod("crash", SLEEPER));
         write("edit.yaml", pod("edit", SLEEPER));
-        Container crash = awaitRunning("crash", "app");
-        Container edit = awaitRunning("edit", "app");
+        Seen crash = awaitRunning("crash", "app");
+        Seen edit = awaitRunning("edit", "app");
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> metric("static_pod_agent_static_pods", "phase", "Running") == 2.0);
         await().atMost(Duration.ofSeconds(10))
@@ -112,14 +112,14 @@ class OperateAgentIT {
         assertThat(metric("static_pod_agent_manifest_watch_events_total")).isGreaterThan(watchBefore);
 
         // crash one: a restart
-        docker.kill(crash.getId());
+        docker.kill(crash.id());
         await().atMost(Duration.ofSeconds(15)).until(() -> metric("static_pod_agent_container_restarts_total",
                 "pod", "crash-" + node, "container", "app") >= 1.0);
 
         // edit the other: a new version, started and measured again
         write("edit.yaml", pod("edit", "echo v2; " + SLEEPER));
         await().atMost(Duration.ofSeconds(30)).until(() -> docker.running(node, "edit-" + node, "app").stream()
-                .noneMatch(c -> c.getId().equals(edit.getId())) && docker.running(node, "edit-" + node, "app")
+                .noneMatch(c -> c.id().equals(edit.id())) && docker.running(node, "edit-" + node, "app")
                 .size() == 1);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> metric("static_pod_agent_pod_start_duration_seconds_count") == 3.0);

@@ -1,6 +1,6 @@
 package io.staticpod.it;
 
-import com.github.dockerjava.api.model.Container;
+import io.staticpod.it.RuntimeObserver.Seen;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class PodFeaturesDockerIT {
         Files.move(t, manifests.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private Container awaitRunning(String pod, String container) {
+    private Seen awaitRunning(String pod, String container) {
         await().atMost(Duration.ofSeconds(30)).until(() -> docker.running(node, pod + "-" + node, container).size() == 1);
         return docker.running(node, pod + "-" + node, container).get(0);
     }
@@ -103,15 +103,15 @@ class PodFeaturesDockerIT {
                       readOnlyRootFilesystem: true
                 """);
 
-        Container app = awaitRunning("feat", "app");
+        Seen app = awaitRunning("feat", "app");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> logs(app.getId()).contains("tmpfs"));
-        String out = logs(app.getId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> logs(app.id()).contains("tmpfs"));
+        String out = logs(app.id());
         assertThat(out).contains("POD=feat-" + node, "TIER=db", "MEM=64", "hello feat-" + node,
                 "10.1.2.3\tdb.example", "tmpfs /cache tmpfs");
         assertThat(out).containsPattern("IP=\\d+\\.\\d+\\.\\d+\\.\\d+");
         // docker-java cannot read "CAP_NET_ADMIN" back: ask the docker CLI, an observer independent of the agent too
-        assertThat(inspect(app.getId(), "{{.HostConfig.Memory}} {{.HostConfig.CpuShares}} {{.HostConfig.CpuQuota}}"
+        assertThat(inspect(app.id(), "{{.HostConfig.Memory}} {{.HostConfig.CpuShares}} {{.HostConfig.CpuQuota}}"
                 + " {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapAdd}} {{.HostConfig.CapDrop}}"
                 + " {{.HostConfig.OomScoreAdj}}"))
                 .isEqualTo((64L << 20) + " 256 50000 true [CAP_NET_ADMIN] [CAP_MKNOD] 0");
@@ -133,10 +133,10 @@ class PodFeaturesDockerIT {
                   - {name: app, image: IMAGE, command: [sh, -c, "cat /work/order; SLEEP"], volumeMounts: [{name: work, mountPath: /work}]}
                 """);
 
-        Container app = awaitRunning("init", "app");
+        Seen app = awaitRunning("init", "app");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> logs(app.getId()).contains("two"));
-        assertThat(logs(app.getId())).isEqualTo("one\ntwo\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> logs(app.id()).contains("two"));
+        assertThat(logs(app.id())).isEqualTo("one\ntwo\n");
     }
 
     @Test
@@ -154,7 +154,7 @@ class PodFeaturesDockerIT {
                     resources: {limits: {memory: 16Mi}}
                 """);
 
-        agent.awaitLog(Duration.ofSeconds(40), "Container of static pod exited", "pod=default/oom-" + node,
+        agent.awaitLog(Duration.ofSeconds(40), "Seen of static pod exited", "pod=default/oom-" + node,
                 "reason=OOMKilled");
     }
 }

@@ -1,6 +1,6 @@
 package io.staticpod.it;
 
-import com.github.dockerjava.api.model.Container;
+import io.staticpod.it.RuntimeObserver.Seen;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,13 +84,13 @@ class ProbesDockerIT {
                 """);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> docker.running(node, "sick-" + node, "app").stream()
-                .anyMatch(c -> "1".equals(c.getLabels().get("io.kubernetes.container.restartCount"))));
+                .anyMatch(c -> "1".equals(c.labels().get("io.kubernetes.container.restartCount"))));
         agent.awaitLog(Duration.ofSeconds(5), "Liveness probe failed; restarting container of static pod",
                 "pod=default/sick-" + node, "command [cat, /tmp/healthy] exited with 1");
         agent.awaitLog(Duration.ofSeconds(10), "Readiness of static pod container changed",
                 "pod=default/healthy-" + node, "ready=true");
-        Container web = docker.running(node, "healthy-" + node, "web").get(0);
-        assertThat(web.getLabels()).containsEntry("io.kubernetes.container.restartCount", "0");
+        Seen web = docker.running(node, "healthy-" + node, "web").get(0);
+        assertThat(web.labels()).containsEntry("io.kubernetes.container.restartCount", "0");
         assertThat(agent.log()).doesNotContain("probe failed; restarting container of static pod pod=default/healthy");
     }
 }

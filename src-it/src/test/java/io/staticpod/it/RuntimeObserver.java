@@ -1,0 +1,46 @@
+package io.staticpod.it;
+
+import java.util.List;
+import java.util.Map;
+
+/** What really runs on one runtime, as the behaviour tests look at it, and how the agent is pointed at it. */
+interface RuntimeObserver {
+    String OWNER = "io.staticpod.agent.node";
+
+    /** A container as seen: its id, its name without a leading slash, its labels, and whether it runs. */
+    record Seen(String id, String name, Map<String, String> labels, boolean running) {
+        String label(String key) {
+            return labels.get(key);
+        }
+    }
+
+    /** Fails under CI, skips elsewhere, when the runtime is not usable. */
+    void require();
+
+    /** Flags that make the agent use this runtime. */
+    List<String> agentArgs();
+
+    /** Every container (running or not) the agent for {@code node} owns. */
+    List<Seen> all(String node);
+
+    default List<Seen> running(String node) {
+        return all(node).stream().filter(Seen::running).toList();
+    }
+
+    /** Running containers named {@code container} in the pod {@code podName} of {@code node}. */
+    default List<Seen> running(String node, String podName, String container) {
+        return running(node).stream()
+                .filter(c -> podName.equals(c.label("io.kubernetes.pod.name")))
+                .filter(c -> container.equals(c.label("io.kubernetes.container.name")))
+                .toList();
+    }
+
+    /** SIGKILL to the container's process, as {@code docker kill}. */
+    void kill(String id);
+
+    /** Everything the container wrote. */
+    String logs(String id);
+
+    /** Removes everything the agent for {@code node} left behind. */
+    void removeAll(String node);
+}
