@@ -83,7 +83,9 @@ class PodFeaturesDockerIT {
                 spec:
                   terminationGracePeriodSeconds: 2
                   hostAliases: [{ip: 10.1.2.3, hostnames: [db.example]}]
-                  volumes: [{name: cache, emptyDir: {medium: Memory, sizeLimit: 16Mi}}]
+                  volumes:
+                  - {name: cache, emptyDir: {medium: Memory, sizeLimit: 16Mi}}
+                  - {name: info, downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}}
                   containers:
                   - name: app
                     image: IMAGE
@@ -93,8 +95,8 @@ class PodFeaturesDockerIT {
                     - {name: IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
                     - {name: MEM, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
                     - {name: GREETING, value: "hello $(POD)"}
-                    command: ["sh", "-c", "echo POD=$POD TIER=$TIER IP=$IP MEM=$MEM; echo $(GREETING); grep db.example /etc/hosts; grep ' /cache ' /proc/mounts; SLEEP"]
-                    volumeMounts: [{name: cache, mountPath: /cache}]
+                    command: ["sh", "-c", "echo POD=$POD TIER=$TIER IP=$IP MEM=$MEM; echo $(GREETING); grep db.example /etc/hosts; grep ' /cache ' /proc/mounts; cat /etc/podinfo/labels; SLEEP"]
+                    volumeMounts: [{name: cache, mountPath: /cache}, {name: info, mountPath: /etc/podinfo}]
                     resources:
                       requests: {cpu: 250m}
                       limits: {cpu: 500m, memory: 64Mi}
@@ -108,7 +110,7 @@ class PodFeaturesDockerIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> logs(app.id()).contains("tmpfs"));
         String out = logs(app.id());
         assertThat(out).contains("POD=feat-" + node, "TIER=db", "MEM=64", "hello feat-" + node,
-                "10.1.2.3\tdb.example", "tmpfs /cache tmpfs");
+                "10.1.2.3\tdb.example", "tmpfs /cache tmpfs", "tier=\"db\"");
         assertThat(out).containsPattern("IP=\\d+\\.\\d+\\.\\d+\\.\\d+");
         // docker-java cannot read "CAP_NET_ADMIN" back: ask the docker CLI, an observer independent of the agent too
         assertThat(inspect(app.id(), "{{.HostConfig.Memory}} {{.HostConfig.CpuShares}} {{.HostConfig.CpuQuota}}"

@@ -57,7 +57,54 @@ final class Volumes {
             }
             // other sources are not supported by this agent: their mounts are refused when the container starts
         }
+        for (com.fasterxml.jackson.databind.JsonNode v : pod.manifest().path("spec").path("volumes")) {
+            if (v.has("downwardAPI")) {
+                paths.put(v.path("name").asText(), downwardApi(pod, v.path("name").asText(), v.path("downwardAPI")));
+            }
+        }
         return paths;
+    }
+
+    /**
+     * A {@code downwardAPI} volume: one file per item, written before the containers start — labels and annotations
+     * as {@code key="value"} lines in key order, name, namespace and uid as their value — as the kubelet writes it.
+     */
+    private Path downwardApi(StaticPod pod, String volume, com.fasterxml.jackson.databind.JsonNode source)
+            throws VolumeException {
+        Path dir = podDir(pod.uid()).resolve("volumes").resolve("downward-api").resolve(volume);
+        try {
+            Files.createDirectories(dir);
+            for (com.fasterxml.jackson.databind.JsonNode item : source.path("items")) {
+                String rel = item.path("path").asText();
+                Path file = dir.resolve(rel).normalize();
+                if (!file.startsWith(dir)) {
+                    throw new VolumeException("volume " + volume + ": item path " + rel + " leaves the volume");
+                }
+                String field = item.path("fieldRef").path("fieldPath").asText("");
+                String content = switch (field) {
+                    case "metadata.labels" -> pairs(pod.pod().metadata().labels());
+                    case "metadata.annotations" -> pairs(pod.pod().metadata().annotations());
+                    case "metadata.name" -> pod.key().name();
+                    case "metadata.namespace" -> pod.key().namespace();
+                    case "metadata.uid" -> pod.uid();
+                    default -> throw new VolumeException("volume " + volume + ": item " + rel + ": field "
+                            + (field.isEmpty() ? "(resourceFieldRef)" : field) + " is not supported by this agent"
+                            + " in downwardAPI volumes (labels, annotations, name, namespace and uid are)");
+                };
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, content);
+            }
+        } catch (IOException e) {
+            throw new VolumeException("volume " + volume + ": cannot write downwardAPI files in " + dir + ": " + e);
+        }
+        return dir;
+    }
+
+    private static String pairs(Map<String, String> map) {
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(map).forEach((k, v) -> b.append(k).append("=\"").append(v.replace("\\", "\\\\")
+                .replace("\"", "\\\"").replace("\n", "\\n")).append("\"\n"));
+        return b.toString();
     }
 
     private static void check(String volume, Path p, String type) throws VolumeException {
