@@ -1,5 +1,6 @@
 package io.staticpod.runtime.containerd;
 
+import io.staticpod.runtime.LaunchOptions;
 import io.staticpod.runtime.LaunchSpec;
 import io.staticpod.runtime.LaunchSpec.Namespace;
 
@@ -92,10 +93,92 @@ final class CtrRunArgs {
             argv.add("--with-ns");
             argv.add("ipc:/proc/" + ipcPid + "/ns/ipc");
         }
+        options(argv, spec.options());
         argv.add(image);
         argv.add(id);
         argv.addAll(processArgs(spec, imageConfig));
         return argv;
+    }
+
+    /**
+     * The {@link LaunchOptions} ctr 1.6 has flags for: CPU shares and CFS quota, memory limit, privileged,
+     * capabilities, read-only root, no-new-privileges (ctr sets it by default; Kubernetes does not), seccomp, and a
+     * host PID namespace. The rest (user, groups, sysctls, host aliases, DNS, tmpfs) has no ctr flag: see
+     * {@link #unsupported}.
+     */
+    static void options(List<String> argv, LaunchOptions o) {
+        if (o.equals(LaunchOptions.NONE)) {
+            return; // nothing asked: ctr's own defaults
+        }
+        if (o.cpuShares() > 0) {
+            argv.add("--cpu-shares");
+            argv.add(Long.toString(o.cpuShares()));
+        }
+        if (o.cpuQuotaMicros() > 0) {
+            argv.add("--cpu-quota");
+            argv.add(Long.toString(o.cpuQuotaMicros()));
+            argv.add("--cpu-period");
+            argv.add(Long.toString(o.cpuPeriodMicros() > 0 ? o.cpuPeriodMicros() : 100_000));
+        }
+        if (o.memoryLimitBytes() > 0) {
+            argv.add("--memory-limit");
+            argv.add(Long.toString(o.memoryLimitBytes()));
+        }
+        if (o.privileged()) {
+            argv.add("--privileged");
+        }
+        o.capAdd().forEach(c -> {
+            argv.add("--cap-add");
+            argv.add(c.equals("ALL") || c.startsWith("CAP_") ? c : "CAP_" + c);
+        });
+        o.capDrop().forEach(c -> {
+            argv.add("--cap-drop");
+            argv.add(c.equals("ALL") || c.startsWith("CAP_") ? c : "CAP_" + c);
+        });
+        if (o.readOnlyRootFilesystem()) {
+            argv.add("--read-only");
+        }
+        if (!o.noNewPrivileges()) {
+            argv.add("--allow-new-privs");
+        }
+        if (o.seccomp() == null) {
+            argv.add("--seccomp");
+        } else if (!o.seccomp().equals("unconfined")) {
+            argv.add("--seccomp");
+            argv.add("--seccomp-profile");
+            argv.add(o.seccomp());
+        }
+        if (o.pid().mode() == Namespace.Mode.HOST) {
+            argv.add("--with-ns");
+            argv.add("pid:" + HOST_NS + "pid");
+        }
+    }
+
+    /** What a launch asks for that ctr cannot do, for a warning; empty when everything is honoured. */
+    static List<String> unsupported(LaunchOptions o) {
+        List<String> out = new ArrayList<>();
+        if (o.user() != null) {
+            out.add("runAsUser/runAsGroup");
+        }
+        if (!o.supplementalGroups().isEmpty()) {
+            out.add("supplementalGroups");
+        }
+        if (!o.sysctls().isEmpty()) {
+            out.add("sysctls");
+        }
+        if (!o.extraHosts().isEmpty()) {
+            out.add("hostAliases");
+        }
+        if (!o.dnsServers().isEmpty() || !o.dnsSearches().isEmpty() || !o.dnsOptions().isEmpty()) {
+            out.add("dnsConfig");
+        }
+        if (!o.tmpfs().isEmpty()) {
+            out.add("tmpfs");
+        }
+        if (o.pid().mode() == Namespace.Mode.CONTAINER) {
+            out.add("shareProcessNamespace");
+        }
+        return out;
     }
 
     /**

@@ -206,6 +206,11 @@ public final class CtrRuntime implements ContainerRuntime {
         if (spec.stopSignal() != null && !spec.stopSignal().isEmpty()) {
             labels.put(CtrLabels.STOP_SIGNAL, spec.stopSignal());
         }
+        List<String> unsupported = CtrRunArgs.unsupported(spec.options());
+        if (!unsupported.isEmpty()) {
+            log.warn("containerd via ctr cannot apply some settings of this container; it runs without them "
+                    + "container={} settings={}", spec.name(), unsupported);
+        }
         List<String> argv = CtrRunArgs.of(ctr, spec, id, ref, image, networkPid, ipcPid,
                 CtrRunArgs.logUri(logPath), labels);
         CommandResult result = run(argv, timeout);
