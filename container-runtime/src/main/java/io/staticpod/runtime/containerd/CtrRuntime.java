@@ -1,6 +1,7 @@
 package io.staticpod.runtime.containerd;
 
 import io.staticpod.runtime.ContainerInfo;
+import io.staticpod.runtime.ContainerExec;
 import io.staticpod.runtime.ContainerRuntime;
 import io.staticpod.runtime.ImageResult;
 import io.staticpod.runtime.LaunchSpec;
@@ -69,7 +70,7 @@ import java.util.function.Supplier;
  * keeps its own {@code /dev/shm}. {@code startedAt} is the creation time ({@code ctr run} creates and starts at once).
  * ctr does not escalate stops, so {@link #stop} sends the stop signal, polls, and sends SIGKILL after the grace.
  */
-public final class CtrRuntime implements ContainerRuntime {
+public final class CtrRuntime implements ContainerRuntime, ContainerExec {
 
     private static final Logger log = LoggerFactory.getLogger(CtrRuntime.class);
 
@@ -444,6 +445,28 @@ public final class CtrRuntime implements ContainerRuntime {
         Container c = CtrOutput.container(result.orThrow().stdout());
         known.put(id, c);
         return Optional.of(c);
+    }
+
+    /** {@code ctr tasks exec}: runs the command in the container's task and waits for it, for exec probes. */
+    @Override
+    public ContainerExec.Result exec(String containerId, List<String> command, Duration timeout) {
+        List<String> argv = new ArrayList<>(ctr);
+        argv.addAll(List.of("tasks", "exec", "--exec-id", "probe-" + HexFormat.of().formatHex(randomBytes())
+                .substring(0, 12), containerId));
+        argv.addAll(command);
+        CommandResult result;
+        try {
+            result = run(argv, timeout);
+        } catch (CommandException e) {
+            if (e.exitCode() == -1 && e.getMessage().contains("did not finish within")) {
+                return new ContainerExec.Result(-1, e.getMessage(), true);
+            }
+            throw e;
+        }
+        if (result.exitCode() != 0 && CtrErrors.isNotFound(result)) {
+            throw CommandException.failed(result);
+        }
+        return new ContainerExec.Result(result.exitCode(), result.stdout() + result.stderr(), false);
     }
 
     private CommandResult ctr(Duration limit, String... args) {
