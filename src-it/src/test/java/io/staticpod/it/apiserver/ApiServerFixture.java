@@ -66,6 +66,7 @@ public final class ApiServerFixture implements AutoCloseable {
     private final Path adminKubeconfig;
     private final Map<String, Path> nodeKubeconfigs = new ConcurrentHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, List<String>> commands = new LinkedHashMap<>();
     private final AtomicReference<KubernetesClient> adminClient = new AtomicReference<>();
     private final String url;
     private final Duration startTime;
@@ -317,12 +318,36 @@ public final class ApiServerFixture implements AutoCloseable {
         stop();
     }
 
+    /** Kills the kube-apiserver process only (etcd keeps the state), as an outage would. */
+    public synchronized void stopApiServer() {
+        Process p = processes.get("kube-apiserver");
+        if (p != null) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts kube-apiserver again with the same flags and waits until it is ready. */
+    public synchronized void startApiServer() {
+        try {
+            launch("kube-apiserver", commands.get("kube-apiserver"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        awaitReady();
+    }
+
     private void launch(String name, List<String> command) throws IOException {
+        commands.put(name, command);
         Path log = dir.resolve(name + ".log");
         Process p = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         processes.put(name, p);
