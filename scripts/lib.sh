@@ -236,3 +236,116 @@ SRC
 _spa_kubernetes_source_version() {
   apt-cache showsrc kubernetes 2>/dev/null | awk '/^Version: 1\.20/ && !v {v=$2} END {print v}'
 }
+
+# kubeadm, kube-controller-manager and kube-scheduler v1.20.x for the control plane test, next to kube-apiserver
+# in $KUBEBUILDER_ASSETS: built offline from the same Debian `kubernetes` source package, the same way as
+# ensure_apiserver (GOPATH mode, vendor/, GOPROXY=off, CGO_ENABLED=0: static binaries), in a copy of the cached
+# source tree ($SPA_K8S_SRC/control-plane-build, so that builds never share _output) whose vendored
+# github.com/modern-go/reflect2 v1.0.1 gets v1.0.2's mapiterinit change (Go >= 1.18 crashes on map iteration
+# without it). Idempotent: binaries that exist are not rebuilt. About 10-15 minutes on 2 cores. Needs root.
+SPA_CONTROL_PLANE_BINARIES=(kubeadm kube-controller-manager kube-scheduler)
+ensure_control_plane_binaries() {
+  ensure_apiserver || return 1
+  local assets=${KUBEBUILDER_ASSETS:-$SPA_KUBEBUILDER_ASSETS_DEFAULT}
+  local b what=()
+  for b in "${SPA_CONTROL_PLANE_BINARIES[@]}"; do [ -x "$assets/$b" ] || what+=("cmd/$b"); done
+  [ ${#what[@]} -eq 0 ] && return 0
+  local srcdir
+  srcdir=$(ls -d "$SPA_K8S_SRC"/kubernetes-1.20*/ 2>/dev/null | head -1 || true)
+  if [ -z "$srcdir" ]; then
+    _spa_kubernetes_source || return 1
+    srcdir=$(ls -d "$SPA_K8S_SRC"/kubernetes-1.20*/ 2>/dev/null | head -1 || true)
+  fi
+  srcdir=${srcdir%/}
+  apt_install golang-go make rsync jq
+  local version=${srcdir##*/kubernetes-}
+  version=v${version##*really}
+  local builddir="$SPA_K8S_SRC/control-plane-build"
+  rm -rf "$builddir"
+  mkdir -p "$builddir"
+  # the source only (no _output or .make of a build in progress there)
+  rsync -a --exclude=/_output --exclude=/.make "$srcdir/" "$builddir/"
+  _spa_patch_reflect2 "$builddir/vendor/github.com/modern-go/reflect2" || return 1
+  local buildlog="$SPA_K8S_SRC/control-plane-build.log"
+  log "building ${what[*]} $version from a copy of $srcdir with $(go version | awk '{print $3}') (10-15 minutes; log: $buildlog)"
+  local start=$SECONDS
+  if ! (cd "$builddir" \
+        && env -u GOFLAGS GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0 HOME="${HOME:-/root}" KUBE_GIT_VERSION="$version" \
+           make WHAT="${what[*]}") >"$buildlog" 2>&1; then
+    log "control plane build failed; last lines of $buildlog:"
+    tail -30 "$buildlog" >&2
+    return 1
+  fi
+  for b in "${what[@]}"; do
+    b=${b#cmd/}
+    install -m 0755 "$builddir/_output/bin/$b" "$assets/$b.tmp"
+    mv "$assets/$b.tmp" "$assets/$b"
+  done
+  rm -rf "$builddir"   # the copy and its build cache (GBs); the cached source stays
+  log "${what[*]} built in $((SECONDS - start)) s, installed in $assets"
+}
+
+# reflect2 v1.0.1 declares reflect.mapiterinit as returning the iterator; since Go 1.18 the caller passes it in
+# (reflect2 v1.0.2's fix, with the full hiter layout so that the runtime can fill it in). Idempotent.
+_spa_patch_reflect2() {
+  local dir=$1
+  grep -q 'm unsafe.Pointer, it \*hiter)$' "$dir/unsafe_link.go" && return 0
+  perl -0pi -e 's/func mapiterinit\(rtype unsafe.Pointer, m unsafe.Pointer\) \*hiter/func mapiterinit(rtype unsafe.Pointer, m unsafe.Pointer, it *hiter)/;
+    s/type hiter struct \{.*?\n\}/type hiter struct {\n\tkey         unsafe.Pointer\n\tvalue       unsafe.Pointer\n\tt           unsafe.Pointer\n\th           unsafe.Pointer\n\tbuckets     unsafe.Pointer\n\tbptr        unsafe.Pointer\n\toverflow    *[]unsafe.Pointer\n\toldoverflow *[]unsafe.Pointer\n\tstartBucket uintptr\n\toffset      uint8\n\twrapped     bool\n\tB           uint8\n\ti           uint8\n\tbucket      uintptr\n\tcheckBucket uintptr\n}/s' "$dir/unsafe_link.go"
+  perl -0pi -e 's/\treturn &UnsafeMapIterator\{\n\t\thiter:      mapiterinit\(type2.rtype, \*\(\*unsafe.Pointer\)\(obj\)\),/\tvar it hiter\n\tmapiterinit(type2.rtype, *(*unsafe.Pointer)(obj), &it)\n\treturn &UnsafeMapIterator{\n\t\thiter:      &it,/' "$dir/unsafe_map.go"
+  if ! grep -q 'm unsafe.Pointer, it \*hiter)$' "$dir/unsafe_link.go" || ! grep -q 'hiter:      &it,' "$dir/unsafe_map.go"; then
+    log "could not patch reflect2's mapiterinit in $dir"
+    return 1
+  fi
+}
+
+# The images kubeadm v1.20.2's manifests name, made locally (no registry here), each a `docker import` of a tiny
+# rootfs with the binary in /usr/local/bin (PATH=/usr/local/bin:/bin), the shared libraries it links (ldd) and
+# /etc/passwd, /etc/group, /tmp: k8s.gcr.io/kube-{apiserver,controller-manager,scheduler}:v1.20.2 from
+# $KUBEBUILDER_ASSETS (ensure_control_plane_binaries) and k8s.gcr.io/etcd:3.4.13-0 holding Debian's etcd (the tag
+# kubeadm 1.20.2 writes, whatever the etcd version inside). Each image carries the sha256 of its binary as the
+# label io.staticpod.binary.sha256: rebuilt when missing or when the binary changed. Needs Docker.
+SPA_K8S_IMAGE_VERSION=${SPA_K8S_IMAGE_VERSION:-v1.20.2}
+SPA_ETCD_IMAGE_TAG=${SPA_ETCD_IMAGE_TAG:-3.4.13-0}
+ensure_control_plane_images() {
+  ensure_control_plane_binaries || return 1
+  local assets=${KUBEBUILDER_ASSETS:-$SPA_KUBEBUILDER_ASSETS_DEFAULT}
+  local b
+  for b in kube-apiserver kube-controller-manager kube-scheduler; do
+    _spa_binary_image "k8s.gcr.io/$b:$SPA_K8S_IMAGE_VERSION" "$assets/$b" || return 1
+  done
+  _spa_binary_image "k8s.gcr.io/etcd:$SPA_ETCD_IMAGE_TAG" "$assets/etcd" || return 1
+}
+
+# _spa_binary_image IMAGE BINARY: the image holding BINARY as /usr/local/bin/<name>, unless it already holds it.
+_spa_binary_image() {
+  local image=$1 bin=$2
+  local name sum have
+  name=$(basename "$bin")
+  sum=$(sha256sum "$bin" | awk '{print $1}')
+  have=$(docker image inspect --format '{{index .Config.Labels "io.staticpod.binary.sha256"}}' "$image" 2>/dev/null || true)
+  [ "$have" = "$sum" ] && return 0
+  log "building $image from $bin"
+  local d; d=$(mktemp -d)
+  mkdir -p "$d/usr/local/bin" "$d/bin" "$d/etc" "$d/tmp" "$d/var/lib" "$d/var/run"
+  chmod 1777 "$d/tmp"
+  install -m 0755 "$bin" "$d/usr/local/bin/$name"
+  # a dynamically linked binary (Debian's etcd links libc) gets its libraries and loader at their paths
+  local lib
+  for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' || true); do
+    mkdir -p "$d$(dirname "$lib")"
+    cp -L "$lib" "$d$lib"
+  done
+  echo 'root:x:0:0:root:/root:/bin/sh' > "$d/etc/passwd"
+  echo 'root:x:0:' > "$d/etc/group"
+  echo 'hosts: files dns' > "$d/etc/nsswitch.conf"
+  if ! tar -C "$d" -c . | docker import \
+      --change 'ENV PATH=/usr/local/bin:/bin' \
+      --change "LABEL io.staticpod.binary.sha256=$sum" \
+      --change "CMD [\"/usr/local/bin/$name\"]" - "$image" >/dev/null; then
+    rm -rf "$d"
+    log "docker import of $image failed"
+    return 1
+  fi
+  rm -rf "$d"
+}
