@@ -140,7 +140,7 @@ abstract class AgentBehaviourTests {
         assertThat(Duration.between(killed, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(9));
         assertThat(docker.running(node, "crash-" + node, "app").get(0).labels())
                 .containsEntry("io.kubernetes.container.restartCount", "2");
-        assertThat(agent.log()).contains("Seen of static pod exited", "exitCode=137");
+        assertThat(agent.log()).contains("Container of static pod exited", "exitCode=137");
     }
 
     private boolean restarted(Seen old, String pod) {

@@ -156,7 +156,7 @@ class PodFeaturesDockerIT {
                     resources: {limits: {memory: 16Mi}}
                 """);
 
-        agent.awaitLog(Duration.ofSeconds(40), "Seen of static pod exited", "pod=default/oom-" + node,
+        agent.awaitLog(Duration.ofSeconds(40), "Container of static pod exited", "pod=default/oom-" + node,
                 "reason=OOMKilled");
     }
 }
