@@ -1,5 +1,6 @@
 package io.staticpod.agent.metrics;
 
+import io.staticpod.runtime.ContainerEvents;
 import io.staticpod.runtime.ContainerExec;
 import io.staticpod.runtime.ContainerInfo;
 import io.staticpod.runtime.ContainerRuntime;
@@ -17,7 +18,7 @@ import java.util.function.Supplier;
  * A {@link ContainerRuntime} that times every call and counts failures, then forwards it unchanged. Keeps the runtime
  * module free of metrics. Operation names are the SPI's method names ({@code list}, {@code start}, …).
  */
-final class MeteredContainerRuntime implements ContainerRuntime, ContainerExec {
+final class MeteredContainerRuntime implements ContainerRuntime, ContainerExec, ContainerEvents {
     private final ContainerRuntime delegate;
     private final AgentMetrics metrics;
 
@@ -29,6 +30,12 @@ final class MeteredContainerRuntime implements ContainerRuntime, ContainerExec {
     @Override
     public String name() {
         return delegate.name();
+    }
+
+    /** Events pass through untimed; a runtime without them gives a handle that does nothing (the relist covers). */
+    @Override
+    public AutoCloseable subscribe(Map<String, String> labels, java.util.function.Consumer<ContainerEvents.Event> l) {
+        return delegate instanceof ContainerEvents events ? events.subscribe(labels, l) : () -> { };
     }
 
     /** Exec probes go through too; a runtime without the ability fails each such probe saying so. */

@@ -5,7 +5,9 @@ import io.staticpod.agent.probe.HostAddress;
 import io.staticpod.agent.probe.Prober;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
+import io.staticpod.manifest.WellKnown;
 import io.staticpod.mirror.MirrorClient;
+import io.staticpod.runtime.ContainerEvents;
 import io.staticpod.runtime.ContainerExec;
 import io.staticpod.runtime.ContainerRuntime;
 
@@ -15,7 +17,6 @@ import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -35,6 +36,9 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
     private final PodWorkers workers;
     private final Relister relister;
     private final Map<PodKey, String> manifestErrors = new ConcurrentHashMap<>();
+    private final ContainerRuntime runtime;
+    private final Map<String, String> ownerSelector;
+    private volatile AutoCloseable events;
     private final MirrorClient mirror;
     private volatile Map<PodKey, StaticPod> desired = Map.of();
 
@@ -59,10 +63,24 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
         this.workers = new PodWorkers(sync, lanes, timer, clock, this::publishMirrors);
         handler.wakeWith(workers::wake);
         this.relister = new Relister(runtime, specs.ownerSelector(), workers, desiredSynced, mirror);
+        this.runtime = runtime;
+        this.ownerSelector = specs.ownerSelector();
     }
 
-    /** Starts relisting every {@code relistPeriod} and resyncing every pod every {@code resyncPeriod}. */
+    /**
+     * Starts relisting every {@code relistPeriod} and resyncing every pod every {@code resyncPeriod}; with a runtime
+     * that streams events, a container's exit wakes its pod at once instead of at the next relist.
+     */
     public void start(Duration relistPeriod, Duration resyncPeriod) {
+        if (runtime instanceof ContainerEvents events) {
+            this.events = events.subscribe(ownerSelector, e -> {
+                String ns = e.labels().get(WellKnown.POD_NAMESPACE);
+                String name = e.labels().get(WellKnown.POD_NAME);
+                if (ns != null && name != null && !"start".equals(e.action())) {
+                    workers.wake(new PodKey(ns, name));
+                }
+            });
+        }
         timer.scheduleWithFixedDelay(relister::relist, 0, relistPeriod.toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(workers::wakeAll, resyncPeriod.toMillis(), resyncPeriod.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -116,6 +134,13 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
     /** Stops the agent's threads; containers keep running, as when the kubelet stops. */
     @Override
     public void close() {
+        if (events != null) {
+            try {
+                events.close();
+            } catch (Exception ignored) {
+                // the stream ends with the process anyway
+            }
+        }
         timer.shutdownNow();
         lanes.shutdownNow();
         stoppers.shutdownNow();

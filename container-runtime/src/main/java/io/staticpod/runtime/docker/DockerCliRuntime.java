@@ -1,6 +1,7 @@
 package io.staticpod.runtime.docker;
 
 import io.staticpod.runtime.ContainerInfo;
+import io.staticpod.runtime.ContainerEvents;
 import io.staticpod.runtime.ContainerExec;
 import io.staticpod.runtime.ContainerRuntime;
 import io.staticpod.runtime.ImageResult;
@@ -28,7 +29,7 @@ import java.util.TreeMap;
  * <p>Errors are {@link CommandException}s (or {@link RuntimeException}s wrapping them) quoting the command and
  * docker's stderr. "No such container" is never an error for {@link #stop} and {@link #remove}.
  */
-public final class DockerCliRuntime implements ContainerRuntime, ContainerExec {
+public final class DockerCliRuntime implements ContainerRuntime, ContainerExec, ContainerEvents {
 
     private static final Logger log = LoggerFactory.getLogger(DockerCliRuntime.class);
 
@@ -192,6 +193,11 @@ public final class DockerCliRuntime implements ContainerRuntime, ContainerExec {
     private String pulledImageId(String image) {
         return localImage(image).orElseThrow(() -> new IllegalStateException(
                 "`docker pull " + image + "` succeeded but the image is not present afterwards"));
+    }
+
+    @Override
+    public AutoCloseable subscribe(Map<String, String> labels, java.util.function.Consumer<ContainerEvents.Event> listener) {
+        return new DockerEventStream(docker, labels, listener);
     }
 
     @Override
