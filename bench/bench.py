@@ -293,6 +293,7 @@ class Bench:
         self.results = {}   # name -> {"values": [...ms], "baseline": name}
         self.baselines = {}  # name -> [...ms]
         self.loads = []
+        self.marks = []
         self.ev = Events()
         self.agent = Agent(self)
         self.seq = 0
@@ -305,8 +306,10 @@ class Bench:
     def full(self, name):
         return f"{name}-{self.node}"
 
-    def record(self, name, ms, baseline=None):
+    def record(self, name, ms, baseline=None, pod=None, t0=None):
         r = self.results.setdefault(name, {"values": [], "baseline": baseline})
+        if pod and t0:
+            self.marks.append({"scenario": name, "pod": self.full(pod), "t0": t0, "ms": round(ms, 1)})
         r["values"].append(round(ms, 1))
         log(f"  {name}: {ms:.0f} ms")
 
@@ -415,17 +418,17 @@ class Bench:
             since, msince = self.ev.mark(), self.api.mark() if self.api else 0
             t0 = self.drop(name)
             e = self.wait_running(name, since)
-            self.record("drop_running", (e["t"] - t0) / 1e6, "docker_run_sandbox_app")
+            self.record("drop_running", (e["t"] - t0) / 1e6, "docker_run_sandbox_app", name, t0)
             if self.api:
                 m = self.api.wait(mirror_running(self.full(name)), msince, 60)
-                self.record("drop_mirror_running", (m["t"] - t0) / 1e6, "api_create_and_status")
+                self.record("drop_mirror_running", (m["t"] - t0) / 1e6, "api_create_and_status", name, t0)
                 self.api_baseline()
 
             name = f"hostnet-{i}"
             since = self.ev.mark()
             t0 = self.drop(name, host_network=True)
             e = self.wait_running(name, since)
-            self.record("drop_hostnet_running", (e["t"] - t0) / 1e6, "docker_run_one")
+            self.record("drop_hostnet_running", (e["t"] - t0) / 1e6, "docker_run_one", name, t0)
             time.sleep(0.3)
         self.remove_and_wait([f"drop-{i}" for i in range(self.runs)] + [f"hostnet-{i}" for i in range(self.runs)])
 
@@ -479,7 +482,7 @@ class Bench:
         st = self.ev.wait(lambda e: is_start(self.full(n))(e) and e["id"] != old, since, 60)[0]
         current[n] = st["id"]
         base = {1: "docker_start", 2: "docker_start+10s", 3: "docker_start+20s"}[k]
-        self.record(f"crash{k}_restarted", (st["t"] - die["t"]) / 1e6, base)
+        self.record(f"crash{k}_restarted", (st["t"] - die["t"]) / 1e6, base, n, die["t"])
 
     def s_edit(self):
         log("scenario edit -> replaced")
@@ -502,7 +505,7 @@ class Bench:
             since = self.ev.mark()
             t0 = self.drop(name, gen="2")
             e = self.ev.wait(lambda e: is_start(self.full(name))(e) and e["id"] != old, since, 60)[0]
-            self.record("edit_replaced", (e["t"] - t0) / 1e6, "docker_stop_pair_run_pair")
+            self.record("edit_replaced", (e["t"] - t0) / 1e6, "docker_stop_pair_run_pair", name, t0)
         self.remove_and_wait([f"edit-{i}" for i in range(self.runs)])
 
     def s_remove(self):
@@ -528,10 +531,10 @@ class Bench:
             t0 = time.time_ns()
             os.unlink(self.path(name))
             last = self.wait_gone([name], since)
-            self.record("remove_containers_gone", (last - t0) / 1e6, "docker_stop_pair")
+            self.record("remove_containers_gone", (last - t0) / 1e6, "docker_stop_pair", name, t0)
             if self.api:
                 m = self.api.wait(mirror_gone(self.full(name)), msince, 60)
-                self.record("remove_mirror_gone", (m["t"] - t0) / 1e6, "api_delete")
+                self.record("remove_mirror_gone", (m["t"] - t0) / 1e6, "api_delete", name, t0)
                 self.api_delete_baseline()
 
     def api_delete_baseline(self):
@@ -565,7 +568,7 @@ class Bench:
                 self.api.request("DELETE", f"/api/v1/namespaces/default/pods/{full}", body)
                 try:
                     m = self.api.wait(mirror_running(full, not_uid=old), since, 120)
-                    self.record(f"mirror_delete_{kind}", (m["t"] - t0) / 1e6, "api_create_and_status")
+                    self.record(f"mirror_delete_{kind}", (m["t"] - t0) / 1e6, "api_create_and_status", n, t0)
                 except TimeoutError:
                     log(f"  mirror_delete_{kind}: no new Running mirror within 120 s")
                     self.record(f"mirror_delete_{kind}", 120000, "api_create_and_status")
@@ -667,7 +670,7 @@ class Bench:
             since = self.ev.mark()
             t0 = self.agent.start()
             e = self.wait_running(name, since)
-            self.record("jvm_start_first_pod", (e["t"] - t0) / 1e6, "docker_run_sandbox_app")
+            self.record("jvm_start_first_pod", (e["t"] - t0) / 1e6, "docker_run_sandbox_app", name, t0)
             if i < self.runs - 1:
                 self.agent.stop()
                 os.unlink(dst)
@@ -717,10 +720,27 @@ class Bench:
                     self.loads.append(loadavg())
         finally:
             self.agent.stop()
+            self.dump()
             if self.api:
                 self.api.stopped = True
             self.ev.close()
         return self.report()
+
+    def dump(self):
+        """scratch/trace.jsonl: the measured marks, the docker events of our pods and the mirror watch events,
+        for bench/breakdown (which merges them with the agent's log)."""
+        with open(os.path.join(self.scratch, "trace.jsonl"), "w") as f:
+            for m in self.marks:
+                f.write(json.dumps({"kind": "mark", **m}) + "\n")
+            for e in list(self.ev.items):
+                pod = e["attrs"].get("io.kubernetes.pod.name")
+                if pod:
+                    f.write(json.dumps({"kind": "docker", "t": e["t"], "action": e["action"], "pod": pod,
+                                        "container": e["attrs"].get("io.kubernetes.container.name"),
+                                        "id": e["id"][:12]}) + "\n")
+            if self.api:
+                for e in list(self.api.items):
+                    f.write(json.dumps({"kind": "watch", "pod": e["name"], **e}) + "\n")
 
     def report(self):
         base = {k: v for k, v in self.baselines.items()}
