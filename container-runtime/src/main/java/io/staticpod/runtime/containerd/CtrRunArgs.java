@@ -166,9 +166,6 @@ final class CtrRunArgs {
         if (!o.sysctls().isEmpty()) {
             out.add("sysctls");
         }
-        if (!o.extraHosts().isEmpty()) {
-            out.add("hostAliases");
-        }
         if (!o.dnsServers().isEmpty() || !o.dnsSearches().isEmpty() || !o.dnsOptions().isEmpty()) {
             out.add("dnsConfig");
         }

@@ -78,6 +78,7 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
     public static final String DEFAULT_NAMESPACE = "static-pod-agent";
     /** Where container logs go unless another directory is given. */
     public static final Path DEFAULT_LOG_DIR = Path.of("/var/log/static-pod-agent/containers");
+
     /** How often {@link #stop} looks whether the task has ended. */
     static final Duration POLL = Duration.ofMillis(100);
     /** How long {@link #stop} waits for the task after SIGKILL before it gives up. */
@@ -94,6 +95,8 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
 
     private final CommandRunner runner;
     private final List<String> ctr;
+    /** Hosts files of containers that own their network, by container id, next to the logs; null: none given. */
+    private Path hostsDir;
     private final String namespace;
     private final Path logDir;
     private final Path cgroupRoot;
@@ -121,6 +124,7 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
         this(runner, "ctr", endpoint, namespace, logDir, Path.of("/sys/fs/cgroup"), Duration.ofMinutes(2),
                 Duration.ofMinutes(10), InstantSource.system(), d -> Thread.sleep(d.toMillis()),
                 () -> HexFormat.of().formatHex(randomBytes()));
+        this.hostsDir = logDir.resolveSibling("hosts");
     }
 
     CtrRuntime(CommandRunner runner, String ctr, String endpoint, String namespace, Path logDir, Path cgroupRoot,
@@ -193,6 +197,7 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
         String id = ids.get();
         Path logPath = logDir.resolve(id + ".log");
         createDirectories(logDir);
+        LaunchSpec launch = withHostsFile(spec, id);
         for (LaunchSpec.Mount mount : spec.mounts()) {
             // as docker run -v does; runc would refuse a missing source
             if (!Files.exists(Path.of(mount.hostPath()))) {
@@ -212,7 +217,7 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
             log.warn("containerd via ctr cannot apply some settings of this container; it runs without them "
                     + "container={} settings={}", spec.name(), unsupported);
         }
-        List<String> argv = CtrRunArgs.of(ctr, spec, id, ref, image, networkPid, ipcPid,
+        List<String> argv = CtrRunArgs.of(ctr, launch, id, ref, image, networkPid, ipcPid,
                 CtrRunArgs.logUri(logPath), labels);
         CommandResult result = run(argv, timeout);
         if (!result.succeeded()) {
@@ -223,6 +228,45 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
             throw CommandException.failed(result);
         }
         return id;
+    }
+
+    /**
+     * ctr gives a container no {@code /etc/hosts} (Docker writes one, the kubelet mounts one): without it
+     * {@code localhost} does not resolve in images that lack the file. A container that owns its network gets a
+     * hosts file of its own (localhost, and the host aliases asked for), the containers joining it share that file,
+     * and a host-network container gets the node's {@code /etc/hosts}, read-only, as the kubelet mounts them.
+     */
+    private LaunchSpec withHostsFile(LaunchSpec spec, String id) {
+        if (hostsDir == null || spec.mounts().stream().anyMatch(m -> m.containerPath().equals("/etc/hosts"))) {
+            return spec;
+        }
+        Path file;
+        switch (spec.network().mode()) {
+            case HOST -> file = Path.of("/etc/hosts");
+            case CONTAINER -> file = hostsDir.resolve(spec.network().containerId());
+            default -> {
+                file = hostsDir.resolve(id);
+                StringBuilder hosts = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+                for (String alias : spec.options().extraHosts()) {
+                    int colon = alias.lastIndexOf(':');
+                    hosts.append(alias.substring(colon + 1)).append('\t').append(alias, 0, colon).append('\n');
+                }
+                try {
+                    createDirectories(hostsDir);
+                    Files.writeString(file, hosts.toString());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot write the hosts file " + file, e);
+                }
+            }
+        }
+        if (!Files.exists(file)) {
+            return spec;
+        }
+        List<LaunchSpec.Mount> mounts = new ArrayList<>(spec.mounts());
+        mounts.add(new LaunchSpec.Mount(file.toString(), "/etc/hosts", true));
+        return new LaunchSpec(spec.name(), spec.image(), spec.entrypoint(), spec.args(), spec.env(), spec.workingDir(),
+                mounts, spec.ports(), spec.labels(), spec.network(), spec.ipc(), spec.hostname(), spec.stopSignal(),
+                spec.options());
     }
 
     @Override
@@ -268,6 +312,13 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
             throw CommandException.failed(delete);
         }
         known.remove(id);
+        try {
+            if (hostsDir != null) {
+                Files.deleteIfExists(hostsDir.resolve(id));
+            }
+        } catch (IOException e) {
+            log.debug("Cannot delete the hosts file of a removed container id={} error={}", id, e.toString());
+        }
         String logPath = container.get().label(CtrLabels.LOG_PATH);
         if (logPath != null) {
             try {

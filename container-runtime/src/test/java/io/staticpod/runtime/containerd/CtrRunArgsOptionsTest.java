@@ -24,8 +24,7 @@ class CtrRunArgsOptionsTest {
         assertThat(argv).containsExactly("--cpu-shares", "256", "--cpu-quota", "50000", "--cpu-period", "100000",
                 "--memory-limit", "67108864", "--privileged", "--cap-add", "CAP_NET_ADMIN", "--cap-drop", "ALL",
                 "--read-only", "--allow-new-privs", "--with-ns", "pid:/proc/self/ns/pid");
-        assertThat(CtrRunArgs.unsupported(o)).containsExactly("runAsUser/runAsGroup", "supplementalGroups", "sysctls",
-                "hostAliases");
+        assertThat(CtrRunArgs.unsupported(o)).containsExactly("runAsUser/runAsGroup", "supplementalGroups", "sysctls");
     }
 
     @Test
