@@ -39,6 +39,7 @@ final class ContainerValidator {
     }
 
     private void validate(JsonNode c, String path, boolean appContainer) {
+        notHonoured(c, path);
         for (String probe : new String[] {"livenessProbe", "readinessProbe", "startupProbe"}) {
             if (c.hasNonNull(probe)) {
                 if (!appContainer) {
@@ -174,6 +175,28 @@ final class ContainerValidator {
             if (subPath != null && (subPath.startsWith("/") || List.of(subPath.split("/")).contains(".."))) {
                 problems.error(p + ".subPath", Names.invalid(subPath) + ": must be a relative path without '..'");
             }
+        }
+    }
+
+    /** Fields the agent accepts but cannot act on: said once per file, with the line, never silently ignored. */
+    private void notHonoured(JsonNode c, String path) {
+        JsonNode lifecycle = c.path("lifecycle");
+        for (String hook : new String[] {"postStart", "preStop"}) {
+            if (lifecycle.hasNonNull(hook)) {
+                problems.warn(path + ".lifecycle." + hook, "not supported by this agent: the hook will not run");
+            }
+        }
+        String messagePath = text(c, "terminationMessagePath");
+        if (messagePath != null && !messagePath.equals("/dev/termination-log")) {
+            problems.warn(path + ".terminationMessagePath", "not supported by this agent: no termination message"
+                    + " is read from it");
+        }
+        if ("FallbackToLogsOnError".equals(text(c, "terminationMessagePolicy"))) {
+            problems.warn(path + ".terminationMessagePolicy", "not supported by this agent: no termination"
+                    + " message is taken from the logs");
+        }
+        if (c.path("volumeDevices").size() > 0) {
+            problems.warn(path + ".volumeDevices", "not supported by this agent: no block device is attached");
         }
     }
 

@@ -57,4 +57,16 @@ class ProbesTest {
                       successThreshold: 2
                 """)).containsExactly("11: spec.containers[0].livenessProbe.successThreshold: must be 1 for livenessProbe");
     }
+
+    @Test
+    void fieldsTheAgentCannotHonourAreWarnedAboutWithTheirLine() {
+        assertThat(TestManifests.warningLines(MINIMAL + """
+                    lifecycle:
+                      preStop: {exec: {command: [sleep, "5"]}}
+                    terminationMessagePolicy: FallbackToLogsOnError
+                """)).containsExactly(
+                "10: spec.containers[0].lifecycle.preStop: not supported by this agent: the hook will not run",
+                "11: spec.containers[0].terminationMessagePolicy: not supported by this agent: no termination message"
+                        + " is taken from the logs");
+    }
 }

@@ -238,9 +238,11 @@ final class PodSync {
             if (d instanceof CrashBackoff.Decision.Wait wait) {
                 String message = "back-off " + wait.delay().toSeconds() + "s restarting failed container="
                         + c.name() + " pod=" + pod.key().name() + "_" + pod.key().namespace() + "(" + pod.uid() + ")";
-                pass.waiting.put(c.name(), latest == null && failedAt != null && lastStartError.containsKey(key)
-                        ? new PodStatus.Waiting(lastStartError.get(key).reason(), lastStartError.get(key).message())
-                        : new PodStatus.Waiting("CrashLoopBackOff", message));
+                PodStatus.Waiting failed = latest == null && failedAt != null ? lastStartError.get(key) : null;
+                pass.waiting.put(c.name(), failed == null ? new PodStatus.Waiting("CrashLoopBackOff", message)
+                        // as the kubelet: a pull that failed shows ImagePullBackOff while it waits to retry
+                        : new PodStatus.Waiting("ErrImagePull".equals(failed.reason()) ? "ImagePullBackOff"
+                        : failed.reason(), failed.message()));
                 if (latest != null && exitLogged.add(latest.id() + "/backoff")) {
                     mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Warning, "BackOff",
                             "Back-off restarting failed container", c.name()));
