@@ -116,15 +116,17 @@ public final class StaticPodAgent {
             log.info("No --kubeconfig: running standalone, no mirror pods are published");
             return MirrorClient.NONE;
         }
-        String runtimeVersion;
-        try {
-            runtimeVersion = runtime.version().replaceFirst(" ", "://");
-        } catch (RuntimeException e) {
-            runtimeVersion = runtime.name() + "://unknown";
-        }
         log.info("Publishing mirror pods kubeconfig={} node={}", config.kubeconfig(), config.nodeName());
-        return MirrorClients.fromKubeconfig(config.kubeconfig(), config.nodeName(), config.nodeLabels(),
-                runtimeVersion);
+        return new DeferredMirrorClient(() -> {
+            String runtimeVersion;
+            try {
+                runtimeVersion = runtime.version().replaceFirst(" ", "://");
+            } catch (RuntimeException e) {
+                runtimeVersion = runtime.name() + "://unknown";
+            }
+            return MirrorClients.fromKubeconfig(config.kubeconfig(), config.nodeName(), config.nodeLabels(),
+                    runtimeVersion);
+        });
     }
 
     private ContainerRuntime runtime() {
