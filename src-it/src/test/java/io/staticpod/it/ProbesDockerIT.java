@@ -61,6 +61,7 @@ class ProbesDockerIT {
                     livenessProbe:
                       exec: {command: [cat, /tmp/healthy]}
                       periodSeconds: 1
+                      timeoutSeconds: 5
                       failureThreshold: 2
                 """);
         write("healthy.yaml", """

@@ -27,6 +27,12 @@ import java.util.List;
 final class ProbeRunner {
     static final String USER_AGENT = "kube-probe/1.20";
     private static final int MAX_BODY = 10 * 1024;
+    /**
+     * Added to an exec probe's timeout: the runtime's CLI round trip ({@code docker exec}, {@code ctr tasks exec})
+     * takes hundreds of milliseconds on a busy node, and a liveness probe timing out on that alone would restart a
+     * healthy etcd. The kubelet talks to the runtime's API directly and has no such overhead.
+     */
+    static final Duration EXEC_OVERHEAD = Duration.ofSeconds(1);
 
     private final ContainerExec exec;
     private final SSLContext trustAll;
@@ -67,7 +73,7 @@ final class ProbeRunner {
         if (exec == null) {
             return new Outcome(false, "the container runtime cannot run exec probes");
         }
-        ContainerExec.Result r = exec.exec(containerId, e.command(), timeout);
+        ContainerExec.Result r = exec.exec(containerId, e.command(), timeout.plus(EXEC_OVERHEAD));
         if (r.timedOut()) {
             return new Outcome(false, "command timed out after " + timeout.toSeconds() + "s");
         }
