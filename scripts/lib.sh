@@ -349,3 +349,33 @@ _spa_binary_image() {
   fi
   rm -rf "$d"
 }
+
+# The four images kubeadm v1.20.2's manifests name (ensure_control_plane_images builds them into Docker), imported
+# into the tests' containerd (ensure_containerd) for ControlPlaneContainerdIT, and nothing else. Each imported image
+# carries Docker's image id as the label io.staticpod.docker.id: imported again only when missing there, incomplete,
+# or when Docker's image changed (a rebuilt binary). Idempotent; fast when all four are there. Needs Docker and
+# the tests' containerd up.
+ensure_control_plane_images_containerd() {
+  local ctr=(ctr --address "$SPA_CONTAINERD_SOCKET" --namespace "$SPA_CONTAINERD_NAMESPACE")
+  local image id have
+  for image in "k8s.gcr.io/kube-apiserver:$SPA_K8S_IMAGE_VERSION" \
+               "k8s.gcr.io/kube-controller-manager:$SPA_K8S_IMAGE_VERSION" \
+               "k8s.gcr.io/kube-scheduler:$SPA_K8S_IMAGE_VERSION" \
+               "k8s.gcr.io/etcd:$SPA_ETCD_IMAGE_TAG"; do
+    if ! id=$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null); then
+      log "$image is not in Docker: run ensure_control_plane_images first"
+      return 1
+    fi
+    have=$("${ctr[@]}" images ls "name==$image" 2>/dev/null | awk 'NR==2{print $NF}' \
+      | tr ',' '\n' | sed -n 's/^io\.staticpod\.docker\.id=//p')
+    if [ "$have" = "$id" ] && "${ctr[@]}" images check "name==$image" 2>/dev/null | grep -q complete; then
+      continue
+    fi
+    log "importing $image ($id) into containerd namespace $SPA_CONTAINERD_NAMESPACE"
+    if ! docker save "$image" | "${ctr[@]}" images import - >/dev/null; then
+      log "import of $image into containerd failed"
+      return 1
+    fi
+    "${ctr[@]}" images label "$image" "io.staticpod.docker.id=$id" >/dev/null || return 1
+  done
+}
