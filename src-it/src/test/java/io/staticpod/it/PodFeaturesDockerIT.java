@@ -159,4 +159,70 @@ class PodFeaturesDockerIT {
         agent.awaitLog(Duration.ofSeconds(40), "Container of static pod exited", "pod=default/oom-" + node,
                 "reason=OOMKilled");
     }
+
+    @Test
+    void namespacesDnsMountsAndPullPolicyBehaveAsInKubernetes() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data/sub"));
+        Files.writeString(data.resolve("file.txt"), "from the sub path");
+        write("ns.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: ns}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  shareProcessNamespace: true
+                  dnsConfig: {nameservers: [10.9.8.7], searches: [example.internal]}
+                  volumes: [{name: data, hostPath: {path: DATA, type: Directory}}]
+                  containers:
+                  - name: marker
+                    image: IMAGE
+                    command: [sh, -c, "exec sleep 4242"]
+                  - name: looker
+                    image: IMAGE
+                    volumeMounts:
+                    - {name: data, mountPath: /ro, readOnly: true}
+                    - {name: data, mountPath: /sub, subPath: sub}
+                    command: [sh, -c, "sleep 1; ps | grep -c '[s]leep 424[2]'; grep -h nameserver /etc/resolv.conf; cat /sub/file.txt; echo; touch /ro/x 2>/dev/null || echo read-only; SLEEP"]
+                """.replace("DATA", tmp.resolve("data").toString()));
+        write("hostpid.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: hostpid}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  hostPID: true
+                  containers:
+                  - {name: app, image: IMAGE, command: [sh, -c, "ls /proc | grep -c '^[0-9]'; SLEEP"]}
+                """);
+        write("never.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: never}
+                spec:
+                  containers:
+                  - {name: app, image: "static-pod-agent.local/absent:1", imagePullPolicy: Never}
+                """);
+        write("badpath.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: badpath}
+                spec:
+                  volumes: [{name: f, hostPath: {path: /nonexistent/file, type: File}}]
+                  containers:
+                  - {name: app, image: IMAGE, volumeMounts: [{name: f, mountPath: /f}]}
+                """);
+
+        Seen looker = awaitRunning("ns", "looker");
+        Seen hostPid = awaitRunning("hostpid", "app");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> logs(looker.id()).contains("read-only"));
+        assertThat(logs(looker.id())).startsWith("1\n").contains("nameserver 10.9.8.7", "from the sub path",
+                "read-only");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !logs(hostPid.id()).isBlank());
+        assertThat(Integer.parseInt(logs(hostPid.id()).strip())).as("processes seen with hostPID").isGreaterThan(20);
+        agent.awaitLog(Duration.ofSeconds(20), "Failed to start container of static pod", "pod=default/never-" + node,
+                "imagePullPolicy is Never");
+        agent.awaitLog(Duration.ofSeconds(20), "pod=default/badpath-" + node, "hostPath type check failed",
+                "/nonexistent/file is not a file");
+    }
 }
