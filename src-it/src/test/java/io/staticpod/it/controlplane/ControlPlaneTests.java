@@ -51,12 +51,16 @@ import static org.awaitility.Awaitility.await;
  * {@code /etc/kubernetes}); the test points the manifests' hostPaths at that root and every address at 127.0.0.1,
  * then starts the agent on them with kubeadm's {@code kubelet.conf}. Passes when the four pods are Running and Ready
  * through their own probes, their mirrors are Running 1/1 in {@code kubectl get po -n kube-system} with the Node as
- * controller owner, and a {@code docker kill} of the kube-apiserver brings it back with RESTARTS 1.
+ * controller owner, and a SIGKILL of the kube-apiserver's process brings it back with RESTARTS 1.
+ *
+ * <p>Runs on each container runtime the agent supports: a subclass says how the agent is pointed at its runtime,
+ * which images must be there, and how containers are found, killed and removed ({@link ControlPlaneDockerIT},
+ * {@link ControlPlaneContainerdIT}). All four control plane pods use hostNetwork, so a runtime without CNI does.
  *
  * <p>Uses the host's default control plane ports (6443, 2379, 2380, 2381, 10257, 10259) and fails at once, naming
  * the port, when one is taken.
  */
-class ControlPlaneIT {
+abstract class ControlPlaneTests {
     static final String OWNER = "io.staticpod.agent.node";
     static final String K8S_VERSION = "v1.20.2";
     static final String ETCD_TAG = "3.4.13-0";
@@ -83,6 +87,37 @@ class ControlPlaneIT {
     static final Duration ALL_READY_TIMEOUT = Duration.ofMinutes(4);
     static final ObjectMapper JSON = new ObjectMapper();
 
+    // --- what differs between runtimes ----------------------------------------------------------------------
+
+    /** The runtime's name, in messages and file names: docker, containerd. */
+    abstract String runtime();
+
+    /** The agent's flags that point it at this runtime (none for Docker, the default). */
+    abstract List<String> runtimeArgs();
+
+    /**
+     * What this runtime lacks for the test, each a phrase ("the image X in ..."): the runtime itself when it does not
+     * answer, and any of {@code images} not present in it. Empty when all is there.
+     */
+    abstract List<String> missingOnRuntime(List<String> images);
+
+    /** How to provide what {@link #missingOnRuntime} reports, appended to the message; empty if {@link #HINT} says it. */
+    abstract String runtimeHint();
+
+    /** Ids of the running containers named {@code component} in the pod {@code component-node}, by their labels. */
+    abstract List<String> runningContainers(String node, String component);
+
+    /** SIGKILL to the container's process, as {@code docker kill} does. */
+    abstract void kill(String id);
+
+    /** Removes every container, running or not, that the agent for {@code node} left. */
+    abstract void removeAll(String node);
+
+    /** For diagnostics: {@code node}'s containers with their state, and the last output of each component. */
+    abstract String containers(String node, List<String> components);
+
+    // --- the test ------------------------------------------------------------------------------------------
+
     private final String node = "cp-" + UUID.randomUUID().toString().substring(0, 8);
     private Path dir;
     private Path rootfs;
@@ -97,7 +132,7 @@ class ControlPlaneIT {
         dir = Files.createTempDirectory("spa-control-plane-");
         rootfs = Files.createDirectories(dir.resolve("kubeadm-root"));
         manifests = Files.createDirectories(dir.resolve("manifests"));
-        System.out.println("[control-plane] node " + node + ", state in " + dir);
+        System.out.println("[control-plane] " + runtime() + ", node " + node + ", state in " + dir);
     }
 
     @AfterEach
@@ -108,15 +143,7 @@ class ControlPlaneIT {
         if (agent != null) {
             agent.close(); // first, or it restarts what is removed below
         }
-        String ids = Cmd.run("docker", "ps", "-aq", "--filter", "label=" + OWNER + "=" + node).output().trim();
-        if (!ids.isEmpty()) {
-            List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f", "-v"));
-            rm.addAll(List.of(ids.split("\\s+")));
-            Cmd r = Cmd.run(Duration.ofMinutes(2), rm);
-            if (!r.ok()) {
-                System.out.println("[control-plane] docker rm: " + r.output());
-            }
-        }
+        removeAll(node);
         if (dir != null) {
             deleteTree(dir);
         }
@@ -168,9 +195,11 @@ class ControlPlaneIT {
         // its own local endpoint on a free port (10248 may be another agent's), to see readiness as the agent does
         int healthz = freePort();
         long t0 = System.nanoTime();
+        List<String> flags = new ArrayList<>(runtimeArgs());
+        flags.addAll(List.of("--kubeconfig", kubeletConf.toString(),
+                "--healthz-bind-address", "127.0.0.1", "--healthz-port", Integer.toString(healthz)));
         agent = ControlPlaneAgent.start(AGENT_JAR, manifests, node, Files.createDirectories(dir.resolve("agent-root")),
-                dir.resolve("agent.log"), "--kubeconfig", kubeletConf.toString(),
-                "--healthz-bind-address", "127.0.0.1", "--healthz-port", Integer.toString(healthz));
+                dir.resolve("agent.log"), flags.toArray(String[]::new));
 
         // 4. all four Ready: in the agent (containers running, probes passed), and in their mirrors
         // the agent's view on a thread of its own, every 100 ms (the mirror GETs below wait while the API server is down)
@@ -222,17 +251,17 @@ class ControlPlaneIT {
                     + " (Ready in the agent: " + agentReadyAt.keySet() + ", in mirrors: " + readyAt.keySet() + ")\n"
                     + diagnostics(), e);
         }
-        String timing = String.format("agent start -> all four control plane pods Ready: %.1f s in the agent (%s); "
+        String timing = String.format(runtime() + ": agent start -> all four control plane pods Ready: %.1f s in the agent (%s); "
                         + "%.1f s in their mirrors (%s)",
                 Collections.max(agentReadyAt.values()) / 1e9, describe(agentReadyAt),
                 Collections.max(readyAt.values()) / 1e9, describe(readyAt));
         System.out.println("[control-plane] " + timing);
-        Files.writeString(Files.createDirectories(Path.of("target")).resolve("control-plane-ready.txt"), timing + "\n",
+        Files.writeString(Files.createDirectories(Path.of("target")).resolve("control-plane-ready-" + runtime() + ".txt"), timing + "\n",
                 StandardCharsets.UTF_8);
 
         // 5. what really runs: one running container per component, found by the agent's labels
         for (String c : COMPONENTS) {
-            assertThat(runningContainers(c)).as("running %s containers of node %s", c, node).hasSize(1);
+            assertThat(runningContainers(node, c)).as("running %s containers of node %s", c, node).hasSize(1);
         }
 
         // the endpoints the manifests' probes ask answer as the probes expect, on loopback
@@ -292,14 +321,14 @@ class ControlPlaneIT {
                         kubectl(adminConf, "get", "leases", "-n", "kube-system", "kube-controller-manager",
                                 "kube-scheduler", "-o", "name").lines().count() == 2);
 
-        // 7. docker kill of the kube-apiserver: the agent restarts it, and the mirror shows RESTARTS 1
-        List<String> before = runningContainers("kube-apiserver");
+        // 7. SIGKILL to the kube-apiserver (docker kill, ctr tasks kill): the agent restarts it, RESTARTS 1
+        List<String> before = runningContainers(node, "kube-apiserver");
         long k0 = System.nanoTime();
-        Cmd.run("docker", "kill", before.get(0)).orFail();
+        kill(before.get(0));
         try {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .alias("kube-apiserver restarted, its mirror Ready with restartCount 1").until(() -> {
-                        List<String> now = runningContainers("kube-apiserver");
+                        List<String> now = runningContainers(node, "kube-apiserver");
                         if (now.size() != 1 || now.get(0).equals(before.get(0))) {
                             return false;
                         }
@@ -435,7 +464,7 @@ class ControlPlaneIT {
 
     // --- what the test needs from the machine ---------------------------------------------------------------
 
-    private static void requireBinariesAndImages() {
+    private void requireBinariesAndImages() {
         List<String> missing = new ArrayList<>();
         if (!Files.isRegularFile(AGENT_JAR)) {
             missing.add("the agent jar " + AGENT_JAR.toAbsolutePath());
@@ -446,17 +475,12 @@ class ControlPlaneIT {
         }
         List<String> images = new ArrayList<>(IMAGES);
         images.add(ControlPlaneAgent.PAUSE);
-        for (String image : images) {
-            Cmd c = Cmd.run("docker", "image", "inspect", "--format", "{{.Id}}", image);
-            if (!c.ok()) {
-                missing.add("the image " + image + (c.output().contains("No such image") ? "" : " (" + c.output().strip() + ")"));
-            }
-        }
+        missing.addAll(missingOnRuntime(images));
         if (missing.isEmpty()) {
             return;
         }
         String message = "missing " + String.join(", ", missing) + ": " + HINT
-                + " (the agent jar: mvn -pl agent -am package; the pause image: scripts/test)";
+                + " (the agent jar: mvn -pl agent -am package; the pause image: scripts/test)" + runtimeHint();
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionError("CI=true and " + message);
         }
@@ -570,15 +594,6 @@ class ControlPlaneIT {
                 && p.getStatus().getContainerStatuses().stream().allMatch(s -> Boolean.TRUE.equals(s.getReady()));
     }
 
-    /** Ids of the running containers of {@code component} (not the sandbox), by the agent's and the kubelet's labels. */
-    private List<String> runningContainers(String component) {
-        String out = Cmd.run("docker", "ps", "-q", "--no-trunc",
-                "--filter", "label=" + OWNER + "=" + node,
-                "--filter", "label=io.kubernetes.pod.name=" + component + "-" + node,
-                "--filter", "label=io.kubernetes.container.name=" + component).orFail().trim();
-        return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
-    }
-
     private static String kubectl(Path kubeconfig, String... args) {
         List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
                 "--request-timeout=10s"));
@@ -596,17 +611,10 @@ class ControlPlaneIT {
     /** What to read when the test fails: containers, their last log lines, the mirrors, the agent's log. */
     private String diagnostics() {
         StringBuilder b = new StringBuilder();
-        b.append("--- docker ps -a (node ").append(node).append(")\n").append(Cmd.run("docker", "ps", "-a",
-                "--filter", "label=" + OWNER + "=" + node, "--format",
-                "{{.ID}} {{.Names}} {{.Status}}").output());
-        for (String c : COMPONENTS) {
-            String id = Cmd.run("docker", "ps", "-aq", "-n", "1",
-                    "--filter", "label=" + OWNER + "=" + node,
-                    "--filter", "label=io.kubernetes.container.name=" + c).output().trim();
-            if (!id.isEmpty()) {
-                b.append("--- docker logs --tail 15 ").append(c).append(" (").append(id).append(")\n")
-                        .append(Cmd.run("docker", "logs", "--tail", "15", id).output());
-            }
+        try {
+            b.append(containers(node, COMPONENTS));
+        } catch (RuntimeException e) {
+            b.append("--- ").append(runtime()).append(" containers: cannot list: ").append(e.getMessage()).append('\n');
         }
         try {
             if (admin != null) {
