@@ -186,14 +186,9 @@ final class ContainerValidator {
                 problems.warn(path + ".lifecycle." + hook, "not supported by this agent: the hook will not run");
             }
         }
-        String messagePath = text(c, "terminationMessagePath");
-        if (messagePath != null && !messagePath.equals("/dev/termination-log")) {
-            problems.warn(path + ".terminationMessagePath", "not supported by this agent: no termination message"
-                    + " is read from it");
-        }
         if ("FallbackToLogsOnError".equals(text(c, "terminationMessagePolicy"))) {
-            problems.warn(path + ".terminationMessagePolicy", "not supported by this agent: no termination"
-                    + " message is taken from the logs");
+            problems.warn(path + ".terminationMessagePolicy", "FallbackToLogsOnError is not supported by this agent:"
+                    + " only the file at terminationMessagePath gives the termination message");
         }
         if (c.path("volumeDevices").size() > 0) {
             problems.warn(path + ".volumeDevices", "not supported by this agent: no block device is attached");

@@ -66,7 +66,7 @@ class ProbesTest {
                     terminationMessagePolicy: FallbackToLogsOnError
                 """)).containsExactly(
                 "10: spec.containers[0].lifecycle.preStop: not supported by this agent: the hook will not run",
-                "11: spec.containers[0].terminationMessagePolicy: not supported by this agent: no termination message"
-                        + " is taken from the logs");
+                "11: spec.containers[0].terminationMessagePolicy: FallbackToLogsOnError is not supported by this agent:"
+                        + " only the file at terminationMessagePath gives the termination message");
     }
 }

@@ -24,6 +24,7 @@ final class LaunchSpecs {
     private final String nodeName;
     private final String sandboxImage;
     private final EnvResolver envResolver;
+    private volatile Volumes terminationLogs;
 
     LaunchSpecs(String nodeName, String sandboxImage, EnvResolver envResolver) {
         this.nodeName = nodeName;
@@ -34,6 +35,23 @@ final class LaunchSpecs {
     LaunchSpecs(String nodeName, String sandboxImage) {
         this(nodeName, sandboxImage, new EnvResolver(nodeName, "127.0.0.1", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory()));
+    }
+
+    /** Mount a termination log file for every container (the pods' state lives in {@code volumes}). */
+    void terminationLogs(Volumes volumes) {
+        this.terminationLogs = volumes;
+    }
+
+    /** {@code terminationMessagePath}, default {@code /dev/termination-log} as the API server defaults it. */
+    static String terminationMessagePath(StaticPod pod, Container c) {
+        for (String list : new String[]{"containers", "initContainers"}) {
+            for (com.fasterxml.jackson.databind.JsonNode n : pod.manifest().path("spec").path(list)) {
+                if (c.name().equals(n.path("name").asText())) {
+                    return n.path("terminationMessagePath").asText("/dev/termination-log");
+                }
+            }
+        }
+        return "/dev/termination-log";
     }
 
     String sandboxImage() {
@@ -100,6 +118,20 @@ final class LaunchSpecs {
                 host = host.resolve(m.subPath());
             }
             mounts.add(new LaunchSpec.Mount(host.toString(), m.mountPath(), m.readOnly()));
+        }
+        if (terminationLogs != null) {
+            String path = terminationMessagePath(pod, c);
+            if (!path.isEmpty() && mounts.stream().noneMatch(m -> m.containerPath().equals(path))) {
+                Path file = terminationLogs.terminationLog(pod.uid(), c.name(), attempt);
+                try {
+                    java.nio.file.Files.createDirectories(file.getParent());
+                    java.nio.file.Files.write(file, new byte[0]);
+                } catch (java.io.IOException e) {
+                    throw new Volumes.VolumeException("container " + c.name() + ": cannot create its termination log "
+                            + file + ": " + e.getMessage());
+                }
+                mounts.add(new LaunchSpec.Mount(file.toString(), path, false));
+            }
         }
         LaunchSpec.Namespace network;
         LaunchSpec.Namespace ipc;

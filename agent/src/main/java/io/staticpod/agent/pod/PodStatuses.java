@@ -27,9 +27,12 @@ final class PodStatuses {
     private final String runtimeName;
     private final Prober prober;
 
-    PodStatuses(String runtimeName, Prober prober) {
+    private final Volumes volumes;
+
+    PodStatuses(String runtimeName, Prober prober, Volumes volumes) {
         this.runtimeName = runtimeName;
         this.prober = prober;
+        this.volumes = volumes;
     }
 
     /**
@@ -104,7 +107,16 @@ final class PodStatuses {
         } else {
             reason = c.exitCode() == 0 ? "Completed" : "Error";
         }
-        return new PodStatus.Terminated(c.exitCode(), reason, c.error(), c.startedAt(), c.finishedAt(),
+        String message = c.error();
+        String uid = c.label(WellKnown.POD_UID);
+        String name = c.label(WellKnown.CONTAINER_NAME);
+        if (uid != null && name != null) {
+            String written = volumes.terminationMessage(uid, name, PodSync.attempt(c));
+            if (!written.isEmpty()) {
+                message = written;
+            }
+        }
+        return new PodStatus.Terminated(c.exitCode(), reason, message, c.startedAt(), c.finishedAt(),
                 runtimeName + "://" + c.id());
     }
 

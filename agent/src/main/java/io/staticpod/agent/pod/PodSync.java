@@ -80,7 +80,8 @@ final class PodSync {
         this.mirror = mirror;
         this.prober = prober;
         this.nodeAddress = nodeAddress;
-        this.statuses = new PodStatuses(runtime.name(), prober);
+        this.statuses = new PodStatuses(runtime.name(), prober, volumes);
+        specs.terminationLogs(volumes);
         this.manifestErrors = manifestErrors;
         this.runtime = runtime;
         this.specs = specs;

@@ -26,6 +26,24 @@ final class Volumes {
         this.rootDir = rootDir;
     }
 
+    /**
+     * The host file mounted at a container instance's {@code terminationMessagePath}, created empty; what the
+     * container writes there becomes its termination message, as with the kubelet.
+     */
+    Path terminationLog(String uid, String container, int attempt) {
+        return podDir(uid).resolve("containers").resolve(container).resolve(attempt + "-termination-log");
+    }
+
+    /** Reads a termination message: at most 4 KiB, as the kubelet; empty when there is none. */
+    String terminationMessage(String uid, String container, int attempt) {
+        Path file = terminationLog(uid, container, attempt);
+        try (var in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** Where the pod's own state (emptyDir volumes) lives. */
     Path podDir(String uid) {
         return rootDir.resolve("pods").resolve(uid);

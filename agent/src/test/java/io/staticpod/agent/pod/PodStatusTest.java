@@ -3,6 +3,7 @@ package io.staticpod.agent.pod;
 import io.staticpod.agent.probe.Prober;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.mirror.PodStatus;
+import io.staticpod.runtime.LaunchSpec;
 import io.staticpod.runtime.testing.FakeContainerRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,5 +140,26 @@ class PodStatusTest {
         sync.sync(pod.key(), null);
 
         assertThat(mirror.events).contains("Normal Killing app: Stopping container app");
+    }
+
+    @Test
+    void whatAContainerWroteToItsTerminationLogIsItsTerminationMessage() throws Exception {
+        PodSync sync = sync(Map.of());
+        StaticPod pod = pod("once", "  restartPolicy: Never");
+        sync.sync(pod.key(), pod);
+        String id = appId(pod);
+        LaunchSpec spec = runtime.launchSpec(id).orElseThrow();
+        LaunchSpec.Mount log = spec.mounts().stream().filter(m -> m.containerPath().equals("/dev/termination-log"))
+                .findFirst().orElseThrow();
+        java.nio.file.Files.writeString(Path.of(log.hostPath()), "disk full");
+        runtime.exit(id, 3);
+
+        sync.sync(pod.key(), pod);
+
+        assertThat(mirror.statuses.get(pod.key()).containers().get(0).state())
+                .isInstanceOfSatisfying(PodStatus.Terminated.class, t -> {
+                    assertThat(t.exitCode()).isEqualTo(3);
+                    assertThat(t.message()).isEqualTo("disk full");
+                });
     }
 }
