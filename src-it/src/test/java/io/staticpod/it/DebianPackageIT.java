@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * foreground, paths moved into the scratch root), serving /healthz and /metrics and running the example pod.
  */
 class DebianPackageIT {
-    static final Path REPO = ItEnvironment.AGENT_JAR.toAbsolutePath().getParent().getParent().getParent();
+    static final Path REPO = ItEnvironment.EXAMPLES.toAbsolutePath().normalize().getParent().getParent();
     static final String UNIT = "lib/systemd/system/static-pod-agent.service";
 
     private final DockerObserver docker = new DockerObserver();
@@ -112,6 +112,38 @@ class DebianPackageIT {
 
         verifyUnit(root);
         startAsTheUnitDoes(root, unit);
+    }
+
+    /**
+     * {@code dpkg -i} onto this machine, then {@code dpkg --purge}: what an operator does. It changes the machine, so
+     * it runs where the machine is a throwaway (CI=true, or SPA_TEST_DPKG_INSTALL=1) and is skipped elsewhere.
+     */
+    @Test
+    void thePackageInstallsWithDpkgAndPurgesCleanly() throws Exception {
+        if (!ItEnvironment.ci() && !"1".equals(System.getenv("SPA_TEST_DPKG_INSTALL"))) {
+            Assumptions.abort("installs onto this machine: runs under CI=true or with SPA_TEST_DPKG_INSTALL=1");
+        }
+        Run status = run(tmp, "dpkg", "-s", "static-pod-agent");
+        Assumptions.assumeTrue(status.code() != 0 || ItEnvironment.ci(),
+                "static-pod-agent is installed on this machine already; not touching it");
+        Run built = run(REPO, REPO.resolve("scripts/package").toString(), ItEnvironment.AGENT_JAR.toAbsolutePath()
+                .toString(), tmp.resolve("out").toString());
+        Path deb = Path.of(built.output().strip().lines().reduce((a, b) -> b).orElseThrow());
+        try {
+            assertThat(run(tmp, "dpkg", "-i", deb.toString()).code()).isZero();
+            assertThat(run(tmp, "dpkg", "-s", "static-pod-agent").output()).contains("Status: install ok installed");
+            assertThat(run(tmp, "/usr/bin/static-pod-agent", "version").output()).startsWith("static-pod-agent ");
+            Run verify = run(tmp, "systemd-analyze", "verify", "/lib/systemd/system/static-pod-agent.service");
+            assertThat(verify.code()).isZero();
+            assertThat(verify.output()).doesNotContain("static-pod-agent.service:");
+            Run validate = run(tmp, "/usr/bin/static-pod-agent", "validate", ItEnvironment.EXAMPLES.toAbsolutePath()
+                    .toString());
+            assertThat(validate.code()).isZero();
+        } finally {
+            assertThat(run(tmp, "dpkg", "--purge", "static-pod-agent").code()).isZero();
+        }
+        assertThat(Files.exists(Path.of("/usr/bin/static-pod-agent"))).isFalse();
+        assertThat(Files.exists(Path.of("/etc/static-pod-agent/config.yaml"))).isFalse();
     }
 
     /** systemd-analyze verify in the scratch root, with the host's own units beside ours (targets, sockets). */
