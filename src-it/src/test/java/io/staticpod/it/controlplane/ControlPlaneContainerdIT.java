@@ -66,7 +66,8 @@ class ControlPlaneContainerdIT extends ControlPlaneTests {
 
     @Override
     String runtimeHint() {
-        return "; then, into the tests' containerd: scripts/test, or as root `. scripts/lib.sh; ensure_containerd; "
+        return "scripts/test starts the tests' containerd and imports the images into it from Docker; or, as root "
+                + "(after scripts/control-plane-images): `. scripts/lib.sh; ensure_containerd; "
                 + "ensure_control_plane_images_containerd`";
     }
 

@@ -32,7 +32,7 @@ class ControlPlaneDockerIT extends ControlPlaneTests {
 
     @Override
     String runtimeHint() {
-        return "";
+        return HINT + " (the pause image: scripts/test)";
     }
 
     @Override
