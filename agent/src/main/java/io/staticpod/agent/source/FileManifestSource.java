@@ -121,6 +121,7 @@ public final class FileManifestSource implements AutoCloseable {
             return new SourceSnapshot(List.of(), false);
         }
         missingReported = false;
+        warnIfWritableByOthers(path);
         if (Files.isRegularFile(path)) {
             return new SourceSnapshot(List.of(read(path)), true);
         }
@@ -143,6 +144,7 @@ public final class FileManifestSource implements AutoCloseable {
                 continue;
             }
             seen.add(file);
+            warnIfWritableByOthers(file);
             results.add(read(file));
         }
         cache.keySet().retainAll(seen);
@@ -167,6 +169,30 @@ public final class FileManifestSource implements AutoCloseable {
         ParseResult result = reader.parse(file, content);
         cache.put(file, new Cached(content, result));
         return result;
+    }
+
+    /**
+     * A manifest can run a privileged container with the node's root file system mounted: the directory and its
+     * files are as sensitive as root's crontab. Anyone but root able to write them is said once, loudly.
+     */
+    private void warnIfWritableByOthers(Path p) {
+        try {
+            var attrs = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class);
+            var perms = attrs.permissions();
+            boolean others = perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+            boolean group = perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                    && !attrs.group().getName().equals("root");
+            boolean owner = !attrs.owner().getName().equals("root")
+                    && perms.contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            if ((others || group || owner) && namedOnce.add("writable" + p)) {
+                log.warn("Static pod manifests writable by others than root; whoever can write here can run "
+                        + "privileged containers on this node: make it root-owned and not group/world-writable "
+                        + "path={} owner={} group={} mode={}", p, attrs.owner().getName(), attrs.group().getName(),
+                        java.nio.file.attribute.PosixFilePermissions.toString(perms));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to say
+        }
     }
 
     private void once(Path file, String message) {
