@@ -20,9 +20,6 @@ import java.util.Objects;
  * container's state and last state, restart count, the phase, the start time and the pod IP.
  */
 final class PodStatuses {
-    private static final Comparator<ContainerInfo> NEWEST_FIRST = Comparator
-            .comparingInt(PodSync::attempt).reversed()
-            .thenComparing(ContainerInfo::createdAt, Comparator.nullsFirst(Comparator.reverseOrder()));
 
     private final String runtimeName;
     private final Prober prober;
@@ -70,7 +67,7 @@ final class PodStatuses {
         List<ContainerInfo> instances = ours.stream()
                 .filter(i -> WellKnown.TYPE_CONTAINER.equals(i.label(WellKnown.CONTAINER_TYPE)))
                 .filter(i -> c.name().equals(i.label(WellKnown.CONTAINER_NAME)))
-                .sorted(NEWEST_FIRST).toList();
+                .sorted(PodSync.NEWEST_FIRST).toList();
         ContainerInfo latest = instances.isEmpty() ? null : instances.get(0);
         ContainerInfo previous = instances.size() > 1 ? instances.get(1) : null;
         PodStatus.Waiting why = waiting.get(c.name());

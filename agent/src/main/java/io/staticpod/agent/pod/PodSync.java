@@ -6,14 +6,12 @@ import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.WellKnown;
 import io.staticpod.manifest.model.Container;
-import io.staticpod.manifest.model.ImagePullPolicy;
 import io.staticpod.manifest.model.RestartPolicy;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.mirror.PodEvent;
 import io.staticpod.mirror.PodStatus;
 import io.staticpod.runtime.ContainerInfo;
 import io.staticpod.runtime.ContainerRuntime;
-import io.staticpod.runtime.ImageResult;
 import io.staticpod.runtime.PullPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +40,8 @@ import java.util.function.Function;
  */
 final class PodSync {
     private static final Logger log = LoggerFactory.getLogger(PodSync.class);
-    private static final Comparator<ContainerInfo> NEWEST_FIRST = Comparator
+    /** Instances of one container, the newest (highest restart count, then latest created) first. */
+    static final Comparator<ContainerInfo> NEWEST_FIRST = Comparator
             .comparingInt(PodSync::attempt).reversed()
             .thenComparing(ContainerInfo::createdAt, Comparator.nullsFirst(Comparator.reverseOrder()));
 
@@ -57,6 +56,7 @@ final class PodSync {
     private final Function<PodKey, String> manifestErrors;
     private final Prober prober;
     private final String nodeAddress;
+    private final ContainerStarter starter;
     /** Containers whose exit was already logged, by container id. */
     private final Set<String> exitLogged = ConcurrentHashMap.newKeySet();
     /** Start attempts that failed before a container existed, by back-off key. */
@@ -81,6 +81,7 @@ final class PodSync {
         this.prober = prober;
         this.nodeAddress = nodeAddress;
         this.statuses = new PodStatuses(runtime.name(), prober, volumes);
+        this.starter = new ContainerStarter(runtime, specs, mirror);
         specs.terminationLogs(volumes);
         this.manifestErrors = manifestErrors;
         this.runtime = runtime;
@@ -267,13 +268,13 @@ final class PodSync {
         String key = pod.uid() + "/" + c.name();
         pass.acted = true;
         try {
-            start(pod, c, attempt, target, volumePaths);
+            starter.start(pod, c, attempt, target.sandboxId(), target.podIp(), volumePaths);
             startFailures.remove(key);
             lastStartError.remove(key);
             return null;
         } catch (RuntimeException | Volumes.VolumeException e) {
             startFailures.put(key, clock.instant());
-            PodStatus.Waiting why = new PodStatus.Waiting(e instanceof ImageUnavailable ? "ErrImagePull"
+            PodStatus.Waiting why = new PodStatus.Waiting(e instanceof ContainerStarter.ImageUnavailable ? "ErrImagePull"
                     : e instanceof Volumes.VolumeException ? "CreateContainerConfigError" : "RunContainerError",
                     e.getMessage());
             lastStartError.put(key, why);
@@ -283,30 +284,6 @@ final class PodSync {
                     + "image={} error={}", pod.key(), c.name(), c.image(), e.getMessage());
             return clock.instant().plus(Duration.ofSeconds(1));
         }
-    }
-
-    private void start(StaticPod pod, Container c, int attempt, Target target, Map<String, Path> volumePaths)
-            throws Volumes.VolumeException {
-        ImageResult image;
-        try {
-            image = runtime.ensureImage(c.image(), pullPolicy(c.imagePullPolicy()));
-        } catch (RuntimeException e) {
-            throw new ImageUnavailable(e.getMessage(), e);
-        }
-        if (image.pullWarning() != null) {
-            log.warn("Pulling image failed; using the copy present on the node pod={} container={} image={} error={}",
-                    pod.key(), c.name(), c.image(), image.pullWarning());
-        }
-        mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Pulled", image.pulled()
-                ? "Successfully pulled image \"" + c.image() + "\""
-                : "Container image \"" + c.image() + "\" already present on machine", c.name()));
-        String id = runtime.start(specs.container(pod, c, attempt, target.sandboxId(), target.podIp(), volumePaths));
-        mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Created", "Created container " + c.name(),
-                c.name()));
-        mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Started", "Started container " + c.name(),
-                c.name()));
-        log.info("Started container of static pod pod={} container={} id={} restartCount={} file={}",
-                pod.key(), c.name(), shortId(id), attempt, pod.file());
     }
 
     /** The sandbox app containers join (null for a host-network pod) and its address. */
@@ -383,26 +360,8 @@ final class PodSync {
         }
     }
 
-    private static PullPolicy pullPolicy(ImagePullPolicy p) {
-        if (p == null) {
-            return PullPolicy.IF_NOT_PRESENT;
-        }
-        return switch (p) {
-            case Always -> PullPolicy.ALWAYS;
-            case IfNotPresent -> PullPolicy.IF_NOT_PRESENT;
-            case Never -> PullPolicy.NEVER;
-        };
-    }
-
     private static Instant earliest(Instant a, Instant b) {
         return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
-    }
-
-    /** The image could not be made available: reported as ErrImagePull. */
-    private static final class ImageUnavailable extends RuntimeException {
-        ImageUnavailable(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 
     static String shortId(String id) {
