@@ -267,6 +267,7 @@ class Agent:
             fields = f.read().rsplit(")", 1)[1].split()
         ticks = os.sysconf("SC_CLK_TCK")
         cpu = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime (fields 14 and 15)
+        self.children_cpu = (int(fields[13]) + int(fields[14])) / ticks  # cutime + cstime: the reaped docker CLIs
         return rss, cpu
 
 
@@ -692,15 +693,19 @@ class Bench:
                 self.wait_running(n, since, 300)
             time.sleep(5)
             rss0, cpu0 = self.agent.rss_cpu()
+            ch0 = self.agent.children_cpu
             w0 = time.monotonic()
             time.sleep(self.idle)
             rss1, cpu1 = self.agent.rss_cpu()
+            ch1 = self.agent.children_cpu
             wall = time.monotonic() - w0
             self.results[f"idle{count}_rss_mib"] = {"values": [round(rss1, 1)], "baseline": None, "unit": "MiB"}
             self.results[f"idle{count}_cpu_pct"] = {"values": [round(100 * (cpu1 - cpu0) / wall, 2)],
                                                    "baseline": None, "unit": "%"}
             self.results[f"idle{count}_cpu_pct"]["cpu_seconds"] = round(cpu1 - cpu0, 2)
             self.results[f"idle{count}_cpu_pct"]["wall_seconds"] = round(wall, 1)
+            self.results[f"idle{count}_cpu_children_pct"] = {"values": [round(100 * (ch1 - ch0) / wall, 2)],
+                                                            "baseline": None, "unit": "%"}
             log(f"  {count} pods: RSS {rss0:.0f} -> {rss1:.0f} MiB, CPU {cpu1 - cpu0:.2f} s over {wall:.0f} s")
             if names:
                 self.remove_and_wait(names, 300)
