@@ -15,12 +15,16 @@ import java.util.function.Supplier;
 /**
  * A mirror client built on a thread of its own, so that pods never wait for it: building an API client (reading a
  * kubeconfig, TLS set-up) takes seconds on a busy node. Until the real client exists this one remembers the latest
- * desired set and each pod's latest status, and hands them over when it does; events meanwhile are dropped.
+ * desired set, each pod's latest status and the first events (the kubelet's Pulled, Created, Started of every pod),
+ * and hands them over when it does.
  */
 final class DeferredMirrorClient implements MirrorClient {
     private static final Logger log = LoggerFactory.getLogger(DeferredMirrorClient.class);
 
+    private static final int MAX_EVENTS = 500;
+
     private final Map<PodKey, PodStatus> statuses = new ConcurrentHashMap<>();
+    private final java.util.List<Map.Entry<PodKey, PodEvent>> events = new java.util.ArrayList<>(); // guarded by this
     private volatile MirrorClient real;
     private volatile Map<PodKey, StaticPod> desired;
     private volatile Boolean runtimeReady;
@@ -61,6 +65,8 @@ final class DeferredMirrorClient implements MirrorClient {
         }
         statuses.forEach(client::podStatus);
         statuses.clear();
+        events.forEach(e -> client.podEvent(e.getKey(), e.getValue()));
+        events.clear();
     }
 
     @Override
@@ -107,6 +113,14 @@ final class DeferredMirrorClient implements MirrorClient {
         MirrorClient r = real;
         if (r != null) {
             r.podEvent(key, event);
+            return;
+        }
+        synchronized (this) {
+            if (real != null) {
+                real.podEvent(key, event);
+            } else if (events.size() < MAX_EVENTS) {
+                events.add(Map.entry(key, event));
+            }
         }
     }
 

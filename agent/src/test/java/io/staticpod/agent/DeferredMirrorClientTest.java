@@ -69,8 +69,8 @@ class DeferredMirrorClientTest {
         deferred.podEvent(key, new PodEvent(PodEvent.Type.Normal, "Started", "", "app"));
         slowBuild.countDown();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 3);
-        assertThat(calls).containsExactly("start", "desired 0", "status default/web-n1 Running");
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 4);
+        assertThat(calls).containsExactly("start", "desired 0", "status default/web-n1 Running", "event Started");
         deferred.podEvent(key, new PodEvent(PodEvent.Type.Normal, "Killing", "", "app"));
         assertThat(calls).endsWith("event Killing");
     }

@@ -131,6 +131,15 @@ class MirrorPodsApiServerIT {
         });
         String wide = kubectl("get", "po", "-n", ns, "-o", "wide");
         assertThat(wide).containsPattern(mirrorName() + "\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+\\S+\\s+" + node);
+
+        // the kubelet's events, as `kubectl describe pod` shows them; a repeat is counted up (PATCH by the node)
+        docker.kill(docker.running(node, mirrorName(), "web").get(0).id());
+        await().atMost(Duration.ofSeconds(30)).until(() -> admin.v1().events().inNamespace(ns).list().getItems()
+                .stream().anyMatch(e -> "Started".equals(e.getReason()) && e.getCount() != null && e.getCount() >= 2
+                        && mirrorName().equals(e.getInvolvedObject().getName())));
+        assertThat(admin.v1().events().inNamespace(ns).list().getItems()).extracting(e -> e.getReason())
+                .contains("Pulled", "Created", "Started");
+        assertThat(agent.log()).doesNotContain("cannot get resource \"events\"");
     }
 
     @Test

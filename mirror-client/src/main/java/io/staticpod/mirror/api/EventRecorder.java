@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.mirror.PodEvent;
 import org.slf4j.Logger;
@@ -140,8 +138,8 @@ final class EventRecorder {
         try {
             if (prev != null && Duration.between(prev.last, o.at).compareTo(AGGREGATE_WINDOW) < 0) {
                 int count = prev.count + 1;
-                client.v1().events().inNamespace(ns).withName(prev.name).patch(PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"count\":" + count + ",\"lastTimestamp\":\"" + Times.time(o.at) + "\"}");
+                patchCount(ns, prev.name, "{\"count\":" + count + ",\"lastTimestamp\":\"" + Times.time(o.at)
+                        + "\"}");
                 sent.put(key, new Sent(prev.name, count, o.at));
                 return;
             }
@@ -167,6 +165,31 @@ final class EventRecorder {
             }
             log.debug("Event refused by the API server pod={} reason={} error={}", o.key, ev.reason(),
                     Failures.message(e));
+        }
+    }
+
+    /**
+     * PATCH of an event, sent as is. fabric8's {@code patch} first GETs the object, which a node may not do (the Node
+     * authorizer lets it create, patch and update events, not read them), so the request is made directly.
+     */
+    private void patchCount(String ns, String name, String mergePatch) {
+        io.fabric8.kubernetes.client.http.HttpClient http = client.getHttpClient();
+        String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/" + ns + "/events/"
+                + name;
+        io.fabric8.kubernetes.client.http.HttpRequest request = http.newHttpRequestBuilder()
+                .uri(url).method("PATCH", "application/merge-patch+json", mergePatch).build();
+        io.fabric8.kubernetes.client.http.HttpResponse<String> response;
+        try {
+            response = http.sendAsync(request, String.class).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("interrupted while patching event " + name);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new KubernetesClientException("patching event " + name + ": " + e.getMessage(), e);
+        }
+        if (!response.isSuccessful()) {
+            throw new KubernetesClientException("patching event " + name + ": " + response.code() + " "
+                    + response.body(), response.code(), null);
         }
     }
 
