@@ -24,11 +24,13 @@ final class ContainerStarter {
     private final ContainerRuntime runtime;
     private final LaunchSpecs specs;
     private final MirrorClient mirror;
+    private final PresentImages images;
 
-    ContainerStarter(ContainerRuntime runtime, LaunchSpecs specs, MirrorClient mirror) {
+    ContainerStarter(ContainerRuntime runtime, LaunchSpecs specs, MirrorClient mirror, PresentImages images) {
         this.runtime = runtime;
         this.specs = specs;
         this.mirror = mirror;
+        this.images = images;
     }
 
     /**
@@ -40,7 +42,7 @@ final class ContainerStarter {
             throws Volumes.VolumeException {
         ImageResult image;
         try {
-            image = runtime.ensureImage(c.image(), pullPolicy(c.imagePullPolicy()));
+            image = images.ensure(c.image(), pullPolicy(c.imagePullPolicy()));
         } catch (RuntimeException e) {
             throw new ImageUnavailable(e.getMessage(), e);
         }
@@ -51,7 +53,13 @@ final class ContainerStarter {
         mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Pulled", image.pulled()
                 ? "Successfully pulled image \"" + c.image() + "\""
                 : "Container image \"" + c.image() + "\" already present on machine", c.name()));
-        String id = runtime.start(specs.container(pod, c, attempt, sandboxId, podIp, volumePaths));
+        String id;
+        try {
+            id = runtime.start(specs.container(pod, c, attempt, sandboxId, podIp, volumePaths));
+        } catch (RuntimeException e) {
+            images.forget(c.image()); // perhaps removed behind our back: the retry asks the runtime again
+            throw e;
+        }
         mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Created", "Created container " + c.name(),
                 c.name()));
         mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Started", "Started container " + c.name(),

@@ -12,6 +12,7 @@ import io.staticpod.mirror.PodEvent;
 import io.staticpod.mirror.PodStatus;
 import io.staticpod.runtime.ContainerInfo;
 import io.staticpod.runtime.ContainerRuntime;
+import io.staticpod.runtime.LaunchSpec;
 import io.staticpod.runtime.PullPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ final class PodSync {
     private final Prober prober;
     private final String nodeAddress;
     private final ContainerStarter starter;
+    private final PresentImages images;
     /** Containers whose exit was already logged, by container id. */
     private final Set<String> exitLogged = ConcurrentHashMap.newKeySet();
     /** Start attempts that failed before a container existed, by back-off key. */
@@ -81,7 +83,8 @@ final class PodSync {
         this.prober = prober;
         this.nodeAddress = nodeAddress;
         this.statuses = new PodStatuses(runtime.name(), prober, volumes);
-        this.starter = new ContainerStarter(runtime, specs, mirror);
+        this.images = new PresentImages(runtime);
+        this.starter = new ContainerStarter(runtime, specs, mirror, images);
         specs.terminationLogs(volumes);
         this.manifestErrors = manifestErrors;
         this.runtime = runtime;
@@ -310,10 +313,23 @@ final class PodSync {
         pass.acted = true;
         sandboxes.forEach(s -> runtime.remove(s.id()));
         int attempt = sandboxes.isEmpty() ? 0 : attempt(sandboxes.get(0)) + 1;
-        runtime.ensureImage(specs.sandboxImage(), PullPolicy.IF_NOT_PRESENT);
-        String id = runtime.start(specs.sandbox(pod, attempt));
+        images.ensure(specs.sandboxImage(), PullPolicy.IF_NOT_PRESENT);
+        LaunchSpec spec = specs.sandbox(pod, attempt);
+        String id;
+        try {
+            id = runtime.start(spec);
+        } catch (RuntimeException e) {
+            images.forget(specs.sandboxImage());
+            throw e;
+        }
         log.info("Created sandbox of static pod pod={} id={} attempt={} file={}", pod.key(), shortId(id), attempt,
                 pod.file());
+        if (!pod.manifest().toString().contains("status.podIP")) {
+            // nothing needs the address before the containers start: spare the runtime a round trip
+            Instant now = clock.instant();
+            return new ContainerInfo(id, spec.name(), spec.image(), null, spec.labels(), ContainerInfo.State.RUNNING,
+                    0, false, now, now, null, null, null);
+        }
         return runtime.inspect(id).orElseThrow(() -> new IllegalStateException("sandbox " + id + " vanished"));
     }
 
