@@ -56,8 +56,7 @@ class HealthServerTest {
         int port = first.port();
         server = new HealthServer("127.0.0.1", port, Map.of("/b", q -> HealthServer.Response.text(200, "b")));
         server.start();
-        Thread.sleep(300);
-        assertThat(server.port()).isEqualTo(-1);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> server.port() == -1);
         first.close();
         await().atMost(Duration.ofSeconds(HealthServer.RETRY_SECONDS + 5)).until(() -> server.port() == port);
         assertThat(get("/b").body()).isEqualTo("b");

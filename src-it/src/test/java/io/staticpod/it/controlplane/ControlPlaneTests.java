@@ -211,29 +211,20 @@ abstract class ControlPlaneTests {
         Map<String, Long> agentReadyAt = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, Long> readyAt = new LinkedHashMap<>();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        Thread agentView = new Thread(() -> {
-            while (agentReadyAt.size() < COMPONENTS.size() && !Thread.currentThread().isInterrupted()) {
-                try {
-                    for (String c : agentReady(http, healthz)) {
-                        if (agentReadyAt.putIfAbsent(c, System.nanoTime() - t0) == null) {
-                            System.out.printf("[control-plane] %s Ready in the agent %.1f s after it started%n",
-                                    c, (System.nanoTime() - t0) / 1e9);
-                        }
-                    }
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException ie) {
-                        return;
+        java.util.concurrent.ScheduledExecutorService agentView =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        agentView.scheduleWithFixedDelay(() -> {
+            try {
+                for (String c : agentReady(http, healthz)) {
+                    if (agentReadyAt.putIfAbsent(c, System.nanoTime() - t0) == null) {
+                        System.out.printf("[control-plane] %s Ready in the agent %.1f s after it started%n",
+                                c, (System.nanoTime() - t0) / 1e9);
                     }
                 }
+            } catch (Exception e) {
+                // the agent's endpoint is not up yet: next time
             }
-        }, "agent-view");
-        agentView.setDaemon(true);
-        agentView.start();
+        }, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             await().atMost(ALL_READY_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                     .alias("the four control plane pods Ready in the agent and in their mirrors")
@@ -251,10 +242,11 @@ abstract class ControlPlaneTests {
                         return readyAt.size() == COMPONENTS.size() && agentReadyAt.size() == COMPONENTS.size();
                     });
         } catch (Throwable e) {
-            agentView.interrupt();
             throw new AssertionError("not all four control plane pods became Ready within " + ALL_READY_TIMEOUT
                     + " (Ready in the agent: " + agentReadyAt.keySet() + ", in mirrors: " + readyAt.keySet() + ")\n"
                     + diagnostics(), e);
+        } finally {
+            agentView.shutdownNow();
         }
         String timing = String.format(runtime() + ": agent start -> all four control plane pods Ready: %.1f s in the agent (%s); "
                         + "%.1f s in their mirrors (%s)",
