@@ -157,6 +157,18 @@ stop_containerd() {
 # Idempotent: when $KUBEBUILDER_ASSETS/kube-apiserver exists nothing is rebuilt. Needs root.
 SPA_KUBEBUILDER_ASSETS_DEFAULT=/var/cache/static-pod-agent/kubebuilder/bin
 SPA_K8S_SRC=${SPA_K8S_SRC:-/var/cache/static-pod-agent/src}
+
+# The unpacked kubernetes source tree (fetched with apt-get source when missing), without a trailing slash.
+_spa_kubernetes_srcdir() {
+  local srcdir
+  srcdir=$(ls -d "$SPA_K8S_SRC"/kubernetes-1.20*/ 2>/dev/null | head -1 || true)
+  if [ -z "$srcdir" ]; then
+    _spa_kubernetes_source >&2 || return 1
+    srcdir=$(ls -d "$SPA_K8S_SRC"/kubernetes-1.20*/ 2>/dev/null | head -1 || true)
+  fi
+  [ -n "$srcdir" ] || return 1
+  echo "${srcdir%/}"
+}
 ensure_apiserver() {
   local assets=${KUBEBUILDER_ASSETS:-$SPA_KUBEBUILDER_ASSETS_DEFAULT}
   mkdir -p "$assets"
@@ -169,12 +181,7 @@ ensure_apiserver() {
     return 0
   fi
   local srcdir
-  srcdir=$(ls -d "$SPA_K8S_SRC"/kubernetes-1.20*/ 2>/dev/null | head -1 || true)
-  if [ -z "$srcdir" ]; then
-    _spa_kubernetes_source || return 1
-    srcdir=$(ls -d "$SPA_K8S_SRC"/kubernetes-1.20*/ 2>/dev/null | head -1 || true)
-  fi
-  srcdir=${srcdir%/}
+  srcdir=$(_spa_kubernetes_srcdir) || return 1
   apt_install golang-go make rsync jq
   # Debian's upstream version reads "1.20.5+really1.20.2": the code is the part after "really"
   local version=${srcdir##*/kubernetes-}
@@ -251,12 +258,7 @@ ensure_control_plane_binaries() {
   for b in "${SPA_CONTROL_PLANE_BINARIES[@]}"; do [ -x "$assets/$b" ] || what+=("cmd/$b"); done
   [ ${#what[@]} -eq 0 ] && return 0
   local srcdir
-  srcdir=$(ls -d "$SPA_K8S_SRC"/kubernetes-1.20*/ 2>/dev/null | head -1 || true)
-  if [ -z "$srcdir" ]; then
-    _spa_kubernetes_source || return 1
-    srcdir=$(ls -d "$SPA_K8S_SRC"/kubernetes-1.20*/ 2>/dev/null | head -1 || true)
-  fi
-  srcdir=${srcdir%/}
+  srcdir=$(_spa_kubernetes_srcdir) || return 1
   apt_install golang-go make rsync jq
   local version=${srcdir##*/kubernetes-}
   version=v${version##*really}

@@ -25,4 +25,19 @@ public record StaticPod(PodKey key, String uid, Path file, Pod pod, ObjectNode m
         Objects.requireNonNull(pod, "pod");
         Objects.requireNonNull(manifest, "manifest");
     }
+
+    /**
+     * The part of {@link #manifest()} that defines the container (or init container) named {@code name}: every field
+     * the file gave it, including those the typed records leave out; a missing node when there is none.
+     */
+    public com.fasterxml.jackson.databind.JsonNode containerManifest(String name) {
+        for (String list : new String[]{"containers", "initContainers"}) {
+            for (com.fasterxml.jackson.databind.JsonNode n : manifest.path("spec").path(list)) {
+                if (name.equals(n.path("name").asText())) {
+                    return n;
+                }
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
 }

@@ -1,63 +1,22 @@
 package io.staticpod.it;
 
 import io.staticpod.it.RuntimeObserver.Seen;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The pod features real manifests rely on, each checked on a real container. */
-class PodFeaturesDockerIT {
-    static final String SLEEP = "trap 'exit 0' TERM; while true; do sleep 3600 & wait $!; done";
-    private final DockerObserver docker = new DockerObserver();
-    private final String node = "feat-" + UUID.randomUUID().toString().substring(0, 8);
-    @TempDir
-    Path tmp;
-    Path manifests;
-    AgentProcess agent;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        ItEnvironment.requireDocker();
-        manifests = Files.createDirectories(tmp.resolve("manifests"));
-        agent = AgentProcess.start(manifests, node, Files.createDirectories(tmp.resolve("root")));
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException, IOException {
-        if (agent != null) {
-            agent.close();
-        }
-        docker.removeAll(node);
-        // in-memory emptyDir volumes are tmpfs mounts the killed agent could not take down
-        for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-            String[] f = line.split(" ");
-            if (f.length > 1 && f[1].startsWith(tmp.toString())) {
-                new ProcessBuilder("umount", f[1]).inheritIO().start().waitFor();
-            }
-        }
-    }
-
-    private void write(String name, String yaml) throws IOException {
-        Path t = manifests.resolve("." + name + ".tmp");
-        Files.writeString(t, yaml.replace("IMAGE", ItEnvironment.BUSYBOX).replace("SLEEP", SLEEP));
-        Files.move(t, manifests.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private Seen awaitRunning(String pod, String container) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> docker.running(node, pod + "-" + node, container).size() == 1);
-        return docker.running(node, pod + "-" + node, container).get(0);
+class PodFeaturesDockerIT extends OneAgentOnDocker {
+    @Override
+    String nodePrefix() {
+        return "feat";
     }
 
     private static String inspect(String id, String format) throws IOException, InterruptedException {
@@ -65,13 +24,6 @@ class PodFeaturesDockerIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return out.strip();
-    }
-
-    private static String logs(String id) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("docker", "logs", id).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
     }
 
     @Test
@@ -107,8 +59,8 @@ class PodFeaturesDockerIT {
 
         Seen app = awaitRunning("feat", "app");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> logs(app.id()).contains("tmpfs"));
-        String out = logs(app.id());
+        await().atMost(Duration.ofSeconds(10)).until(() -> docker.logs(app.id()).contains("tmpfs"));
+        String out = docker.logs(app.id());
         assertThat(out).contains("POD=feat-" + node, "TIER=db", "MEM=64", "hello feat-" + node,
                 "10.1.2.3\tdb.example", "tmpfs /cache tmpfs", "tier=\"db\"");
         assertThat(out).containsPattern("IP=\\d+\\.\\d+\\.\\d+\\.\\d+");
@@ -137,8 +89,8 @@ class PodFeaturesDockerIT {
 
         Seen app = awaitRunning("init", "app");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> logs(app.id()).contains("two"));
-        assertThat(logs(app.id())).isEqualTo("one\ntwo\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> docker.logs(app.id()).contains("two"));
+        assertThat(docker.logs(app.id())).isEqualTo("one\ntwo\n");
     }
 
     @Test
@@ -215,11 +167,11 @@ class PodFeaturesDockerIT {
         Seen looker = awaitRunning("ns", "looker");
         Seen hostPid = awaitRunning("hostpid", "app");
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> logs(looker.id()).contains("read-only"));
-        assertThat(logs(looker.id())).startsWith("1\n").contains("nameserver 10.9.8.7", "from the sub path",
+        await().atMost(Duration.ofSeconds(15)).until(() -> docker.logs(looker.id()).contains("read-only"));
+        assertThat(docker.logs(looker.id())).startsWith("1\n").contains("nameserver 10.9.8.7", "from the sub path",
                 "read-only");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !logs(hostPid.id()).isBlank());
-        assertThat(Integer.parseInt(logs(hostPid.id()).strip())).as("processes seen with hostPID").isGreaterThan(20);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !docker.logs(hostPid.id()).isBlank());
+        assertThat(Integer.parseInt(docker.logs(hostPid.id()).strip())).as("processes seen with hostPID").isGreaterThan(20);
         agent.awaitLog(Duration.ofSeconds(20), "Failed to start container of static pod", "pod=default/never-" + node,
                 "imagePullPolicy is Never");
         agent.awaitLog(Duration.ofSeconds(20), "pod=default/badpath-" + node, "hostPath type check failed",

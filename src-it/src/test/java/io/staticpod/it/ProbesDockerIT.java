@@ -1,49 +1,18 @@
 package io.staticpod.it;
 
 import io.staticpod.it.RuntimeObserver.Seen;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Probes against real containers: exec, httpGet to the pod IP, tcpSocket, and a liveness failure restarting. */
-class ProbesDockerIT {
-    private final DockerObserver docker = new DockerObserver();
-    private final String node = "probe-" + UUID.randomUUID().toString().substring(0, 8);
-    @TempDir
-    Path tmp;
-    Path manifests;
-    AgentProcess agent;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        ItEnvironment.requireDocker();
-        manifests = Files.createDirectories(tmp.resolve("manifests"));
-        agent = AgentProcess.start(manifests, node, Files.createDirectories(tmp.resolve("root")));
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (agent != null) {
-            agent.close();
-        }
-        docker.removeAll(node);
-    }
-
-    private void write(String name, String yaml) throws IOException {
-        Path t = manifests.resolve("." + name + ".tmp");
-        Files.writeString(t, yaml.replace("IMAGE", ItEnvironment.BUSYBOX));
-        Files.move(t, manifests.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+class ProbesDockerIT extends OneAgentOnDocker {
+    @Override
+    String nodePrefix() {
+        return "probe";
     }
 
     @Test

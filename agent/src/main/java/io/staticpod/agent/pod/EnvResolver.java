@@ -32,7 +32,7 @@ final class EnvResolver {
 
     /** The resolved environment, in order. */
     Map<String, String> env(StaticPod pod, Container c, String podIp) {
-        JsonNode envNodes = containerNode(pod, c).path("env");
+        JsonNode envNodes = pod.containerManifest(c.name()).path("env");
         Map<String, String> env = new LinkedHashMap<>();
         for (int i = 0; i < c.env().size(); i++) {
             EnvVar e = c.env().get(i);
@@ -100,7 +100,7 @@ final class EnvResolver {
                 target = pod.pod().spec().containers().stream().filter(x -> x.name().equals(containerName))
                         .findFirst().orElse(c);
             }
-            JsonNode resources = containerNode(pod, target).path("resources");
+            JsonNode resources = pod.containerManifest(target.name()).path("resources");
             return resource(resources, resource, ref.path("divisor").asText(null));
         }
         return "";
@@ -146,16 +146,5 @@ final class EnvResolver {
             value = BigDecimal.ZERO;
         }
         return Quantity.divideRoundingUp(value, divisor);
-    }
-
-    private static JsonNode containerNode(StaticPod pod, Container c) {
-        for (String list : new String[]{"containers", "initContainers"}) {
-            for (JsonNode n : pod.manifest().path("spec").path(list)) {
-                if (c.name().equals(n.path("name").asText())) {
-                    return n;
-                }
-            }
-        }
-        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 }

@@ -44,14 +44,7 @@ final class LaunchSpecs {
 
     /** {@code terminationMessagePath}, default {@code /dev/termination-log} as the API server defaults it. */
     static String terminationMessagePath(StaticPod pod, Container c) {
-        for (String list : new String[]{"containers", "initContainers"}) {
-            for (com.fasterxml.jackson.databind.JsonNode n : pod.manifest().path("spec").path(list)) {
-                if (c.name().equals(n.path("name").asText())) {
-                    return n.path("terminationMessagePath").asText("/dev/termination-log");
-                }
-            }
-        }
-        return "/dev/termination-log";
+        return pod.containerManifest(c.name()).path("terminationMessagePath").asText("/dev/termination-log");
     }
 
     String sandboxImage() {

@@ -1,7 +1,6 @@
 package io.staticpod.agent.pod;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.model.Container;
 import io.staticpod.runtime.LaunchOptions;
@@ -31,7 +30,7 @@ final class PodOptions {
     /** Settings for an app or init container. {@code sandboxId} is null for a host-network pod. */
     static LaunchOptions container(StaticPod pod, Container c, String sandboxId) {
         JsonNode spec = pod.manifest().path("spec");
-        JsonNode node = containerNode(spec, c.name());
+        JsonNode node = pod.containerManifest(c.name());
         JsonNode resources = node.path("resources");
         JsonNode podSc = spec.path("securityContext");
         JsonNode sc = node.path("securityContext");
@@ -147,16 +146,5 @@ final class PodOptions {
         List<String> out = new ArrayList<>();
         array.forEach(x -> out.add(x.asText()));
         return out;
-    }
-
-    private static JsonNode containerNode(JsonNode spec, String name) {
-        for (String list : new String[]{"containers", "initContainers"}) {
-            for (JsonNode n : spec.path(list)) {
-                if (name.equals(n.path("name").asText())) {
-                    return n;
-                }
-            }
-        }
-        return MissingNode.getInstance();
     }
 }
