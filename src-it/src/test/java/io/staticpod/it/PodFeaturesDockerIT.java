@@ -136,6 +136,7 @@ class PodFeaturesDockerIT extends OneAgentOnDocker {
                     - {name: data, mountPath: /sub, subPath: sub}
                     command: [sh, -c, "sleep 1; ps | grep -c '[s]leep 424[2]'; grep -h nameserver /etc/resolv.conf; cat /sub/file.txt; echo; touch /ro/x 2>/dev/null || echo read-only; SLEEP"]
                 """.replace("DATA", tmp.resolve("data").toString()));
+        // A host process may exit while ls lists /proc; its complaint on stderr would reach the logs.
         write("hostpid.yaml", """
                 apiVersion: v1
                 kind: Pod
@@ -144,7 +145,7 @@ class PodFeaturesDockerIT extends OneAgentOnDocker {
                   terminationGracePeriodSeconds: 2
                   hostPID: true
                   containers:
-                  - {name: app, image: IMAGE, command: [sh, -c, "ls /proc | grep -c '^[0-9]'; SLEEP"]}
+                  - {name: app, image: IMAGE, command: [sh, -c, "ls /proc 2>/dev/null | grep -c '^[0-9]'; SLEEP"]}
                 """);
         write("never.yaml", """
                 apiVersion: v1
