@@ -2,6 +2,7 @@ package io.staticpod.agent.health;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.staticpod.agent.clock.MonotonicClock;
 import io.staticpod.agent.metrics.AgentMetrics;
 import io.staticpod.agent.source.SourceSnapshot;
 import io.staticpod.agent.status.PodBoard;
@@ -45,7 +46,7 @@ public final class Observability implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.metrics = new AgentMetrics(() -> board == null ? Map.of() : board.phases());
-        this.health = new HealthChecks(clock, config.fileCheckFrequency(), () -> lastRelist.get());
+        this.health = new HealthChecks(MonotonicClock.SYSTEM, config.fileCheckFrequency(), () -> lastRelist.get());
     }
 
     public AgentMetrics metrics() {

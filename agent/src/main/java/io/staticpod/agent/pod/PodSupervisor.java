@@ -1,5 +1,6 @@
 package io.staticpod.agent.pod;
 
+import io.staticpod.agent.clock.MonotonicClock;
 import io.staticpod.agent.desired.PodListener;
 import io.staticpod.agent.probe.HostAddress;
 import io.staticpod.agent.probe.Prober;
@@ -57,7 +58,7 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
         this.probes = Executors.newScheduledThreadPool(2, threads("probe"));
         ProbeHandler handler = new ProbeHandler(runtime, mirror, stoppers);
         Prober prober = new Prober(runtime instanceof ContainerExec exec ? exec : null, probes, clock, handler);
-        PodSync sync = new PodSync(runtime, specs, new Volumes(rootDir), new CrashBackoff(clock), clock,
+        PodSync sync = new PodSync(runtime, specs, new Volumes(rootDir), new CrashBackoff(clock, MonotonicClock.SYSTEM), clock,
                 new PodKiller(runtime, stoppers, mirror), mirror, manifestErrors::get, prober, nodeAddress);
         this.mirror = mirror;
         this.workers = new PodWorkers(sync, lanes, timer, clock, this::publishMirrors);

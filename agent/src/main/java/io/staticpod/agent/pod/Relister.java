@@ -1,5 +1,6 @@
 package io.staticpod.agent.pod;
 
+import io.staticpod.agent.clock.MonotonicClock;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.WellKnown;
 import io.staticpod.mirror.MirrorClient;
@@ -75,7 +76,7 @@ final class Relister {
             mirror.runtimeHealth(true, null);
             workers.wakeAll();
         }
-        lastSuccess = Instant.now();
+        lastSuccess = MonotonicClock.SYSTEM.instant();
         Map<String, Seen> now = new HashMap<>();
         Set<PodKey> present = new HashSet<>();
         for (ContainerInfo c : all) {

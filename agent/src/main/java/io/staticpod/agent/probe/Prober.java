@@ -125,8 +125,13 @@ public final class Prober {
                 return;
             }
             Worker worker = new Worker(kind, probe);
-            Instant first = startedAt.plusSeconds(probe.initialDelaySeconds());
-            long delay = Math.max(0, Duration.between(clock.instant(), first).toMillis());
+            // How long it has run, from the runtime's start time, is only trusted within [0, initialDelaySeconds]: a
+            // system clock set back must not hold the first probe for hours. From here on the scheduler's monotonic
+            // delays take over.
+            Duration initialDelay = Duration.ofSeconds(probe.initialDelaySeconds());
+            Duration running = Duration.between(startedAt, clock.instant());
+            running = running.isNegative() ? Duration.ZERO : running.compareTo(initialDelay) > 0 ? initialDelay : running;
+            long delay = initialDelay.minus(running).toMillis();
             futures.put(kind, scheduler.scheduleWithFixedDelay(worker, delay, probe.periodSeconds() * 1000L,
                     TimeUnit.MILLISECONDS));
         }

@@ -50,4 +50,45 @@ class CrashBackoffTest {
 
         assertThat(backoff.next("uid1/a", clock.instant())).isInstanceOf(CrashBackoff.Decision.Now.class);
     }
+
+    /** The back-off runs on the monotonic clock; the wall clock only tells the caller when "until" is. */
+    @Test
+    void aSystemClockSetBackAnHourDoesNotHoldACrashedContainerForAnHour() {
+        MutableClock monotonic = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        MutableClock wall = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        CrashBackoff b = new CrashBackoff(wall, monotonic);
+        b.next("c", wall.instant()); // first crash: immediate restart
+        Instant exited = wall.instant();
+        assertThat(b.next("c", exited)).isEqualTo(new CrashBackoff.Decision.Wait(exited.plusSeconds(10),
+                Duration.ofSeconds(10))); // second crash: 10 s
+
+        wall.advance(Duration.ofHours(-1)); // the system clock is set back an hour while the container waits
+        assertThat(b.next("c", exited)).isEqualTo(new CrashBackoff.Decision.Wait(wall.instant().plusSeconds(10),
+                Duration.ofSeconds(10)));
+        monotonic.advance(Duration.ofSeconds(10));
+        wall.advance(Duration.ofSeconds(10));
+
+        assertThat(b.next("c", exited)).isInstanceOf(CrashBackoff.Decision.Now.class);
+        Instant again = wall.instant(); // and the next crash waits 20 s, not an hour and 20 s
+        assertThat(b.next("c", again)).isEqualTo(new CrashBackoff.Decision.Wait(again.plusSeconds(20),
+                Duration.ofSeconds(20)));
+    }
+
+    @Test
+    void aSystemClockSetForwardDoesNotReleaseACrashLoop() {
+        MutableClock monotonic = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        MutableClock wall = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        CrashBackoff b = new CrashBackoff(wall, monotonic);
+        b.next("c", wall.instant());
+        Instant exited = wall.instant().plusSeconds(1);
+        monotonic.advance(Duration.ofSeconds(1));
+        wall.advance(Duration.ofSeconds(1));
+        assertThat(b.next("c", exited)).isInstanceOf(CrashBackoff.Decision.Wait.class);
+
+        wall.advance(Duration.ofHours(1)); // the system clock jumps an hour ahead while the container waits
+
+        assertThat(b.next("c", exited)).isInstanceOf(CrashBackoff.Decision.Wait.class);
+        monotonic.advance(Duration.ofSeconds(10));
+        assertThat(b.next("c", exited)).isInstanceOf(CrashBackoff.Decision.Now.class);
+    }
 }

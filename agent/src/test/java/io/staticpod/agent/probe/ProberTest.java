@@ -67,6 +67,26 @@ class ProberTest {
     }
 
     @Test
+    void aSystemClockSetBackDoesNotHoldTheFirstProbe() {
+        // the runtime says the container started an hour from now: the system clock was set back an hour since
+        Container c = container(new Probes(null, new Probe(new Probe.Exec(List.of("ready")), 1, 1, 1, 1, 3), null));
+
+        prober.track(POD, c, "c1", java.time.Instant.now().plus(Duration.ofHours(1)), "10.0.0.1");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> prober.ready("c1", c)); // initialDelaySeconds, not an hour
+    }
+
+    @Test
+    void aSystemClockSetForwardDoesNotSkipTheInitialDelayOfANewContainer() {
+        Container c = container(new Probes(null, new Probe(new Probe.Exec(List.of("ready")), 3, 1, 1, 1, 3), null));
+
+        prober.track(POD, c, "c1", java.time.Instant.now(), "10.0.0.1");
+
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> !prober.ready("c1", c));
+        await().atMost(Duration.ofSeconds(5)).until(() -> prober.ready("c1", c));
+    }
+
+    @Test
     void aContainerWithoutProbesIsReadyAndStarted() {
         Container c = container(Probes.NONE);
         prober.track(POD, c, "c1", null, null);
