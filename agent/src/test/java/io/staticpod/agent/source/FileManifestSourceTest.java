@@ -187,6 +187,29 @@ class FileManifestSourceTest {
         s.close();
     }
 
+    @Test
+    void aDirectoryDeletedAndRecreatedIsWatchedAgain() throws Exception {
+        Path manifests = Files.createDirectories(dir.resolve("manifests"));
+        Files.writeString(manifests.resolve("a.yaml"), POD.formatted("a"));
+        java.util.List<SourceSnapshot> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        FileManifestSource s = new FileManifestSource(manifests, Duration.ofMinutes(10), new ManifestReader("n1"),
+                seen::add, loop);
+        s.start();
+        org.awaitility.Awaitility.await().until(() -> seen.size() == 1);
+
+        Files.delete(manifests.resolve("a.yaml"));
+        Files.delete(manifests);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> log().contains("Static pod path disappeared"));
+        Files.createDirectories(manifests);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> log().contains("Static pod path is back"));
+        Files.writeString(manifests.resolve("b.yaml"), POD.formatted("b")); // seen only by a watch of the new one
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> names(seen).equals("b.yaml"));
+        s.close();
+    }
+
     private static String names(java.util.List<SourceSnapshot> seen) {
         return String.join(",", seen.get(seen.size() - 1).results().stream()
                 .map(r -> r.file().getFileName().toString()).toList());
