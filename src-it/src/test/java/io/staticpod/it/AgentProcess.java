@@ -40,7 +40,14 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static AgentProcess start(Path manifests, String node, Path rootDir, String... extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
+        return start(List.of(), manifests, node, rootDir, extra);
+    }
+
+    /** @param wrapper a command the agent's java command line is appended to (e.g. {@code setpriv ...}) */
+    static AgentProcess start(List<String> wrapper, Path manifests, String node, Path rootDir, String... extra)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-jar",
                 ItEnvironment.AGENT_JAR.toAbsolutePath().toString(),
                 "--pod-manifest-path", manifests.toString(),

@@ -104,4 +104,114 @@ class FileManifestSourceTest {
         assertThat(logs.list).filteredOn(e -> e.getFormattedMessage().contains("writable by others than root"))
                 .singleElement().satisfies(e -> assertThat(e.getFormattedMessage()).contains("a.yaml", "rw-rw-rw-"));
     }
+
+    @Test
+    void aPathThatDisappearsKeepsItsPodsForThreeRelistsThenLosesThem() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        Path manifests = Files.createDirectories(dir.resolve("manifests"));
+        FileManifestSource s = new FileManifestSource(manifests, Duration.ofSeconds(20), new ManifestReader("n1"),
+                x -> { }, loop, now::get);
+        Files.writeString(manifests.resolve("a.yaml"), POD.formatted("a"));
+        SourceSnapshot before = s.scan();
+
+        Files.delete(manifests.resolve("a.yaml"));
+        Files.delete(manifests);
+        assertThat(s.scan()).isSameAs(before);
+        now.addAndGet(Duration.ofSeconds(59).toNanos());
+        assertThat(s.scan()).isSameAs(before);
+        assertThat(log()).contains("Static pod path disappeared", "removed if it is still missing after PT1M");
+
+        Files.createDirectories(manifests); // back within the grace: read as it is now
+        Files.writeString(manifests.resolve("b.yaml"), POD.formatted("b"));
+        assertThat(s.scan().results()).extracting(r -> r.file().getFileName().toString()).containsExactly("b.yaml");
+        assertThat(log()).contains("Static pod path is back");
+
+        Files.delete(manifests.resolve("b.yaml"));
+        Files.delete(manifests);
+        assertThat(s.scan().results()).hasSize(1);
+        now.addAndGet(Duration.ofSeconds(60).toNanos());
+        SourceSnapshot after = s.scan();
+        assertThat(after.results()).isEmpty();
+        assertThat(after.pathExists()).isFalse();
+        assertThat(log()).contains("still missing after PT1M; removing the static pods");
+    }
+
+    @Test
+    void aPathMissingFromTheStartRunsNothingAndSaysSoOnce() {
+        FileManifestSource s = new FileManifestSource(dir.resolve("none"), Duration.ofSeconds(20),
+                new ManifestReader("n1"), x -> { }, loop, () -> 0L);
+
+        assertThat(s.scan().results()).isEmpty();
+        assertThat(s.scan().pathExists()).isFalse();
+        assertThat(logs.list).filteredOn(e -> e.getFormattedMessage().contains("does not exist")).hasSize(1);
+    }
+
+    @Test
+    void aDanglingSymbolicLinkIsAMissingPath() throws Exception {
+        Path target = Files.createDirectories(dir.resolve("release-1"));
+        Files.writeString(target.resolve("a.yaml"), POD.formatted("a"));
+        Path link = Files.createSymbolicLink(dir.resolve("current"), target);
+        FileManifestSource s = new FileManifestSource(link, Duration.ofSeconds(20), new ManifestReader("n1"),
+                x -> { }, loop, () -> 0L);
+        SourceSnapshot before = s.scan();
+
+        Files.delete(target.resolve("a.yaml"));
+        Files.delete(target);
+
+        assertThat(s.scan()).isSameAs(before);
+    }
+
+    @Test
+    void afterALinkSwitchTheNewDirectoryIsWatched() throws Exception {
+        Path release1 = Files.createDirectories(dir.resolve("release-1"));
+        Path release2 = Files.createDirectories(dir.resolve("release-2"));
+        Files.writeString(release1.resolve("a.yaml"), POD.formatted("a"));
+        Files.writeString(release2.resolve("b.yaml"), POD.formatted("b"));
+        Path current = Files.createSymbolicLink(dir.resolve("current"), release1.getFileName());
+        java.util.List<SourceSnapshot> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // a re-list far away: only the watch can tell
+        FileManifestSource s = new FileManifestSource(current, Duration.ofMinutes(10), new ManifestReader("n1"),
+                seen::add, loop);
+        s.start();
+        org.awaitility.Awaitility.await().until(() -> seen.size() == 1);
+
+        Files.createSymbolicLink(dir.resolve("current.new"), release2.getFileName());
+        Files.move(dir.resolve("current.new"), current, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.delete(release1.resolve("a.yaml")); // the old release removed: seen by the old watch
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> names(seen).equals("b.yaml"));
+        Files.writeString(release2.resolve("c.yaml"), POD.formatted("c")); // seen only by a watch of the new one
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> names(seen).equals("b.yaml,c.yaml"));
+        s.close();
+    }
+
+    @Test
+    void aDirectoryDeletedAndRecreatedIsWatchedAgain() throws Exception {
+        Path manifests = Files.createDirectories(dir.resolve("manifests"));
+        Files.writeString(manifests.resolve("a.yaml"), POD.formatted("a"));
+        java.util.List<SourceSnapshot> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        FileManifestSource s = new FileManifestSource(manifests, Duration.ofMinutes(10), new ManifestReader("n1"),
+                seen::add, loop);
+        s.start();
+        org.awaitility.Awaitility.await().until(() -> seen.size() == 1);
+
+        Files.delete(manifests.resolve("a.yaml"));
+        Files.delete(manifests);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> log().contains("Static pod path disappeared"));
+        Files.createDirectories(manifests);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> log().contains("Static pod path is back"));
+        Files.writeString(manifests.resolve("b.yaml"), POD.formatted("b")); // seen only by a watch of the new one
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> names(seen).equals("b.yaml"));
+        s.close();
+    }
+
+    private static String names(java.util.List<SourceSnapshot> seen) {
+        return String.join(",", seen.get(seen.size() - 1).results().stream()
+                .map(r -> r.file().getFileName().toString()).toList());
+    }
 }
