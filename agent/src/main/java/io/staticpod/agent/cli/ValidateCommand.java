@@ -38,6 +38,7 @@ final class ValidateCommand {
     private int skipped;
     private int errors;
     private int warnings;
+    private boolean strict;
 
     ValidateCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -53,6 +54,10 @@ final class ValidateCommand {
                 hostname = args[++i];
             } else if (a.startsWith("--hostname-override=")) {
                 hostname = a.substring(a.indexOf('=') + 1);
+            } else if (a.equals("--strict-manifest-permissions") || a.equals("--strict-manifest-permissions=true")) {
+                strict = true;
+            } else if (a.equals("--strict-manifest-permissions=false")) {
+                strict = false;
             } else if (a.equals("--help") || a.equals("-h")) {
                 out.println(Commands.USAGE_TEXT);
                 return Commands.OK;
@@ -114,10 +119,15 @@ final class ValidateCommand {
             return;
         }
         Map<PodKey, Path> owner = new HashMap<>();
+        String dirProblem = writable(dir, "the directory", dir);
         for (Path file : entries) {
             ManifestFiles.Kind kind = ManifestFiles.classify(file);
             switch (kind) {
                 case MANIFEST -> {
+                    if (dirProblem != null) {
+                        refuse(file, dirProblem);
+                        continue;
+                    }
                     StaticPod pod = check(file, reader);
                     if (pod != null) {
                         Path first = owner.putIfAbsent(pod.key(), file);
@@ -133,6 +143,7 @@ final class ValidateCommand {
                 case LEFTOVER -> skip(file, "skipped: an editor or package-manager leftover, the agent does not read it");
                 case DIRECTORY -> skip(file, "skipped: a sub-directory, the agent does not recurse");
                 case SPECIAL -> skip(file, "skipped: not a regular file, the agent never opens it");
+                case DANGLING_LINK -> skip(file, "skipped: a symbolic link whose target cannot be read");
                 case HIDDEN, GONE -> {
                     // the agent ignores dotfiles silently
                 }
@@ -160,7 +171,37 @@ final class ValidateCommand {
         check(file, reader);
     }
 
+    /**
+     * As the agent: who but root can write {@code p} is a warning, or with --strict-manifest-permissions the refusal
+     * (returned) of the files it covers.
+     */
+    private String writable(Path p, String what, Path shown) {
+        String who = ManifestFiles.writableByOthers(p);
+        if (who == null) {
+            return null;
+        }
+        if (strict) {
+            return ManifestFiles.strictRefusal(what, shown, who);
+        }
+        warnings++;
+        out.println(shown + ": warning: writable by others than root: " + who + "; whoever can write it can run"
+                + " privileged containers on this node (the agent refuses it with --strict-manifest-permissions)");
+        return null;
+    }
+
+    private void refuse(Path file, String message) {
+        files++;
+        invalid++;
+        errors++;
+        out.println(file + ": " + message);
+    }
+
     private StaticPod check(Path file, ManifestReader reader) {
+        String refusal = writable(file, "the manifest", file);
+        if (refusal != null) {
+            refuse(file, refusal);
+            return null;
+        }
         files++;
         ParseResult result = ManifestFiles.readAndParse(file, reader);
         for (ManifestProblem w : result.warnings()) {

@@ -45,6 +45,7 @@ public final class FileManifestSource implements AutoCloseable {
     private final Consumer<SourceSnapshot> sink;
     private final ScheduledExecutorService loop;
     private volatile Runnable onWatchEvent = () -> { };
+    private volatile boolean strictPermissions;
 
     // confined to the loop thread
     private final Map<Path, Cached> cache = new HashMap<>();
@@ -68,10 +69,20 @@ public final class FileManifestSource implements AutoCloseable {
 
     /** Scans at once (on the loop) and then on every change and every {@code recheck}. */
     public void start() {
-        log.info("Adding static pod path path={}", path);
+        log.info("Adding static pod path path={} strictManifestPermissions={}", path, strictPermissions);
         loop.execute(this::scanAndReport);
         periodic = loop.scheduleWithFixedDelay(this::scanAndReport, recheck.toMillis(), recheck.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Strict mode ({@code strictManifestPermissions}): a manifest that anyone but root can write, or any manifest in a
+     * directory that anyone but root can write, is refused as invalid (its pod keeps its last good version, as for
+     * any invalid manifest). Off: the same is said once as a warning.
+     */
+    public FileManifestSource strictPermissions(boolean strict) {
+        this.strictPermissions = strict;
+        return this;
     }
 
     /** Called on every relevant event of the directory watch (for metrics). */
@@ -121,9 +132,12 @@ public final class FileManifestSource implements AutoCloseable {
             return new SourceSnapshot(List.of(), false);
         }
         missingReported = false;
-        warnIfWritableByOthers(path);
+        boolean strict = strictPermissions;
+        String pathProblem = writableByOthers(path, strict);
         if (Files.isRegularFile(path)) {
-            return new SourceSnapshot(List.of(read(path)), true);
+            return new SourceSnapshot(List.of(pathProblem != null
+                    ? ManifestFiles.invalid(path, ManifestFiles.strictRefusal("the manifest", path, pathProblem))
+                    : read(path)), true);
         }
         List<Path> entries;
         try (Stream<Path> s = Files.list(path)) {
@@ -144,8 +158,14 @@ public final class FileManifestSource implements AutoCloseable {
                 continue;
             }
             seen.add(file);
-            warnIfWritableByOthers(file);
-            results.add(read(file));
+            String fileProblem = writableByOthers(file, strict);
+            if (pathProblem != null) {
+                results.add(ManifestFiles.invalid(file, ManifestFiles.strictRefusal("the directory", path, pathProblem)));
+            } else if (fileProblem != null) {
+                results.add(ManifestFiles.invalid(file, ManifestFiles.strictRefusal("the manifest", file, fileProblem)));
+            } else {
+                results.add(read(file));
+            }
         }
         cache.keySet().retainAll(seen);
         return new SourceSnapshot(results, true);
@@ -173,26 +193,26 @@ public final class FileManifestSource implements AutoCloseable {
 
     /**
      * A manifest can run a privileged container with the node's root file system mounted: the directory and its
-     * files are as sensitive as root's crontab. Anyone but root able to write them is said once, loudly.
+     * files are as sensitive as root's crontab. Anyone but root able to write them is said once, loudly; in strict
+     * mode the phrase is returned, for the file's refusal, else null.
      */
-    private void warnIfWritableByOthers(Path p) {
-        try {
-            var attrs = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class);
-            var perms = attrs.permissions();
-            boolean others = perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
-            boolean group = perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
-                    && !attrs.group().getName().equals("root");
-            boolean owner = !attrs.owner().getName().equals("root")
-                    && perms.contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
-            if ((others || group || owner) && namedOnce.add("writable" + p)) {
+    private String writableByOthers(Path p, boolean strict) {
+        String who = ManifestFiles.writableByOthers(p);
+        if (who == null) {
+            namedOnce.remove("writable" + p);
+            return null;
+        }
+        if (namedOnce.add("writable" + p)) {
+            if (strict) {
+                log.warn("Static pod manifests writable by others than root are refused (strictManifestPermissions) "
+                        + "path={} who=\"{}\"", p, who);
+            } else {
                 log.warn("Static pod manifests writable by others than root; whoever can write here can run "
                         + "privileged containers on this node: make it root-owned and not group/world-writable "
-                        + "path={} owner={} group={} mode={}", p, attrs.owner().getName(), attrs.group().getName(),
-                        java.nio.file.attribute.PosixFilePermissions.toString(perms));
+                        + "path={} who=\"{}\"", p, who);
             }
-        } catch (IOException | UnsupportedOperationException e) {
-            // not a POSIX file system: nothing to say
         }
+        return strict ? who : null;
     }
 
     private void once(Path file, String message) {
