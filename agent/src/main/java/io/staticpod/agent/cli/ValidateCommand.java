@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * {@code validate FILE|DIR...}: checks manifests exactly as the agent would, with the same {@link ManifestReader}
  * (defaults, validation, static pod rules), the same node name ({@code --hostname-override}, else this host's
  * name), and for a directory the same rules as the agent's source ({@link ManifestFiles}: dotfiles, leftovers,
- * sub-directories, size) and the same duplicate rule (the first file in sorted order wins).
+ * sub-directories, links, special files, size) and the same duplicate rule (the first file in sorted order wins).
+ * With {@code --strict-manifest-permissions}, files (or a directory) that anyone but root can write are refused as
+ * the agent refuses them in strict mode; without it, they are warnings.
  *
  * <p>Prints each problem as {@code file:line: field: message}, each warning the same with {@code warning:} before
  * the message, one line per valid file, and a summary. Exit code: 1 when any error was found, 0 otherwise, 2 for a

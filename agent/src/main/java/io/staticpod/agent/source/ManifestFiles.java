@@ -146,17 +146,32 @@ public final class ManifestFiles {
         return readWithin(file, READ_TIMEOUT);
     }
 
+    /** Files whose read timed out and has not returned yet: not read again until it has (one parked thread each). */
+    private static final Set<Path> STUCK = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Opens and reads {@code file} on a helper thread, giving up after {@code timeout}. */
     static byte[] readWithin(Path file, Duration timeout) throws IOException {
-        Future<byte[]> read = READERS.submit(() -> readBounded(file));
+        if (!STUCK.add(file)) {
+            throw new IOException("an earlier read of it has not returned yet (a FIFO, or a hung file system?);"
+                    + " skipped until it does");
+        }
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        Future<byte[]> read = READERS.submit(() -> {
+            started.set(true);
+            try {
+                return readBounded(file);
+            } finally {
+                STUCK.remove(file);
+            }
+        });
         try {
             return read.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            read.cancel(true);
-            throw new IOException("not read within " + timeout.toSeconds() + "s (did it turn into a FIFO?); skipped"
-                    + " until the next scan");
+            giveUp(read, started, file);
+            throw new IOException("not read within " + timeout.toMillis() + " ms (a FIFO now, or a hung file"
+                    + " system?); skipped until the next scan");
         } catch (InterruptedException e) {
-            read.cancel(true);
+            giveUp(read, started, file);
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while reading " + file);
         } catch (ExecutionException e) {
@@ -164,6 +179,13 @@ public final class ManifestFiles {
                 throw io;
             }
             throw new IOException(e.getCause());
+        }
+    }
+
+    /** A read that never started is forgotten; one parked in open() stays in {@link #STUCK} until it returns. */
+    private static void giveUp(Future<byte[]> read, java.util.concurrent.atomic.AtomicBoolean started, Path file) {
+        if (read.cancel(true) && !started.get()) {
+            STUCK.remove(file);
         }
     }
 

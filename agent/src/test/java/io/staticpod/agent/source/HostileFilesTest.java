@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -148,7 +149,14 @@ class HostileFilesTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("not read within"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 
+        // while that read is parked, the file is not tried again (no pile of parked threads)
+        assertThatThrownBy(() -> ManifestFiles.readWithin(fifo, Duration.ofMillis(300)))
+                .hasMessageContaining("an earlier read of it has not returned yet");
+
         // release the helper thread parked in open(): a writer arriving lets it read end-of-file and finish
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> new FileOutputStream(fifo.toFile()).close());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(() ->
+                ManifestFiles.readWithin(fifo, Duration.ofMillis(300))).hasMessageContaining("not read within"));
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> new FileOutputStream(fifo.toFile()).close());
     }
 
