@@ -61,7 +61,10 @@ public final class ManifestReader {
             return parse(file, content, lines, problems);
         } catch (RuntimeException | StackOverflowError e) {
             // a bug of ours must not take the agent down with it: report it as this file's problem
-            problems.errorAt(0, "", "could not read the manifest (" + e + "); please report this as a bug");
+            // the exception's class and place only: its message could quote the file
+            StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+            problems.errorAt(0, "", "could not read the manifest (" + e.getClass().getName()
+                    + (at == null ? "" : " at " + at) + "); please report this as a bug");
             return new ParseResult.Invalid(file, problems.errors(), problems.warnings());
         }
     }

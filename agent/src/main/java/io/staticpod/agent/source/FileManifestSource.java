@@ -30,7 +30,9 @@ import java.util.stream.Stream;
  * debounced by {@link #DEBOUNCE}, and always followed by a full re-scan, so a missed or coalesced event costs nothing;
  * a periodic full re-list ({@code fileCheckFrequency}) catches anything the watch cannot see (the directory deleted
  * and recreated, a network file system). Files are re-parsed only when their bytes change, so {@code touch}, chmod and
- * identical rewrites cause no work. Symbolic links to regular files are followed. Sub-directories are not recursed.
+ * identical rewrites cause no work. Symbolic links to regular files are followed (the link's name is the file's name);
+ * a link to a directory and a link whose target is missing are skipped and named once, as sub-directories (never
+ * recursed) and special files (never opened) are; see {@link ManifestFiles}.
  *
  * <p>All scanning runs on the single {@code loop} executor given to the constructor, which is also where the
  * snapshot consumer runs: nothing here needs a lock beyond that confinement.
