@@ -83,6 +83,7 @@ public final class StaticPodAgent {
                     ops.scanned(snapshot);
                 }, loop);
         source.onWatchEvent(ops::watchEvent);
+        source.strictPermissions(config.strictManifestPermissions());
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

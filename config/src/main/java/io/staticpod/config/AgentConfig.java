@@ -21,6 +21,9 @@ import java.util.List;
  * @param nodeLabels             {@code --node-labels}: extra labels of the Node object
  * @param runtimeEndpoint        {@code --container-runtime-endpoint} (or the file's containerRuntimeEndpoint), e.g.
  *                               {@code unix:///run/containerd/containerd.sock}, or null for the runtime's default
+ * @param strictManifestPermissions refuse manifests (and all manifests of a directory) that anyone but root can
+ *                               write ({@code staticPodAgent.strictManifestPermissions},
+ *                               {@code --strict-manifest-permissions}); off by default: then it is a warning
  * @param ignoredFields          top-level KubeletConfiguration fields present in the file that the agent does not act on,
  *                               and kubelet flags it accepts but ignores (named as {@code --node-labels}); sorted,
  *                               for one notice at startup
@@ -38,10 +41,20 @@ public record AgentConfig(Path staticPodPath,
                           String logLevel,
                           List<String> ignoredFields,
                           java.util.Map<String, String> nodeLabels,
-                          String runtimeEndpoint) {
+                          String runtimeEndpoint,
+                          boolean strictManifestPermissions) {
     public AgentConfig {
         ignoredFields = ignoredFields == null ? List.of() : List.copyOf(ignoredFields);
         nodeLabels = nodeLabels == null ? java.util.Map.of() : java.util.Map.copyOf(nodeLabels);
+    }
+
+    /** A configuration without strict manifest permissions. */
+    public AgentConfig(Path staticPodPath, Duration fileCheckFrequency, Duration syncFrequency, String nodeName,
+                       RuntimeKind runtime, String podInfraContainerImage, Path rootDir, String healthzBindAddress,
+                       int healthzPort, Path kubeconfig, String logLevel, List<String> ignoredFields,
+                       java.util.Map<String, String> nodeLabels, String runtimeEndpoint) {
+        this(staticPodPath, fileCheckFrequency, syncFrequency, nodeName, runtime, podInfraContainerImage, rootDir,
+                healthzBindAddress, healthzPort, kubeconfig, logLevel, ignoredFields, nodeLabels, runtimeEndpoint, false);
     }
 
     /** A configuration without node labels and with the runtime's default endpoint. */
@@ -49,7 +62,7 @@ public record AgentConfig(Path staticPodPath,
                        RuntimeKind runtime, String podInfraContainerImage, Path rootDir, String healthzBindAddress,
                        int healthzPort, Path kubeconfig, String logLevel, List<String> ignoredFields) {
         this(staticPodPath, fileCheckFrequency, syncFrequency, nodeName, runtime, podInfraContainerImage, rootDir,
-                healthzBindAddress, healthzPort, kubeconfig, logLevel, ignoredFields, java.util.Map.of(), null);
+                healthzBindAddress, healthzPort, kubeconfig, logLevel, ignoredFields, java.util.Map.of(), null, false);
     }
 
     public enum RuntimeKind { DOCKER, CONTAINERD }

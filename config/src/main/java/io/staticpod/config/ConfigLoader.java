@@ -126,6 +126,9 @@ public final class ConfigLoader {
             }
         }
         String runtimeEndpoint = notBlank(flags.containerRuntimeEndpoint);
+        Boolean strict = flags.strictManifestPermissions != null
+                ? Values.bool("--strict-manifest-permissions", flags.strictManifestPermissions, errors)
+                : file.strictManifestPermissions();
         if (flags.bootstrapKubeconfig != null) {
             ignored.add("--bootstrap-kubeconfig");
         }
@@ -135,7 +138,7 @@ public final class ConfigLoader {
         }
         return new Outcome.Run(new AgentConfig(staticPodPath, fileCheckFrequency, syncFrequency, nodeName, runtime,
                 podInfraContainerImage, rootDir, healthzBindAddress, healthzPort, kubeconfig, logLevel,
-                List.copyOf(ignored), nodeLabels, runtimeEndpoint));
+                List.copyOf(ignored), nodeLabels, runtimeEndpoint, Boolean.TRUE.equals(strict)));
     }
 
     /** The picocli command for {@link Flags}, tolerant of unknown flags so they can be reported with the rest. */

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
             "",
             "Flags win over the --config file. The file is a KubeletConfiguration: the agent reads",
             "staticPodPath, fileCheckFrequency, syncFrequency, healthzBindAddress, healthzPort and its own",
-            "staticPodAgent: section (runtime, podInfraContainerImage, rootDir, logLevel); it accepts every",
+            "staticPodAgent: section (runtime, podInfraContainerImage, rootDir, logLevel,",
+            "strictManifestPermissions); it accepts every",
             "other field and lists, once at startup, the ones it does not act on."})
 final class Flags {
     @Option(names = "--config", paramLabel = "FILE",
@@ -75,6 +76,11 @@ final class Flags {
     @Option(names = "--sync-frequency", paramLabel = "DURATION",
             description = "Period of a full pod resync (default: 1m0s).")
     String syncFrequency;
+
+    @Option(names = "--strict-manifest-permissions", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+            description = "Refuse manifests (and every manifest of the directory) that anyone but root can write;"
+                    + " without it that is a warning (default: false).")
+    String strictManifestPermissions;
 
     @Option(names = "--node-labels", paramLabel = "k=v,...",
             description = "Accepted for kubelet compatibility and ignored (reported at startup).")

@@ -33,22 +33,24 @@ record KubeletConfigFile(Path staticPodPath,
                          String podInfraContainerImage,
                          Path rootDir,
                          String logLevel,
+                         Boolean strictManifestPermissions,
                          List<String> ignoredFields) {
     static final String API_VERSION = "kubelet.config.k8s.io/v1beta1";
     static final String KIND = "KubeletConfiguration";
     static final String SECTION = "staticPodAgent";
 
     static final KubeletConfigFile NONE =
-            new KubeletConfigFile(null, null, null, null, null, null, null, null, null, List.of());
+            new KubeletConfigFile(null, null, null, null, null, null, null, null, null, null, List.of());
 
     /** A file that could not be read or parsed (already reported): nothing in it is known. */
     static final KubeletConfigFile UNREADABLE =
-            new KubeletConfigFile(null, null, null, null, null, null, null, null, null, List.of());
+            new KubeletConfigFile(null, null, null, null, null, null, null, null, null, null, List.of());
 
     /** Top-level keys the agent reads; all others are ignored. */
     private static final Set<String> READ = Set.of("apiVersion", "kind", "staticPodPath", "fileCheckFrequency",
             "syncFrequency", "healthzBindAddress", "healthzPort", SECTION);
-    private static final Set<String> SECTION_KEYS = Set.of("runtime", "podInfraContainerImage", "rootDir", "logLevel");
+    private static final Set<String> SECTION_KEYS = Set.of("runtime", "podInfraContainerImage", "rootDir", "logLevel",
+            "strictManifestPermissions");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -147,7 +149,7 @@ record KubeletConfigFile(Path staticPodPath,
                     bind == null || bind.isEmpty() ? null : Values.ipAddress(key("healthzBindAddress"), bind, errors),
                     port == null ? null : Values.port(key("healthzPort"), port, errors),
                     section.runtime, section.podInfraContainerImage, section.rootDir, section.logLevel,
-                    List.copyOf(ignored));
+                    section.strictManifestPermissions, List.copyOf(ignored));
         }
 
         private Section section(JsonNode node) {
@@ -184,6 +186,10 @@ record KubeletConfigFile(Path staticPodPath,
             }
             if (logLevel != null) {
                 s.logLevel = Values.logLevel(key(SECTION + ".logLevel"), logLevel, errors);
+            }
+            String strict = scalar(node, "strictManifestPermissions", SECTION + ".strictManifestPermissions");
+            if (strict != null) {
+                s.strictManifestPermissions = Values.bool(key(SECTION + ".strictManifestPermissions"), strict, errors);
             }
             return s;
         }
@@ -233,5 +239,6 @@ record KubeletConfigFile(Path staticPodPath,
         String podInfraContainerImage;
         Path rootDir;
         String logLevel;
+        Boolean strictManifestPermissions;
     }
 }

@@ -146,6 +146,22 @@ final class Values {
         }
     }
 
+    /** {@code true} or {@code false} (as Go's ParseBool also takes 1/0, t/f). */
+    static Boolean bool(String key, String raw, List<String> errors) {
+        switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "t", "1" -> {
+                return true;
+            }
+            case "false", "f", "0" -> {
+                return false;
+            }
+            default -> {
+                errors.add(key + ": " + quote(raw) + " is not a boolean; use true or false");
+                return null;
+            }
+        }
+    }
+
     static String quote(String raw) {
         return "\"" + raw + "\"";
     }

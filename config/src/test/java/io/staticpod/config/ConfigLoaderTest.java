@@ -291,4 +291,53 @@ class ConfigLoaderTest {
                         .anySatisfy(m -> assertThat(m).startsWith("--runtime:"))
                         .anySatisfy(m -> assertThat(m).startsWith("no static pod path")));
     }
+
+    @Test
+    void strictManifestPermissionsIsOffByDefaultAndSetByTheSectionOrTheFlag() throws Exception {
+        assertThat(run("--pod-manifest-path=/m").strictManifestPermissions()).isFalse();
+        assertThat(run("--pod-manifest-path=/m", "--strict-manifest-permissions").strictManifestPermissions()).isTrue();
+        assertThat(run("--pod-manifest-path=/m", "--strict-manifest-permissions=false").strictManifestPermissions())
+                .isFalse();
+
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, """
+                apiVersion: kubelet.config.k8s.io/v1beta1
+                kind: KubeletConfiguration
+                staticPodPath: /etc/kubernetes/manifests
+                staticPodAgent:
+                  strictManifestPermissions: true
+                """);
+        assertThat(run("--config", file.toString()).strictManifestPermissions()).isTrue();
+        // the flag wins over the file, as every flag does
+        assertThat(run("--config", file.toString(), "--strict-manifest-permissions=false").strictManifestPermissions())
+                .isFalse();
+
+        Files.writeString(file, """
+                apiVersion: kubelet.config.k8s.io/v1beta1
+                kind: KubeletConfiguration
+                staticPodPath: /etc/kubernetes/manifests
+                staticPodAgent:
+                  strictManifestPermissions: sometimes
+                """);
+        assertThat(failure("--config", file.toString(), "--strict-manifest-permissions=maybe").errors())
+                .containsExactlyInAnyOrder(
+                        file + ": staticPodAgent.strictManifestPermissions: \"sometimes\" is not a boolean; use true or false",
+                        "--strict-manifest-permissions: \"maybe\" is not a boolean; use true or false");
+    }
+
+    @Test
+    void theHealthAndMetricsEndpointListensOnLoopbackUnlessToldOtherwise() throws Exception {
+        // the endpoint serves /healthz, /metrics and /pods without authentication: local by default, as the kubelet's
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, """
+                apiVersion: kubelet.config.k8s.io/v1beta1
+                kind: KubeletConfiguration
+                staticPodPath: /etc/kubernetes/manifests
+                healthzPort: 10300
+                """);
+        assertThat(run("--config", file.toString()).healthzBindAddress()).isEqualTo("127.0.0.1");
+        assertThat(run("--pod-manifest-path=/m").healthzBindAddress()).isEqualTo("127.0.0.1");
+        assertThat(java.net.InetAddress.getByName(ConfigLoader.DEFAULT_HEALTHZ_BIND_ADDRESS).isLoopbackAddress())
+                .isTrue();
+    }
 }

@@ -218,7 +218,7 @@ class KubeletConfigFileTest {
                 """)).containsExactly(
                 dir.resolve("config.yaml") + ": staticPodAgent.runtim: unknown key; did you mean staticPodAgent.runtime?",
                 dir.resolve("config.yaml") + ": staticPodAgent.sandboxImage: unknown key; valid keys:"
-                        + " logLevel, podInfraContainerImage, rootDir, runtime");
+                        + " logLevel, podInfraContainerImage, rootDir, runtime, strictManifestPermissions");
     }
 
     @Test

@@ -21,12 +21,23 @@ import java.util.Set;
  * ({@link YamlTreeReader}) → apiVersion/kind → schema check: types are errors, unknown fields warnings
  * ({@link SchemaChecker}) → API defaults ({@link PodDefaults}) → validation, every error at once
  * ({@link PodValidator}) → UID from the defaulted tree ({@link PodIdentity}) → identity stamped → typed records.
+ *
+ * <p>What a message may quote: the agent reads whatever lands in its directory (a link to {@code /etc/shadow}, a
+ * private key copied by mistake), and its log and status must not carry such a file's content. So a file is only
+ * quoted once it is <em>recognised</em> as a Kubernetes object: its first document is a mapping with a
+ * {@code kind} or an {@code apiVersion}. A file that is not (a string, a list, a mapping of other things) gets one
+ * error saying so, with no text of its own and no other problem; the YAML parser's messages are scrubbed of
+ * source text in any file ({@link YamlTreeReader}): they say where, and what kind of mistake, never what.
  */
 public final class ManifestReader {
     /** The kubelet reads at most this much of a manifest file ({@code maxConfigLength}). */
     public static final int MAX_BYTES = 10 * 1024 * 1024;
     private static final Set<String> OTHER_WORKLOADS = Set.of("Deployment", "DaemonSet", "StatefulSet",
             "ReplicaSet", "Job", "CronJob", "PodList", "List", "PodTemplate");
+
+    private static final java.util.regex.Pattern KIND = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9]{0,62}");
+    private static final java.util.regex.Pattern API_VERSION =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{0,62}(/[a-z0-9]{1,20})?");
 
     private final String nodeName;
 
@@ -50,7 +61,10 @@ public final class ManifestReader {
             return parse(file, content, lines, problems);
         } catch (RuntimeException | StackOverflowError e) {
             // a bug of ours must not take the agent down with it: report it as this file's problem
-            problems.errorAt(0, "", "could not read the manifest (" + e + "); please report this as a bug");
+            // the exception's class and place only: its message could quote the file
+            StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+            problems.errorAt(0, "", "could not read the manifest (" + e.getClass().getName()
+                    + (at == null ? "" : " at " + at) + "); please report this as a bug");
             return new ParseResult.Invalid(file, problems.errors(), problems.warnings());
         }
     }
@@ -61,10 +75,13 @@ public final class ManifestReader {
         if (root == null) {
             return invalid(file, problems);
         }
-        if (!(root instanceof ObjectNode pod)) {
-            problems.errorAt(lines.lineOf(""), "", "expected a Pod object (apiVersion: v1, kind: Pod), got "
-                    + SchemaChecker.describe(root));
-            return invalid(file, problems);
+        if (!(root instanceof ObjectNode pod) || !(pod.path("kind").isTextual() || pod.path("apiVersion").isTextual())) {
+            // not recognisably a Kubernetes object: say so without quoting any of it (no key, no value)
+            Problems only = new Problems(file, lines);
+            only.errorAt(1, "", "not a Pod manifest: expected a mapping with apiVersion: v1 and kind: Pod, found "
+                    + (root instanceof ObjectNode ? "a mapping without kind or apiVersion"
+                    : SchemaChecker.describeKind(root)) + "; nothing of the file is shown");
+            return invalid(file, only);
         }
         if (!checkKind(pod, problems)) {
             return invalid(file, problems);
@@ -90,7 +107,7 @@ public final class ManifestReader {
         if (kind == null || kind.isEmpty()) {
             problems.error("kind", "required: a static pod file holds exactly one Pod (kind: Pod)");
         } else if (!kind.equals("Pod")) {
-            problems.error("kind", "unsupported value \"" + kind + "\": a static pod file holds exactly one Pod"
+            problems.error("kind", "unsupported value " + quotedIf(kind, KIND) + ": a static pod file holds exactly one Pod"
                     + (OTHER_WORKLOADS.contains(kind) ? "; take the pod template out of the " + kind
                     + " into its own file" : ""));
             return false;
@@ -98,7 +115,7 @@ public final class ManifestReader {
         if (apiVersion == null || apiVersion.isEmpty()) {
             problems.error("apiVersion", "required: must be v1");
         } else if (!apiVersion.equals("v1")) {
-            problems.error("apiVersion", "unsupported value \"" + apiVersion + "\": must be v1");
+            problems.error("apiVersion", "unsupported value " + quotedIf(apiVersion, API_VERSION) + ": must be v1");
         }
         return true;
     }
@@ -136,6 +153,11 @@ public final class ManifestReader {
             problems.errorAt(0, "", "invalid UTF-8: save the file as UTF-8");
         }
         return null;
+    }
+
+    /** The value in quotes when it has the shape of what the field holds, else a note that it is not shown. */
+    private static String quotedIf(String value, java.util.regex.Pattern shape) {
+        return shape.matcher(value).matches() ? "\"" + value + "\"" : "(not shown: not a kind or version name)";
     }
 
     private static int lineAt(byte[] content, int offset) {

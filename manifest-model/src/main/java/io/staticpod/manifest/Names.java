@@ -57,11 +57,11 @@ final class Names {
         int slash = key.indexOf('/');
         String name = key.substring(slash + 1);
         if (slash >= 0 && (slash == 0 || checkSubdomain(key.substring(0, slash)) != null)) {
-            return "invalid key \"" + key + "\": the prefix before '/' must be a lowercase DNS subdomain"
+            return "invalid key " + quote(key) + ": the prefix before '/' must be a lowercase DNS subdomain"
                     + " (e.g. \"example.com/name\")";
         }
         if (name.length() > LABEL_MAX || !QUALIFIED_NAME.matcher(name).matches()) {
-            return "invalid key \"" + key + "\": the name must be at most 63 letters, digits, '-', '_' or '.',"
+            return "invalid key " + quote(key) + ": the name must be at most 63 letters, digits, '-', '_' or '.',"
                     + " starting and ending with a letter or digit";
         }
         return null;
@@ -76,7 +76,15 @@ final class Names {
         return null;
     }
 
+    /** Quotes a value in a message; a long one only by its start and length, so a message stays one line. */
     static String invalid(String value) {
-        return "invalid value \"" + value + "\"";
+        return "invalid value " + quote(value);
     }
+
+    static String quote(String value) {
+        return value.length() <= QUOTE_MAX ? "\"" + value + "\""
+                : "\"" + value.substring(0, QUOTE_MAX - 16) + "…\" (" + value.length() + " characters)";
+    }
+
+    private static final int QUOTE_MAX = 80;
 }

@@ -19,6 +19,9 @@ final class PodValidator {
     static final List<String> HOST_PATH_TYPES = List.of("", "DirectoryOrCreate", "Directory", "FileOrCreate",
             "File", "Socket", "CharDevice", "BlockDevice");
 
+    /** The API server's limit on the keys and values of all annotations together (TotalAnnotationSizeLimitB). */
+    static final long ANNOTATIONS_MAX = 256 * 1024;
+
     private final Problems problems;
     private final String nodeName;
 
@@ -51,6 +54,11 @@ final class PodValidator {
                 check("spec." + field, Names.checkLabel(value));
             }
         }
+        if (list(spec, "ephemeralContainers").size() > 0) {
+            problems.error("spec.ephemeralContainers", "may not be set in a manifest (the API server refuses it on"
+                    + " create): ephemeral containers are added to a running pod through the API, as kubectl debug does,"
+                    + " and a static pod's mirror takes none; make it an ordinary container or remove it");
+        }
         Set<String> volumes = validateVolumes(list(spec, "volumes"));
         if (list(spec, "containers").size() == 0) {
             problems.error("spec.containers", "required: at least one container");
@@ -69,8 +77,10 @@ final class PodValidator {
             if (problem != null) {
                 problems.error("metadata.name", problem);
             } else if (podName.length() > Names.SUBDOMAIN_MAX) {
-                problems.error("metadata.name", "too long: the pod name with the node suffix, \"" + name + "-…\","
-                        + " is " + podName.length() + " characters; it must be no more than " + Names.SUBDOMAIN_MAX);
+                problems.error("metadata.name", "too long: the mirror pod's name, " + Names.quote(podName)
+                        + " (the name, '-' and the node name " + nodeName + "), is " + podName.length()
+                        + " characters; it must be no more than " + Names.SUBDOMAIN_MAX + ": shorten the name to at most "
+                        + (Names.SUBDOMAIN_MAX - 1 - nodeName.length()) + " characters");
             }
         }
         String namespace = text(metadata, "namespace");
@@ -86,6 +96,14 @@ final class PodValidator {
         });
         metadata.path("annotations").fieldNames().forEachRemaining(key ->
                 check(SourceLines.child("metadata.annotations", key), Names.checkQualifiedKey(key)));
+        long annotationBytes = 0;
+        for (var a : metadata.path("annotations").properties()) {
+            annotationBytes += a.getKey().length() + (a.getValue().isTextual() ? a.getValue().asText().length() : 0);
+        }
+        if (annotationBytes > ANNOTATIONS_MAX) {
+            problems.error("metadata.annotations", "too long: must have at most " + ANNOTATIONS_MAX + " bytes, has "
+                    + annotationBytes + " (the API server's limit for all annotations together)");
+        }
         JsonNode mirror = metadata.path("annotations").get(WellKnown.CONFIG_MIRROR);
         if (mirror != null) {
             problems.error(SourceLines.child("metadata.annotations", WellKnown.CONFIG_MIRROR),

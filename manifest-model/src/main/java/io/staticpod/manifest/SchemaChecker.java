@@ -74,7 +74,28 @@ final class SchemaChecker {
     }
 
     private void mistyped(JsonNode node, FieldType expected, String path) {
+        if (SECRET_VALUE.matcher(path).find()) {
+            // an environment variable's value may be a password: the message says what it is, not what it says
+            problems.typeError(path, "must be " + expected.describe() + ", got " + describeKind(node)
+                    + (node.isNumber() || node.isBoolean() ? " (quote it)" : ""));
+            return;
+        }
         problems.typeError(path, "must be " + expected.describe() + ", got " + describe(node) + hint(node, expected));
+    }
+
+    /** Fields whose values are never quoted in a message: environment variables' values. */
+    private static final java.util.regex.Pattern SECRET_VALUE = java.util.regex.Pattern.compile("\\.env\\[\\d+]\\.value$");
+
+    /** What a value is, without quoting it: {@code a string}, {@code a number}, {@code a list}… */
+    static String describeKind(JsonNode node) {
+        if (node.isTextual()) {
+            return "a string";
+        } else if (node.isNumber()) {
+            return "a number";
+        } else if (node.isBoolean()) {
+            return "a boolean";
+        }
+        return describe(node);
     }
 
     static String describe(JsonNode node) {

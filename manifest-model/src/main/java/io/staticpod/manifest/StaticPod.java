@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param pod      the typed, defaulted pod (name suffixed, namespace, nodeName, toleration, annotations set)
  * @param manifest the same defaulted pod as a JSON tree, every field of the file kept (for the mirror pod);
  *                 callers must not modify it
+ *
+ * <p>{@link #toString()} names the pod and its file only: the manifest may hold environment values (passwords), and
+ * a pod logged whole must not print them.
  */
 public record StaticPod(PodKey key, String uid, Path file, Pod pod, ObjectNode manifest) {
     public StaticPod {
@@ -24,6 +27,11 @@ public record StaticPod(PodKey key, String uid, Path file, Pod pod, ObjectNode m
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(pod, "pod");
         Objects.requireNonNull(manifest, "manifest");
+    }
+
+    @Override
+    public String toString() {
+        return "StaticPod[key=" + key + ", uid=" + uid + ", file=" + file + "]";
     }
 
     /**

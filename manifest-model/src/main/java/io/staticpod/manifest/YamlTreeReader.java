@@ -39,7 +39,16 @@ final class YamlTreeReader {
     static final int MAX_VALUES = 1_000_000;
     static final int MAX_CODE_POINTS = 10 * 1024 * 1024;
 
-    private static final LoadSettings SETTINGS = LoadSettings.builder()
+    private static final LoadSettings SETTINGS = settings(1024);
+
+    /**
+     * The reader's window is as large as the text: with the default window (1 KiB) snakeyaml-engine copies its
+     * whole buffer for every KiB of a long scalar, which is quadratic (minutes and hundreds of GiB of garbage for a
+     * 10 MiB string); read in one piece, the cost is linear.
+     */
+    private static LoadSettings settings(int bufferSize) {
+        return LoadSettings.builder()
+            .setBufferSize(bufferSize)
             .setSchema(new CoreSchema())
             .setAllowDuplicateKeys(false)
             .setAllowRecursiveKeys(false)
@@ -47,6 +56,7 @@ final class YamlTreeReader {
             .setCodePointLimit(MAX_CODE_POINTS)
             .setUseMarks(true)
             .build();
+    }
 
     /** A problem that ends reading: the tree cannot be built. */
     private static final class Stop extends RuntimeException {
@@ -68,6 +78,10 @@ final class YamlTreeReader {
         this.problems = problems;
     }
 
+    private static LoadSettings settingsFor(String text) {
+        return text.length() < 1024 ? SETTINGS : settings(text.length() + 1);
+    }
+
     /** The first document as a tree, or null when it cannot be read (the reason is in {@code problems}). */
     static JsonNode read(String text, SourceLines lines, Problems problems) {
         YamlTreeReader reader = new YamlTreeReader(lines, problems);
@@ -76,7 +90,8 @@ final class YamlTreeReader {
                 problems.errorAt(1, "", "empty manifest: expected one Pod (apiVersion: v1, kind: Pod)");
                 return null;
             }
-            Composer composer = new Composer(SETTINGS, new ParserImpl(SETTINGS, new StreamReader(SETTINGS, text)));
+            LoadSettings settings = settingsFor(text);
+            Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)));
             if (!composer.hasNext()) {
                 problems.errorAt(1, "", "empty manifest: expected one Pod (apiVersion: v1, kind: Pod)");
                 return null;
@@ -88,7 +103,7 @@ final class YamlTreeReader {
         } catch (MarkedYamlEngineException e) {
             problems.errorAt(line(e), "", "invalid YAML: " + describe(e));
         } catch (YamlEngineException e) {
-            problems.errorAt(0, "", "invalid YAML: " + e.getMessage());
+            problems.errorAt(0, "", "invalid YAML: " + scrub(e.getMessage()));
         }
         return null;
     }
@@ -98,14 +113,27 @@ final class YamlTreeReader {
      * then looks for further documents. Returns false when there is no document at all.
      */
     private boolean prescan(String text) {
-        Parser parser = new ParserImpl(SETTINGS, new StreamReader(SETTINGS, text));
+        LoadSettings settings = settingsFor(text);
+        Parser parser = new ParserImpl(settings, new StreamReader(settings, text));
         int depth = 0;
         boolean sawDocument = false;
+        java.util.Set<String> collectionAnchors = new java.util.HashSet<>();
+        int collectionAliases = 0;
         while (parser.hasNext()) {
             Event e = parser.next();
             switch (e.getEventId()) {
                 case DocumentStart -> sawDocument = true;
+                case Alias -> {
+                    // the composer counts these too, but says nowhere where: here the line is known
+                    String anchor = ((org.snakeyaml.engine.v2.events.AliasEvent) e).getAlias().getValue();
+                    if (collectionAnchors.contains(anchor) && ++collectionAliases > MAX_ALIASES) {
+                        throw new Stop(line(e.getStartMark()), "more than " + MAX_ALIASES + " aliases (*name) of"
+                                + " lists or mappings; refusing (a billion-laughs bomb?)");
+                    }
+                }
                 case MappingStart, SequenceStart -> {
+                    ((org.snakeyaml.engine.v2.events.CollectionStartEvent) e).getAnchor()
+                            .ifPresent(a -> collectionAnchors.add(a.getValue()));
                     if (++depth > MAX_DEPTH) {
                         throw new Stop(line(e.getStartMark()), "nested more than " + MAX_DEPTH + " levels deep; a Pod"
                                 + " manifest never is");
@@ -217,8 +245,34 @@ final class YamlTreeReader {
 
     private static String describe(MarkedYamlEngineException e) {
         String context = e.getContext();
-        String problem = e.getProblem();
-        return context == null || context.isEmpty() ? problem : context + ": " + problem;
+        String problem = scrub(e.getProblem());
+        return context == null || context.isEmpty() ? problem : scrub(context) + ": " + problem;
+    }
+
+    /** What follows "found"/"got" in a parser message is the file's own text, unless it is one character. */
+    private static final java.util.regex.Pattern ECHO = java.util.regex.Pattern.compile(
+            "(found undefined alias|found undefined tag handle|found duplicate anchor|valid version:|expected URI in"
+                    + " UTF-8:|but found:?|but got) +(.*)$");
+    /** One character as the parser shows it ({@code q(113)}, {@code '\t(TAB)'}, {@code 'x'}), or a token name. */
+    private static final java.util.regex.Pattern HARMLESS = java.util.regex.Pattern.compile(
+            "'?(\\\\?.)(\\([A-Za-z0-9]+\\))?'?|'?<[a-z ]+>'?");
+
+    /**
+     * The parser's description without the file's text: the mistake and its place are enough, and a file that is
+     * no manifest at all (a key, a password file) must not end up in the log. One character is kept.
+     */
+    static String scrub(String message) {
+        if (message == null) {
+            return "";
+        }
+        java.util.regex.Matcher m = ECHO.matcher(message);
+        if (m.find()) {
+            String found = m.group(2).strip();
+            if (!HARMLESS.matcher(found).matches()) {
+                return message.substring(0, m.start()) + m.group(1).replaceFirst(":$", "") + " (not shown)";
+            }
+        }
+        return message;
     }
 
     private static int line(MarkedYamlEngineException e) {

@@ -118,7 +118,7 @@ class SchemaCheckTest {
     @Test
     void aNumberWhereAStringIsExpectedSaysToQuoteIt() {
         assertThat(errorLines(MINIMAL + "    env:\n    - name: N\n      value: 1\n")).containsExactly(
-                "11: spec.containers[0].env[0].value: must be a string, got 1 (quote it: \"1\")");
+                "11: spec.containers[0].env[0].value: must be a string, got a number (quote it)");
         assertThat(errorLines(MINIMAL.replace("  name: web", "  name: web\n  labels: {version: 2}")))
                 .containsExactly("5: metadata.labels.version: must be a string, got 2 (quote it: \"2\")");
     }

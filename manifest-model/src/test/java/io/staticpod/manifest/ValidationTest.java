@@ -26,9 +26,14 @@ class ValidationTest {
 
     @Test
     void apiVersionAndKindAreRequired() {
+        assertThat(errorLines(MINIMAL.replace("apiVersion: v1\n", "")))
+                .containsExactly("1: apiVersion: required: must be v1");
+        assertThat(errorLines(MINIMAL.replace("kind: Pod\n", "")))
+                .containsExactly("1: kind: required: a static pod file holds exactly one Pod (kind: Pod)");
+        // with neither, the file is not recognisably a manifest: one error, quoting nothing of it
         assertThat(errorLines(MINIMAL.replace("apiVersion: v1\n", "").replace("kind: Pod\n", "")))
-                .containsExactly("1: kind: required: a static pod file holds exactly one Pod (kind: Pod)",
-                        "1: apiVersion: required: must be v1");
+                .containsExactly("1: not a Pod manifest: expected a mapping with apiVersion: v1 and kind: Pod, found a"
+                        + " mapping without kind or apiVersion; nothing of the file is shown");
         assertThat(errorLines(MINIMAL.replace("apiVersion: v1", "apiVersion: v2")))
                 .containsExactly("1: apiVersion: unsupported value \"v2\": must be v1");
     }
@@ -69,7 +74,8 @@ class ValidationTest {
     void theNameWithTheNodeSuffixMustFit253Characters() {
         String name = "a".repeat(250);
         assertThat(errors(MINIMAL.replace("name: web", "name: " + name)).get(0).message())
-                .startsWith("too long: the pod name with the node suffix").endsWith("must be no more than 253");
+                .startsWith("too long: the mirror pod's name, \"aaaa").contains("(the name, '-' and the node name node-1),"
+                        + " is 257 characters; it must be no more than 253: shorten the name to at most 246 characters");
     }
 
     @Test

@@ -208,7 +208,7 @@ class YamlSafetyTest {
 
     @Test
     void aListAtTheTopIsNotAPod() {
-        assertThat(errors("- a\n- b\n").get(0).message()).startsWith("expected a Pod object");
+        assertThat(errors("- a\n- b\n").get(0).message()).startsWith("not a Pod manifest").contains("found a list");
     }
 
     @Test

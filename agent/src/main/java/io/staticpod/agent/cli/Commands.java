@@ -17,7 +17,7 @@ public final class Commands {
 
     static final String USAGE_TEXT = """
             Usage: static-pod-agent [FLAGS]             run the agent (see --help)
-                   static-pod-agent validate [--hostname-override NAME] FILE|DIR...
+                   static-pod-agent validate [--hostname-override NAME] [--strict-manifest-permissions] FILE|DIR...
                                                         check manifests exactly as the agent would
                    static-pod-agent status [--json] [--address HOST:PORT | --config FILE]
                                                         the static pods the running agent runs

@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * {@code validate FILE|DIR...}: checks manifests exactly as the agent would, with the same {@link ManifestReader}
  * (defaults, validation, static pod rules), the same node name ({@code --hostname-override}, else this host's
  * name), and for a directory the same rules as the agent's source ({@link ManifestFiles}: dotfiles, leftovers,
- * sub-directories, size) and the same duplicate rule (the first file in sorted order wins).
+ * sub-directories, links, special files, size) and the same duplicate rule (the first file in sorted order wins).
+ * With {@code --strict-manifest-permissions}, files (or a directory) that anyone but root can write are refused as
+ * the agent refuses them in strict mode; without it, they are warnings.
  *
  * <p>Prints each problem as {@code file:line: field: message}, each warning the same with {@code warning:} before
  * the message, one line per valid file, and a summary. Exit code: 1 when any error was found, 0 otherwise, 2 for a
@@ -38,6 +40,7 @@ final class ValidateCommand {
     private int skipped;
     private int errors;
     private int warnings;
+    private boolean strict;
 
     ValidateCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -53,6 +56,10 @@ final class ValidateCommand {
                 hostname = args[++i];
             } else if (a.startsWith("--hostname-override=")) {
                 hostname = a.substring(a.indexOf('=') + 1);
+            } else if (a.equals("--strict-manifest-permissions") || a.equals("--strict-manifest-permissions=true")) {
+                strict = true;
+            } else if (a.equals("--strict-manifest-permissions=false")) {
+                strict = false;
             } else if (a.equals("--help") || a.equals("-h")) {
                 out.println(Commands.USAGE_TEXT);
                 return Commands.OK;
@@ -114,10 +121,15 @@ final class ValidateCommand {
             return;
         }
         Map<PodKey, Path> owner = new HashMap<>();
+        String dirProblem = writable(dir, "the directory", dir);
         for (Path file : entries) {
             ManifestFiles.Kind kind = ManifestFiles.classify(file);
             switch (kind) {
                 case MANIFEST -> {
+                    if (dirProblem != null) {
+                        refuse(file, dirProblem);
+                        continue;
+                    }
                     StaticPod pod = check(file, reader);
                     if (pod != null) {
                         Path first = owner.putIfAbsent(pod.key(), file);
@@ -133,6 +145,7 @@ final class ValidateCommand {
                 case LEFTOVER -> skip(file, "skipped: an editor or package-manager leftover, the agent does not read it");
                 case DIRECTORY -> skip(file, "skipped: a sub-directory, the agent does not recurse");
                 case SPECIAL -> skip(file, "skipped: not a regular file, the agent never opens it");
+                case DANGLING_LINK -> skip(file, "skipped: a symbolic link whose target cannot be read");
                 case HIDDEN, GONE -> {
                     // the agent ignores dotfiles silently
                 }
@@ -160,7 +173,37 @@ final class ValidateCommand {
         check(file, reader);
     }
 
+    /**
+     * As the agent: who but root can write {@code p} is a warning, or with --strict-manifest-permissions the refusal
+     * (returned) of the files it covers.
+     */
+    private String writable(Path p, String what, Path shown) {
+        String who = ManifestFiles.writableByOthers(p);
+        if (who == null) {
+            return null;
+        }
+        if (strict) {
+            return ManifestFiles.strictRefusal(what, shown, who);
+        }
+        warnings++;
+        out.println(shown + ": warning: writable by others than root: " + who + "; whoever can write it can run"
+                + " privileged containers on this node (the agent refuses it with --strict-manifest-permissions)");
+        return null;
+    }
+
+    private void refuse(Path file, String message) {
+        files++;
+        invalid++;
+        errors++;
+        out.println(file + ": " + message);
+    }
+
     private StaticPod check(Path file, ManifestReader reader) {
+        String refusal = writable(file, "the manifest", file);
+        if (refusal != null) {
+            refuse(file, refusal);
+            return null;
+        }
         files++;
         ParseResult result = ManifestFiles.readAndParse(file, reader);
         for (ManifestProblem w : result.warnings()) {

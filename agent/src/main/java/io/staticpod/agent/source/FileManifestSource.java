@@ -35,7 +35,9 @@ import java.util.stream.Stream;
  * debounced by {@link #DEBOUNCE}, and always followed by a full re-scan, so a missed or coalesced event costs nothing;
  * a periodic full re-list ({@code fileCheckFrequency}) catches anything the watch cannot see (the directory deleted
  * and recreated, a network file system). Files are re-parsed only when their bytes change, so {@code touch}, chmod and
- * identical rewrites cause no work. Symbolic links to regular files are followed. Sub-directories are not recursed.
+ * identical rewrites cause no work. Symbolic links to regular files are followed (the link's name is the file's name);
+ * a link to a directory and a link whose target is missing are skipped and named once, as sub-directories (never
+ * recursed) and special files (never opened) are; see {@link ManifestFiles}.
  *
  * <p>Faults of the path itself, where the kubelet drops every pod at once: a path that <b>disappears</b> (deleted and
  * recreated by a config-management tool, a dangling symbolic link) keeps the pods last read from it running for
@@ -61,6 +63,7 @@ public final class FileManifestSource implements AutoCloseable {
     private final ScheduledExecutorService loop;
     private final LongSupplier nanoTime;
     private volatile Runnable onWatchEvent = () -> { };
+    private volatile boolean strictPermissions;
 
     // confined to the loop thread
     private final Map<Path, Cached> cache = new HashMap<>();
@@ -109,10 +112,20 @@ public final class FileManifestSource implements AutoCloseable {
 
     /** Scans at once (on the loop) and then on every change and every {@code recheck}. */
     public void start() {
-        log.info("Adding static pod path path={}", path);
+        log.info("Adding static pod path path={} strictManifestPermissions={}", path, strictPermissions);
         loop.execute(this::scanAndReport);
         periodic = loop.scheduleWithFixedDelay(this::scanAndReport, recheck.toMillis(), recheck.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Strict mode ({@code strictManifestPermissions}): a manifest that anyone but root can write, or any manifest in a
+     * directory that anyone but root can write, is refused as invalid (its pod keeps its last good version, as for
+     * any invalid manifest). Off: the same is said once as a warning.
+     */
+    public FileManifestSource strictPermissions(boolean strict) {
+        this.strictPermissions = strict;
+        return this;
     }
 
     /** Called on every relevant event of the directory watch (for metrics). */
@@ -172,9 +185,12 @@ public final class FileManifestSource implements AutoCloseable {
             missingSince = null;
         }
         missingReported = false;
-        warnIfWritableByOthers(path);
+        boolean strict = strictPermissions;
+        String pathProblem = writableByOthers(path, strict);
         if (attrs.isRegularFile()) {
-            return readable(List.of(read(path)));
+            return readable(List.of(pathProblem != null
+                    ? ManifestFiles.invalid(path, ManifestFiles.strictRefusal("the manifest", path, pathProblem))
+                    : read(path)));
         }
         List<Path> entries;
         try (Stream<Path> s = Files.list(path)) {
@@ -193,8 +209,14 @@ public final class FileManifestSource implements AutoCloseable {
                 continue;
             }
             seen.add(file);
-            warnIfWritableByOthers(file);
-            results.add(read(file));
+            String fileProblem = writableByOthers(file, strict);
+            if (pathProblem != null) {
+                results.add(ManifestFiles.invalid(file, ManifestFiles.strictRefusal("the directory", path, pathProblem)));
+            } else if (fileProblem != null) {
+                results.add(ManifestFiles.invalid(file, ManifestFiles.strictRefusal("the manifest", file, fileProblem)));
+            } else {
+                results.add(read(file));
+            }
         }
         cache.keySet().retainAll(seen);
         return readable(results);
@@ -287,26 +309,26 @@ public final class FileManifestSource implements AutoCloseable {
 
     /**
      * A manifest can run a privileged container with the node's root file system mounted: the directory and its
-     * files are as sensitive as root's crontab. Anyone but root able to write them is said once, loudly.
+     * files are as sensitive as root's crontab. Anyone but root able to write them is said once, loudly; in strict
+     * mode the phrase is returned, for the file's refusal, else null.
      */
-    private void warnIfWritableByOthers(Path p) {
-        try {
-            var attrs = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class);
-            var perms = attrs.permissions();
-            boolean others = perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
-            boolean group = perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
-                    && !attrs.group().getName().equals("root");
-            boolean owner = !attrs.owner().getName().equals("root")
-                    && perms.contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
-            if ((others || group || owner) && namedOnce.add("writable" + p)) {
+    private String writableByOthers(Path p, boolean strict) {
+        String who = ManifestFiles.writableByOthers(p);
+        if (who == null) {
+            namedOnce.remove("writable" + p);
+            return null;
+        }
+        if (namedOnce.add("writable" + p)) {
+            if (strict) {
+                log.warn("Static pod manifests writable by others than root are refused (strictManifestPermissions) "
+                        + "path={} who=\"{}\"", p, who);
+            } else {
                 log.warn("Static pod manifests writable by others than root; whoever can write here can run "
                         + "privileged containers on this node: make it root-owned and not group/world-writable "
-                        + "path={} owner={} group={} mode={}", p, attrs.owner().getName(), attrs.group().getName(),
-                        java.nio.file.attribute.PosixFilePermissions.toString(perms));
+                        + "path={} who=\"{}\"", p, who);
             }
-        } catch (IOException | UnsupportedOperationException e) {
-            // not a POSIX file system: nothing to say
         }
+        return strict ? who : null;
     }
 
     private void once(Path file, String message) {

@@ -179,11 +179,46 @@ public final class PodBoard implements MirrorClient {
                 : waitingError != null ? waitingError
                 : warning != null && ready < total ? warning.reason() + ": " + warning.message()
                 : null;
+        lastError = redactEnv(lastError, pod);
         Instant since = s.startTime() != null ? s.startTime() : firstSeen.getOrDefault(pod.uid(), now);
         return new PodRow(pod.key().namespace(), pod.key().name(), pod.uid(), s.phase().name(),
                 reason != null ? reason : s.phase().name(), ready, total, restarts,
                 s.startTime() == null ? null : s.startTime().toString(), age(since, now), pod.file().toString(),
                 s.manifestError(), lastError);
+    }
+
+    /** Shorter values are too common to tell from ordinary words ("true", "80"); they are left as they are. */
+    static final int REDACT_MIN = 4;
+
+    /**
+     * The text with every environment value of the pod's containers replaced by {@code (env NAME)}: an error message
+     * from the runtime may quote the command that failed, values included, and {@code status} must not show them.
+     */
+    static String redactEnv(String text, StaticPod pod) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        var spec = pod.pod().spec();
+        for (var container : concat2(spec.initContainers(), spec.containers())) {
+            if (container.env() == null) {
+                continue;
+            }
+            for (var env : container.env()) {
+                if (env.value() != null && env.value().length() >= REDACT_MIN) {
+                    out = out.replace(env.value(), "(env " + env.name() + ")");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static <T> List<T> concat2(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a == null ? List.of() : a);
+        if (b != null) {
+            all.addAll(b);
+        }
+        return all;
     }
 
     private static List<PodStatus.ContainerStatus> concat(List<PodStatus.ContainerStatus> a,

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Builds the API server mirror client from a kubeconfig, as {@code kubelet --kubeconfig} does. */
 public final class MirrorClients {
@@ -44,7 +46,10 @@ public final class MirrorClients {
     }
 
     /**
-     * The fabric8 config of a kubeconfig, with TLS verification forced on, and no retries inside a request (the
+     * The fabric8 config of a kubeconfig. It holds the credentials, and fabric8's own {@code toString()} prints them
+     * (the token included): it never leaves this package, and is never logged.
+     *
+     * <p>The fabric8 config of a kubeconfig, with TLS verification forced on, and no retries inside a request (the
      * client's own loop retries with backoff, so one slow request never holds the worker for long).
      */
     static Config config(Path kubeconfig) {
@@ -55,7 +60,8 @@ public final class MirrorClients {
         try {
             config = Config.fromKubeconfig(null, kubeconfig.toFile());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(kubeconfig + ": cannot read kubeconfig: " + e.getMessage(), e);
+            // not chained: the parser's message quotes the line it stopped at, which may hold the token or the key
+            throw new IllegalArgumentException(kubeconfig + ": cannot read kubeconfig: " + withoutText(e));
         }
         if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
             throw new IllegalArgumentException(kubeconfig + ": the current context names no cluster server");
@@ -77,6 +83,31 @@ public final class MirrorClients {
         config.setWatchReconnectInterval(1_000);
         config.setWatchReconnectLimit(-1);
         return config;
+    }
+
+    private static final Pattern WHERE = Pattern.compile("line (\\d+), column (\\d+)");
+
+    /**
+     * A kubeconfig's parse error as the first line of the parser's message and the place, without the excerpt of the
+     * file the parser adds (a kubeconfig holds tokens and keys): {@code mapping values are not allowed here (line 11,
+     * column 29)}.
+     */
+    static String withoutText(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || !WHERE.matcher(t.getMessage()).find())) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        Matcher where = WHERE.matcher(message);
+        String first = message.lines().findFirst().orElse("").strip();
+        int found = first.indexOf("found");
+        if (found >= 0) {
+            first = first.substring(0, found + 5) + " (not shown)";
+        }
+        if (first.length() > 120) {
+            first = first.substring(0, 120) + "…";
+        }
+        return where.find() ? first + " (line " + where.group(1) + ", column " + where.group(2) + ")" : first;
     }
 
     private static boolean isLoopback(String host) {
