@@ -139,10 +139,12 @@ class ApiServerFaultsIT {
         System.out.println("[faults] " + rules);
 
         // the watch of this node's pods cut mid-stream: it comes back, so a mirror deleted through the API returns
+        long cut = System.nanoTime();
         proxy.resetStreams();
         String uid = mirror("first").getMetadata().getUid();
         admin.pods().inNamespace(ns).withName("first-" + node).withGracePeriod(0).delete();
         awaitMirror("first", p -> !p.getMetadata().getUid().equals(uid) && phase(p, "Running"));
+        assertThat(proxy.watches("/api/v1/pods", cut)).as("watches of this node's pods after the cut").isPositive();
     }
 
     @Test

@@ -259,7 +259,7 @@ public final class ApiServerMirrorClient implements MirrorClient {
         unreachable = e.getCode() <= 0;
         if (backoff.failures() == 1 || now - outageLoggedAt > OUTAGE_REMINDER.toNanos()) {
             outageLoggedAt = now;
-            log.warn("API server unavailable; static pods keep running, mirror pods and node status wait "
+            log.warn("API server unavailable or failing; static pods keep running, mirror pods and node status wait "
                     + "node={} attempts={} retryIn={} error={}", facts.name(), backoff.failures(), wait,
                     Failures.message(e));
         } else {

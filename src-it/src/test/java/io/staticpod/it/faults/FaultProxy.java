@@ -126,7 +126,13 @@ public final class FaultProxy implements AutoCloseable {
         return (int) seen.stream().filter(s -> s.nanos >= sinceNanos && s.matches(method, p, false)).count();
     }
 
-    /** Every non-watch request seen since {@code sinceNanos}, as {@code METHOD path}, for failure messages. */
+    /** Watch requests seen for paths matching the pattern since {@code sinceNanos} (a new one after each reconnect). */
+    public int watches(String pathRegex, long sinceNanos) {
+        Pattern p = Pattern.compile(pathRegex);
+        return (int) seen.stream().filter(s -> s.nanos >= sinceNanos && s.watch && p.matcher(s.path).matches()).count();
+    }
+
+    /** Every request seen since {@code sinceNanos}, as {@code METHOD path}, for failure messages. */
     public List<String> seenSince(long sinceNanos) {
         return seen.stream().filter(s -> s.nanos >= sinceNanos).map(s -> s.method + " " + s.path + (s.watch ? " (watch)" : ""))
                 .toList();
