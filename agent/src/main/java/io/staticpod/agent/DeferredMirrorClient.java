@@ -15,16 +15,17 @@ import java.util.function.Supplier;
 /**
  * A mirror client built on a thread of its own, so that pods never wait for it: building an API client (reading a
  * kubeconfig, TLS set-up) takes seconds on a busy node. Until the real client exists this one remembers the latest
- * desired set, each pod's latest status and the first events (the kubelet's Pulled, Created, Started of every pod),
- * and hands them over when it does.
+ * desired set, each pod's latest status (dropped with the pod from the desired set, as the real client does) and the latest {@value #MAX_EVENTS} events, and hands
+ * them over when it does. Everything it holds is bounded: by the pods, and by the event cap (the oldest go first).
  */
 final class DeferredMirrorClient implements MirrorClient {
     private static final Logger log = LoggerFactory.getLogger(DeferredMirrorClient.class);
 
-    private static final int MAX_EVENTS = 500;
+    static final int MAX_EVENTS = 500;
 
     private final Map<PodKey, PodStatus> statuses = new ConcurrentHashMap<>();
-    private final java.util.List<Map.Entry<PodKey, PodEvent>> events = new java.util.ArrayList<>(); // guarded by this
+    private final java.util.Deque<Map.Entry<PodKey, PodEvent>> events = new java.util.ArrayDeque<>(); // guarded by this
+    private int dropped; // guarded by this
     private volatile MirrorClient real;
     private volatile Map<PodKey, StaticPod> desired;
     private volatile Boolean runtimeReady;
@@ -65,6 +66,9 @@ final class DeferredMirrorClient implements MirrorClient {
         }
         statuses.forEach(client::podStatus);
         statuses.clear();
+        if (dropped > 0) {
+            log.warn("Dropped the oldest events while the API server client was being built dropped={}", dropped);
+        }
         events.forEach(e -> client.podEvent(e.getKey(), e.getValue()));
         events.clear();
     }
@@ -88,6 +92,8 @@ final class DeferredMirrorClient implements MirrorClient {
             desired = pods;
             if (real != null) {
                 real.desiredPods(pods);
+            } else {
+                statuses.keySet().retainAll(pods.keySet());
             }
         }
     }
@@ -118,8 +124,12 @@ final class DeferredMirrorClient implements MirrorClient {
         synchronized (this) {
             if (real != null) {
                 real.podEvent(key, event);
-            } else if (events.size() < MAX_EVENTS) {
-                events.add(Map.entry(key, event));
+            } else {
+                if (events.size() >= MAX_EVENTS) {
+                    events.removeFirst();
+                    dropped++;
+                }
+                events.addLast(Map.entry(key, event));
             }
         }
     }

@@ -74,4 +74,58 @@ class DeferredMirrorClientTest {
         deferred.podEvent(key, new PodEvent(PodEvent.Type.Normal, "Killing", "", "app"));
         assertThat(calls).endsWith("event Killing");
     }
+
+    @Test
+    void holdsABoundedBufferWhileTheClientIsBuiltKeepingTheLatestEventsAndOnlyDesiredPodsStatuses() {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        CountDownLatch slowBuild = new CountDownLatch(1);
+        MirrorClient real = new MirrorClient() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void desiredPods(Map<PodKey, StaticPod> pods) {
+            }
+
+            @Override
+            public void podStatus(PodKey key, PodStatus status) {
+                calls.add("status " + key.name());
+            }
+
+            @Override
+            public void podEvent(PodKey key, PodEvent event) {
+                calls.add("event " + event.message());
+            }
+
+            @Override
+            public void runtimeHealth(boolean ready, String message) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        DeferredMirrorClient deferred = new DeferredMirrorClient(() -> {
+            try {
+                slowBuild.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return real;
+        });
+        PodKey gone = new PodKey("default", "gone-n1");
+        deferred.podStatus(gone, new PodStatus("u1", PodStatus.Phase.Running, null, null, null, null, null));
+        deferred.desiredPods(Map.of());
+        int offered = DeferredMirrorClient.MAX_EVENTS * 3;
+        for (int i = 0; i < offered; i++) {
+            deferred.podEvent(gone, new PodEvent(PodEvent.Type.Warning, "BackOff", "e" + i, "app"));
+        }
+        slowBuild.countDown();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == DeferredMirrorClient.MAX_EVENTS);
+        assertThat(calls).doesNotContain("status gone-n1");
+        assertThat(calls.get(0)).isEqualTo("event e" + (offered - DeferredMirrorClient.MAX_EVENTS));
+        assertThat(calls.get(calls.size() - 1)).isEqualTo("event e" + (offered - 1));
+    }
 }

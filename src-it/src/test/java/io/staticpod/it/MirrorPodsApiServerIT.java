@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The kubelet's node-conformance tests for mirror pods (test/e2e_node/mirror_pod_test.go), in Java, against a real
- * kube-apiserver with Node authorization and NodeRestriction, the agent running as a real node.
+ * kube-apiserver with Node authorization and NodeRestriction, the agent running as a real node. An API server that
+ * fails or is down: {@link ApiServerFaultsIT}.
  */
 @ExtendWith(ApiServerExtension.class)
 class MirrorPodsApiServerIT {
@@ -183,45 +184,6 @@ class MirrorPodsApiServerIT {
         await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(17)).until(() -> mirror() != null);
         await().atMost(Duration.ofSeconds(30)).until(() -> mirror() == null);
         assertThat(Duration.between(removed, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(18));
-    }
-
-    @Test
-    void anApiServerDownForThirtySecondsLosesNothingAndPodsNeverWaitForIt() throws Exception {
-        // a private API server: stopping the shared one would disturb other tests
-        try (ApiServerFixture own = ApiServerFixture.start()) {
-            agent.close();
-            agent = AgentProcess.start(manifests, node, tmp.resolve("root"), "--kubeconfig",
-                    own.nodeKubeconfig(node).toString());
-            KubernetesClient ownAdmin = own.adminClient();
-            ownAdmin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata()
-                    .build()).create();
-            write("static-web.yaml", ItEnvironment.BUSYBOX, TRAP, 2);
-            await().atMost(Duration.ofSeconds(40)).until(() -> {
-                Pod p = ownAdmin.pods().inNamespace(ns).withName(mirrorName()).get();
-                return p != null && "Running".equals(p.getStatus().getPhase());
-            });
-
-            own.stopApiServer();
-            Instant down = Instant.now();
-            // while it is down: a new pod starts, a crashed container restarts
-            write("second.yaml", "second", ItEnvironment.BUSYBOX, TRAP, 2);
-            await().atMost(Duration.ofSeconds(20)).until(() -> docker.running(node, "second-" + node, "web").size() == 1);
-            Seen web = docker.running(node, mirrorName(), "web").get(0);
-            docker.kill(web.id());
-            await().atMost(Duration.ofSeconds(10)).until(() -> docker.running(node, mirrorName(), "web").stream()
-                    .anyMatch(c -> !c.id().equals(web.id())));
-            // the rest of the 30 s outage: the pods keep running, nothing waits for the API server
-            Duration rest = Duration.ofSeconds(30).minus(Duration.between(down, Instant.now()));
-            await().during(rest).atMost(rest.plusSeconds(5)).until(() -> docker.running(node).size() == 4);
-            own.startApiServer();
-
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                Pod second = ownAdmin.pods().inNamespace(ns).withName("second-" + node).get();
-                Pod first = ownAdmin.pods().inNamespace(ns).withName(mirrorName()).get();
-                return second != null && "Running".equals(second.getStatus().getPhase()) && first != null
-                        && first.getStatus().getContainerStatuses().get(0).getRestartCount() == 1;
-            });
-        }
     }
 
     private String kubectl(String... args) throws IOException, InterruptedException {

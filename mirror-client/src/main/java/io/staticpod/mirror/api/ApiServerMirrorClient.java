@@ -27,9 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,10 +40,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * The mirror client against a real API server, through fabric8.
  *
  * <p>Every public method records what it was told and wakes the worker; none waits for the API server. The worker,
- * one thread, runs {@link #sync()}: register the Node if needed, renew the Lease, write the Node's status when
- * due, make the mirrors match the desired pods, write changed pod statuses, send events. A sync that meets an
- * unreachable or failing API server stops and is retried after a backoff (1 s doubling to 30 s); everything it
- * needs is recomputed from the recorded inputs, so the state converges when the server is back. A watch of this
+ * one thread, runs {@link #sync}: register the Node if needed, renew the Lease, write the Node's status when
+ * due, make the mirrors match the desired pods, write changed pod statuses, send events. A request the API server
+ * answers with an error (500, 503) fails alone and the pass goes on; an unreachable API server, a lost connection
+ * or a 429 stops the pass (see {@link Pass}). A pass with failures is retried after a backoff ({@link Timing}: 1 s
+ * doubling to 10 s, or longer when the API server says {@code Retry-After}); until then new inputs only wait, so a
+ * failing API server is never asked in a loop. Everything a pass needs is recomputed from the recorded inputs, so
+ * the state converges when the server is well again. A watch of this
  * node's pods (a fabric8 informer, {@code fieldSelector spec.nodeName=<node>} as the kubelet's) feeds the mirrors
  * the API server holds into the worker, so a deleted or edited mirror is replaced at once.
  *
@@ -69,11 +70,15 @@ public final class ApiServerMirrorClient implements MirrorClient {
     private final AtomicReference<Map<PodKey, StaticPod>> desired = new AtomicReference<>();
     private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
     private final Map<PodKey, PodStatus> statuses = new ConcurrentHashMap<>();
-    private final Queue<Observed> watched = new ConcurrentLinkedQueue<>();
+    /** What the watch saw since the worker last looked, the latest per mirror UID, in order: bounded by the mirrors. */
+    private final Map<String, Observed> watched = new LinkedHashMap<>(); // guarded by itself
     private volatile NodeObjects.Health health;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean closed;
+    /** No pass before this System.nanoTime() (after a failure), unless the watch shows the API server back. */
+    private volatile long retryAt;
+    private volatile boolean unreachable;
 
     // the worker thread's own state
     private final Mirrors mirrors;
@@ -138,6 +143,9 @@ public final class ApiServerMirrorClient implements MirrorClient {
         Map<PodKey, StaticPod> copy = Map.copyOf(pods);
         Instant now = clock.instant();
         copy.values().forEach(sp -> firstSeen.putIfAbsent(sp.uid(), now));
+        java.util.Set<String> uids = new java.util.HashSet<>();
+        copy.values().forEach(sp -> uids.add(sp.uid()));
+        firstSeen.keySet().retainAll(uids);
         desired.set(copy);
         statuses.keySet().retainAll(copy.keySet());
         wake();
@@ -204,14 +212,25 @@ public final class ApiServerMirrorClient implements MirrorClient {
         if (closed) {
             return;
         }
+        long wait = retryAt - System.nanoTime();
+        if (wait > 0) {
+            schedule(Duration.ofNanos(wait)); // inputs wait for the retry: a failing API server is not asked in a loop
+            return;
+        }
         Duration next;
+        Pass pass = new Pass();
         try {
-            next = sync();
-            if (backoff.failures() > 0) {
-                log.info("API server reachable again after {} failed attempts node={}", backoff.failures(),
-                        facts.name());
+            next = sync(pass);
+            if (pass.failure() != null) {
+                next = failed(pass.failure());
+            } else {
+                if (backoff.failures() > 0) {
+                    log.info("API server answering again after {} failed attempts node={}", backoff.failures(),
+                            facts.name());
+                }
+                backoff.reset();
+                unreachable = false;
             }
-            backoff.reset();
         } catch (KubernetesClientException e) {
             if (Failures.isTransient(e)) {
                 next = failed(e);
@@ -220,20 +239,27 @@ public final class ApiServerMirrorClient implements MirrorClient {
                         facts.name(), e.getCode(), Failures.message(e));
                 next = timing.resync();
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
             // a bug or a client in a bad state: keep going, loudly
             log.error("Mirror client sync failed unexpectedly, will retry node={}", facts.name(), e);
             next = backoff.fail();
+            retryAt = System.nanoTime() + next.toNanos();
         }
         schedule(next);
     }
 
     private Duration failed(KubernetesClientException e) {
         Duration wait = backoff.fail();
+        Duration asked = Failures.retryAfter(e);
+        if (asked.compareTo(wait) > 0) {
+            wait = asked;
+        }
         long now = System.nanoTime();
+        retryAt = now + wait.toNanos();
+        unreachable = e.getCode() <= 0;
         if (backoff.failures() == 1 || now - outageLoggedAt > OUTAGE_REMINDER.toNanos()) {
             outageLoggedAt = now;
-            log.warn("API server unavailable; static pods keep running, mirror pods and node status wait "
+            log.warn("API server unavailable or failing; static pods keep running, mirror pods and node status wait "
                     + "node={} attempts={} retryIn={} error={}", facts.name(), backoff.failures(), wait,
                     Failures.message(e));
         } else {
@@ -257,7 +283,7 @@ public final class ApiServerMirrorClient implements MirrorClient {
     }
 
     /** One pass over everything; returns when to come back. Worker thread only. */
-    private Duration sync() {
+    private Duration sync(Pass pass) {
         startWatch();
         drainWatched();
         if (!ensureNode()) {
@@ -265,15 +291,25 @@ public final class ApiServerMirrorClient implements MirrorClient {
         }
         long now = System.nanoTime();
         Instant wall = clock.instant();
-        answered("Lease renewal", () -> renewLease(now, wall));
-        answered("Node status update", () -> writeNodeStatus(now, wall));
+        answered("Lease renewal", () -> renewLease(now, wall), pass,
+                () -> leaseDue = now + timing.leaseRenew().toNanos());
+        answered("Node status update", () -> writeNodeStatus(now, wall), pass,
+                () -> nodeStatusDue = now + timing.nodeStatus().toNanos());
         Map<PodKey, StaticPod> want = desired.get();
         if (want != null) {
-            mirrors.reconcile(want, nodeUid, informer.hasSynced() ? informer.getStore().list() : null);
-            writeStatuses(want, wall);
+            mirrors.reconcile(want, nodeUid, informer.hasSynced() ? informer.getStore().list() : null, pass);
+            writeStatuses(want, wall, pass);
         }
         Map<PodKey, StaticPod> wanted = want == null ? Map.of() : want;
-        boolean eventsWaiting = events.flush(mirrors::current, k -> want == null || wanted.containsKey(k), wall);
+        boolean eventsWaiting = false;
+        try {
+            eventsWaiting = events.flush(mirrors::current, k -> want == null || wanted.containsKey(k), wall);
+        } catch (KubernetesClientException e) {
+            if (!Failures.isTransient(e)) {
+                throw e;
+            }
+            pass.failed(e);
+        }
         long due = Math.min(leaseDue, nodeStatusDue) - System.nanoTime();
         Duration next = Duration.ofNanos(Math.max(0, due));
         next = min(next, mirrors.nextRetry());
@@ -282,15 +318,18 @@ public final class ApiServerMirrorClient implements MirrorClient {
 
     /**
      * Runs one step; an answer from the API server other than "unavailable" (a refusal) is logged once per message
-     * and does not stop the other steps. Unavailability propagates, so the whole sync backs off.
+     * and does not stop the other steps; the step is tried again when next due ({@code refused} sets that), not in a
+     * loop. A transient failure goes to the pass.
      */
-    private void answered(String step, Runnable r) {
+    private void answered(String step, Runnable r, Pass pass, Runnable refused) {
         try {
             r.run();
         } catch (KubernetesClientException e) {
             if (Failures.isTransient(e)) {
-                throw e;
+                pass.failed(e);
+                return;
             }
+            refused.run();
             String message = step + ": " + Failures.message(e);
             if (refusalsLogged.add(message)) {
                 log.error("{} refused by the API server; check the node's credentials and the API server's admission "
@@ -336,15 +375,25 @@ public final class ApiServerMirrorClient implements MirrorClient {
     private void observe(Pod pod, boolean deleted) {
         log.debug("Watched pod={}/{} deleted={}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), deleted);
         if (MirrorPods.isMirrorOn(pod, facts.name())) {
-            watched.add(new Observed(pod, deleted));
+            synchronized (watched) {
+                String uid = MirrorPods.uid(pod);
+                watched.remove(uid); // re-inserted last: the order of each UID's latest event is kept
+                watched.put(uid, new Observed(pod, deleted));
+            }
+            if (unreachable) {
+                retryAt = 0; // the watch got through: the API server is back, no need to wait out the backoff
+            }
             wake();
         }
     }
 
     private void drainWatched() {
-        for (Observed o; (o = watched.poll()) != null; ) {
-            mirrors.observed(o.pod, o.deleted);
+        List<Observed> batch;
+        synchronized (watched) {
+            batch = new ArrayList<>(watched.values());
+            watched.clear();
         }
+        batch.forEach(o -> mirrors.observed(o.pod, o.deleted));
     }
 
     /** Registers the Node or finds it; true once its UID is known. */
@@ -471,7 +520,7 @@ public final class ApiServerMirrorClient implements MirrorClient {
     }
 
     /** Patches each mirror's status that differs from the one last written to that mirror. */
-    private void writeStatuses(Map<PodKey, StaticPod> want, Instant wall) {
+    private void writeStatuses(Map<PodKey, StaticPod> want, Instant wall, Pass pass) {
         written.keySet().retainAll(want.keySet());
         transitions.keySet().retainAll(want.keySet());
         manifestErrorsReported.keySet().retainAll(want.keySet());
@@ -501,7 +550,8 @@ public final class ApiServerMirrorClient implements MirrorClient {
                 conds.clear();
                 conds.putAll(before);
                 if (Failures.isTransient(ex)) {
-                    throw ex;
+                    pass.failed(ex);
+                    continue;
                 }
                 // gone or replaced meanwhile (404, 409) or refused: the watch brings the new mirror, then we write
                 log.debug("Pod status not written pod={} code={} error={}", key, ex.getCode(), Failures.message(ex));

@@ -1,6 +1,9 @@
 package io.staticpod.mirror.api;
 
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import java.time.Duration;
 
 /** Which API server failures are worth retrying soon, and their message for a person. */
 final class Failures {
@@ -11,6 +14,26 @@ final class Failures {
     static boolean isTransient(KubernetesClientException e) {
         int code = e.getCode();
         return code <= 0 || code >= 500 || code == 429 || code == 408;
+    }
+
+    /**
+     * Whether a transient failure should stop the whole pass: unreachable, timed out, connection lost (no answer), or
+     * asked to slow down (429). A 5xx answer fails only its own request.
+     */
+    static boolean stopsPass(KubernetesClientException e) {
+        return e.getCode() <= 0 || e.getCode() == 429;
+    }
+
+    /**
+     * How long the API server asked us to wait ({@code Status.details.retryAfterSeconds}, sent with 429 and some 5xx,
+     * together with the {@code Retry-After} header), capped at ten minutes; zero when it did not say.
+     */
+    static Duration retryAfter(KubernetesClientException e) {
+        Status s = e.getStatus();
+        if (s == null || s.getDetails() == null || s.getDetails().getRetryAfterSeconds() == null) {
+            return Duration.ZERO;
+        }
+        return Duration.ofSeconds(Math.max(0, Math.min(600, s.getDetails().getRetryAfterSeconds())));
     }
 
     static boolean isNotFound(KubernetesClientException e) {

@@ -50,6 +50,8 @@ final class Mirrors {
     /** UIDs of mirrors this client deleted: late watch events about them are ignored. */
     private final Set<String> deleted = new LinkedHashSet<>();
     private final Map<PodKey, Rejection> rejections = new HashMap<>();
+    /** Pods whose create met 409 with nothing to adopt (a mirror still being deleted): tried again with a backoff. */
+    private final Map<PodKey, Conflict> conflicts = new HashMap<>();
     /** Pods whose mirror was replaced because of an edit: the Warning goes to the new mirror. */
     private final Map<PodKey, StaticPod> editWarnings = new HashMap<>();
     private boolean again;
@@ -83,6 +85,7 @@ final class Mirrors {
             if (known != null && uid.equals(MirrorPods.uid(known))) {
                 current.remove(key);
             }
+            baselines.remove(uid);
         } else if (!deleted.contains(uid)) {
             current.put(key, pod);
         }
@@ -105,7 +108,9 @@ final class Mirrors {
             return Duration.ZERO;
         }
         long now = System.nanoTime();
-        return rejections.values().stream().map(r -> Duration.ofNanos(Math.max(0, r.retryAt - now)))
+        return java.util.stream.Stream.concat(rejections.values().stream().map(Rejection::retryAt),
+                        conflicts.values().stream().map(Conflict::retryAt))
+                .map(at -> Duration.ofNanos(Math.max(0, at - now)))
                 .min(Duration::compareTo).orElse(timing.resync());
     }
 
@@ -115,26 +120,38 @@ final class Mirrors {
      * @param apiCache this node's pods as the watch has them, once it has listed them; null before (no orphan
      *                 is deleted until then, as the kubelet waits for its sources to be ready)
      */
-    void reconcile(Map<PodKey, StaticPod> want, String nodeUid, List<Pod> apiCache) {
+    void reconcile(Map<PodKey, StaticPod> want, String nodeUid, List<Pod> apiCache, Pass pass) {
         rejections.keySet().retainAll(want.keySet());
+        conflicts.keySet().retainAll(want.keySet());
         editWarnings.keySet().retainAll(want.keySet());
         for (Map.Entry<PodKey, StaticPod> e : new TreeMap<>(want).entrySet()) {
             PodKey key = e.getKey();
             StaticPod sp = e.getValue();
-            Pod mirror = current.get(key);
-            if (mirror != null) {
-                if (!replaceIfStale(key, sp, mirror)) {
+            try {
+                Pod mirror = current.get(key);
+                if (mirror != null) {
+                    if (!replaceIfStale(key, sp, mirror)) {
+                        continue;
+                    }
+                }
+                Rejection r = rejections.get(key);
+                if (r != null && r.hash.equals(sp.uid()) && System.nanoTime() < r.retryAt) {
                     continue;
                 }
+                Conflict c = conflicts.get(key);
+                if (c != null && System.nanoTime() < c.retryAt) {
+                    continue;
+                }
+                create(key, sp, nodeUid);
+            } catch (KubernetesClientException ex) {
+                if (!Failures.isTransient(ex)) {
+                    throw ex;
+                }
+                pass.failed(ex); // this pod's mirror waits for the next pass; the others go on
             }
-            Rejection r = rejections.get(key);
-            if (r != null && r.hash.equals(sp.uid()) && System.nanoTime() < r.retryAt) {
-                continue;
-            }
-            create(key, sp, nodeUid);
         }
         if (apiCache != null) {
-            deleteOrphans(want, apiCache);
+            deleteOrphans(want, apiCache, pass);
         }
     }
 
@@ -178,6 +195,7 @@ final class Mirrors {
         try {
             Pod created = client.pods().inNamespace(key.namespace()).resource(pod).create();
             current.put(key, created);
+            conflicts.remove(key);
             baselines.put(MirrorPods.uid(created), MirrorPods.mutableSpec(created));
             if (rejections.remove(key) != null) {
                 log.info("Mirror pod created after earlier refusals pod={}", key);
@@ -190,12 +208,26 @@ final class Mirrors {
             }
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                // already there: adopt it if it mirrors this version, else the next pass replaces it
+                // already there (an earlier create whose answer was lost, a mirror from an earlier run): adopt it;
+                // the next pass, at once, replaces it if it does not mirror this version
                 Pod existing = client.pods().inNamespace(key.namespace()).withName(key.name()).get();
                 if (existing != null && !deleted.contains(MirrorPods.uid(existing))) {
+                    log.info("Adopting the existing mirror pod pod={} uid={}", key, MirrorPods.uid(existing));
                     current.put(key, existing);
+                    conflicts.remove(key);
+                    again = true;
+                    return;
                 }
-                again = true;
+                // nothing to adopt (still being deleted, or a conflict we cannot see): again later, with a backoff
+                Conflict before = conflicts.get(key);
+                int attempts = before == null ? 1 : before.attempts + 1;
+                Duration wait = timing.backoffStart().multipliedBy(1L << Math.min(attempts - 1, 16));
+                if (wait.compareTo(timing.backoffMax()) > 0) {
+                    wait = timing.backoffMax();
+                }
+                conflicts.put(key, new Conflict(attempts, System.nanoTime() + wait.toNanos()));
+                log.debug("Mirror pod create conflicts, nothing to adopt; retrying pod={} in={} error={}", key, wait,
+                        Failures.message(e));
                 return;
             }
             if (Failures.isTransient(e)) {
@@ -223,7 +255,7 @@ final class Mirrors {
         }
     }
 
-    private void deleteOrphans(Map<PodKey, StaticPod> want, List<Pod> apiCache) {
+    private void deleteOrphans(Map<PodKey, StaticPod> want, List<Pod> apiCache, Pass pass) {
         Map<String, Pod> candidates = new LinkedHashMap<>();
         for (Pod p : apiCache) {
             candidates.put(MirrorPods.uid(p), p);
@@ -238,7 +270,15 @@ final class Mirrors {
                 continue;
             }
             log.info("Deleting mirror pod pod={} reason=\"no static pod for it (manifest removed)\"", key);
-            delete(key, uid);
+            try {
+                delete(key, uid);
+            } catch (KubernetesClientException e) {
+                if (!Failures.isTransient(e)) {
+                    throw e;
+                }
+                pass.failed(e);
+                continue;
+            }
             if (isCurrent(key, p)) {
                 current.remove(key);
             }
@@ -267,5 +307,9 @@ final class Mirrors {
 
     /** A mirror the API server refused for this hash, tried again after retryAt (System.nanoTime()). */
     private record Rejection(String hash, String message, long retryAt) {
+    }
+
+    /** Creates that met 409 with nothing to adopt, and when to try again (System.nanoTime()). */
+    private record Conflict(int attempts, long retryAt) {
     }
 }

@@ -65,6 +65,7 @@ public final class ApiServerFixture implements AutoCloseable {
     private final Pki.Issued admin;
     private final Path adminKubeconfig;
     private final Map<String, Path> nodeKubeconfigs = new ConcurrentHashMap<>();
+    private final Map<String, Pki.Issued> nodeCerts = new ConcurrentHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, List<String>> commands = new LinkedHashMap<>();
     private final AtomicReference<KubernetesClient> adminClient = new AtomicReference<>();
@@ -237,8 +238,30 @@ public final class ApiServerFixture implements AutoCloseable {
      * kubelet has, with the certificate, key and CA embedded. Made once per node name.
      */
     public Path nodeKubeconfig(String node) {
-        return nodeKubeconfigs.computeIfAbsent(node,
-                n -> writeKubeconfig("node-" + n, pki.client("system:node:" + n, "system:nodes")));
+        return nodeKubeconfigs.computeIfAbsent(node, n -> writeKubeconfig("node-" + n, nodeCert(n), url));
+    }
+
+    /**
+     * The node's kubeconfig (same certificate as {@link #nodeKubeconfig(String)}) pointing at another server, such
+     * as a proxy on loopback serving a certificate of {@link #servingTls()}.
+     */
+    public Path nodeKubeconfig(String node, String server) {
+        return writeKubeconfig("node-" + node + "-via-" + server.replaceAll("[^A-Za-z0-9]+", "-"), nodeCert(node),
+                server);
+    }
+
+    /** A TLS context presenting the node's client certificate and trusting this cluster's CA. */
+    public javax.net.ssl.SSLContext nodeTls(String node) {
+        return pki.sslContext(nodeCert(node));
+    }
+
+    /** A TLS context presenting a new serving certificate for 127.0.0.1 and localhost, issued by this CA. */
+    public javax.net.ssl.SSLContext servingTls() {
+        return pki.sslContext(pki.server("loopback-proxy", List.of("127.0.0.1"), List.of("localhost")));
+    }
+
+    private Pki.Issued nodeCert(String node) {
+        return nodeCerts.computeIfAbsent(node, n -> pki.client("system:node:" + n, "system:nodes"));
     }
 
     /** The PEM of the CA that signs the API server's certificate and every client certificate. */
@@ -401,6 +424,10 @@ public final class ApiServerFixture implements AutoCloseable {
     }
 
     private Path writeKubeconfig(String name, Pki.Issued user) {
+        return writeKubeconfig(name, user, url);
+    }
+
+    private Path writeKubeconfig(String name, Pki.Issued user, String server) {
         String yaml = """
                 apiVersion: v1
                 kind: Config
@@ -420,7 +447,7 @@ public final class ApiServerFixture implements AutoCloseable {
                     cluster: static-pod-agent-test
                     user: %s
                 current-context: %s
-                """.formatted(url, Pki.base64(pki.ca().certPem()), name, Pki.base64(user.certPem()),
+                """.formatted(server, Pki.base64(pki.ca().certPem()), name, Pki.base64(user.certPem()),
                 Pki.base64(user.keyPem()), name, name, name);
         try {
             Path kubeconfigs = Files.createDirectories(dir.resolve("kubeconfig"));
