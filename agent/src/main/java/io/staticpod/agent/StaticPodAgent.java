@@ -103,6 +103,9 @@ public final class StaticPodAgent {
             new ConfigReloader(args, config, frequency -> {
                 source.recheckEvery(frequency);
                 ops.health().fileCheckFrequency(frequency);
+            }, strict -> {
+                source.strictPermissions(strict);
+                source.requestScan();
             }).install();
         }
         try {

@@ -30,13 +30,19 @@ public final class ConfigReloader {
 
     private final String[] args;
     private final Consumer<Duration> fileCheckFrequency;
+    private final Consumer<Boolean> strictManifestPermissions;
     private AgentConfig current;
 
-    /** @param fileCheckFrequency applies a new re-list period */
-    public ConfigReloader(String[] args, AgentConfig current, Consumer<Duration> fileCheckFrequency) {
+    /**
+     * @param fileCheckFrequency        applies a new re-list period
+     * @param strictManifestPermissions applies strict mode on or off (and re-reads the manifests)
+     */
+    public ConfigReloader(String[] args, AgentConfig current, Consumer<Duration> fileCheckFrequency,
+                          Consumer<Boolean> strictManifestPermissions) {
         this.args = args.clone();
         this.current = current;
         this.fileCheckFrequency = fileCheckFrequency;
+        this.strictManifestPermissions = strictManifestPermissions;
     }
 
     /** Reloads on every SIGHUP. */
@@ -73,6 +79,10 @@ public final class ConfigReloader {
             fileCheckFrequency.accept(next.fileCheckFrequency());
             applied.add("fileCheckFrequency=" + next.fileCheckFrequency().toSeconds() + "s");
         }
+        if (next.strictManifestPermissions() != current.strictManifestPermissions()) {
+            strictManifestPermissions.accept(next.strictManifestPermissions());
+            applied.add("strictManifestPermissions=" + next.strictManifestPermissions());
+        }
         List<String> needRestart = new ArrayList<>();
         differs(needRestart, "staticPodPath", next, AgentConfig::staticPodPath);
         differs(needRestart, "nodeName", next, AgentConfig::nodeName);
@@ -83,11 +93,14 @@ public final class ConfigReloader {
         differs(needRestart, "healthzBindAddress", next, AgentConfig::healthzBindAddress);
         differs(needRestart, "healthzPort", next, AgentConfig::healthzPort);
         differs(needRestart, "syncFrequency", next, AgentConfig::syncFrequency);
+        differs(needRestart, "nodeLabels", next, AgentConfig::nodeLabels);
+        differs(needRestart, "containerRuntimeEndpoint", next, AgentConfig::runtimeEndpoint);
         // what was applied is now current; what was not stays as it runs, so that it is named again next time
         current = new AgentConfig(current.staticPodPath(), next.fileCheckFrequency(), current.syncFrequency(),
                 current.nodeName(), current.runtime(), current.podInfraContainerImage(), current.rootDir(),
                 current.healthzBindAddress(), current.healthzPort(), current.kubeconfig(), next.logLevel(),
-                current.ignoredFields());
+                current.ignoredFields(), current.nodeLabels(), current.runtimeEndpoint(),
+                next.strictManifestPermissions());
         log.info("Config reloaded on SIGHUP applied={}", applied.isEmpty() ? "nothing changed" : applied);
         if (!needRestart.isEmpty()) {
             log.warn("Config changes not applied: they take a restart of the agent (static pods keep running across "

@@ -30,6 +30,10 @@ class ConfigReloaderTest {
     }
 
     private void config(String frequency, String level, String path) throws Exception {
+        config(frequency, level, path, false);
+    }
+
+    private void config(String frequency, String level, String path, boolean strict) throws Exception {
         Files.writeString(dir.resolve("config.yaml"), """
                 apiVersion: kubelet.config.k8s.io/v1beta1
                 kind: KubeletConfiguration
@@ -37,7 +41,8 @@ class ConfigReloaderTest {
                 fileCheckFrequency: %s
                 staticPodAgent:
                   logLevel: %s
-                """.formatted(path, frequency, level));
+                  strictManifestPermissions: %s
+                """.formatted(path, frequency, level, strict));
     }
 
     @Test
@@ -46,7 +51,8 @@ class ConfigReloaderTest {
         String[] args = {"--config", dir.resolve("config.yaml").toString(), "--hostname-override", "n1"};
         AgentConfig current = ((ConfigLoader.Outcome.Run) ConfigLoader.load(args)).config();
         List<Duration> applied = new ArrayList<>();
-        ConfigReloader reloader = new ConfigReloader(args, current, applied::add);
+        List<Boolean> strict = new ArrayList<>();
+        ConfigReloader reloader = new ConfigReloader(args, current, applied::add, strict::add);
 
         config("5s", "DEBUG", "/srv/manifests");
         reloader.reload();
@@ -61,5 +67,22 @@ class ConfigReloaderTest {
         reloader.reload(); // a broken file changes nothing
         assertThat(applied).hasSize(1);
         assertThat(root.getLevel()).isEqualTo(Level.DEBUG);
+    }
+
+    @Test
+    void appliesStrictManifestPermissionsOnceAndKeepsItApplied() throws Exception {
+        config("20s", "INFO", "/etc/kubernetes/manifests");
+        String[] args = {"--config", dir.resolve("config.yaml").toString(), "--hostname-override", "n1"};
+        AgentConfig current = ((ConfigLoader.Outcome.Run) ConfigLoader.load(args)).config();
+        List<Boolean> strict = new ArrayList<>();
+        ConfigReloader reloader = new ConfigReloader(args, current, d -> { }, strict::add);
+
+        config("20s", "INFO", "/etc/kubernetes/manifests", true);
+        reloader.reload();
+        reloader.reload();
+        config("20s", "INFO", "/etc/kubernetes/manifests", false);
+        reloader.reload();
+
+        assertThat(strict).containsExactly(true, false);
     }
 }

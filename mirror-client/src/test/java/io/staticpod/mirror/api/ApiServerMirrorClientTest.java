@@ -452,7 +452,8 @@ class ApiServerMirrorClientTest {
         PodStatus invalid = new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null, List.of(),
                 List.of(running("app", true, 0)), error);
         mirror.podStatus(web.key(), invalid);
-        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(web).getStatus().getConditions() != null
+        await().atMost(Duration.ofSeconds(5)).ignoreExceptions() // no status yet: not yet
+                .until(() -> mirrorOf(web).getStatus().getConditions() != null
                 && mirrorOf(web).getStatus().getConditions().stream()
                 .anyMatch(c -> c.getType().equals("StaticPodManifestValid")));
         assertThat(mirrorOf(web).getStatus().getConditions())
@@ -463,7 +464,8 @@ class ApiServerMirrorClientTest {
                 });
         mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null,
                 List.of(), List.of(running("app", false, 0)), error));
-        await().atMost(Duration.ofSeconds(5)).until(() -> KubectlPrinter.row(mirrorOf(web)).startsWith("0/1"));
+        await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                .until(() -> KubectlPrinter.row(mirrorOf(web)).startsWith("0/1"));
         assertThat(eventsOf(m)).filteredOn(e -> e.getReason().equals("FailedValidation")).singleElement()
                 .satisfies(e -> {
                     assertThat(e.getType()).isEqualTo("Warning");
