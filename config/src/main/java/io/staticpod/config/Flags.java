@@ -83,11 +83,12 @@ final class Flags {
     String strictManifestPermissions;
 
     @Option(names = "--node-labels", paramLabel = "k=v,...",
-            description = "Accepted for kubelet compatibility and ignored (reported at startup).")
+            description = "Labels added to the Node when it is registered (with --kubeconfig).")
     String nodeLabels;
 
     @Option(names = "--container-runtime-endpoint", paramLabel = "ENDPOINT",
-            description = "Accepted for kubelet compatibility (kubeadm passes it) and ignored; see --runtime.")
+            description = "The containerd socket for --runtime containerd (default: "
+                    + "unix:///run/containerd/containerd.sock); kubeadm passes it.")
     String containerRuntimeEndpoint;
 
     @Option(names = "--bootstrap-kubeconfig", paramLabel = "FILE",
