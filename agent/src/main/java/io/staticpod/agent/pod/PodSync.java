@@ -205,7 +205,8 @@ final class PodSync {
     private void probe(PodKey key, StaticPod pod, List<ContainerInfo> now) {
         String host = pod.pod().spec().hostNetwork() ? nodeAddress : now.stream()
                 .filter(c -> WellKnown.TYPE_SANDBOX.equals(c.label(WellKnown.CONTAINER_TYPE)))
-                .filter(ContainerInfo::running).map(ContainerInfo::ipAddress).findFirst().orElse(null);
+                .filter(ContainerInfo::running).map(ContainerInfo::ipAddress)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null); // none on containerd (no CNI)
         Set<String> running = new java.util.HashSet<>();
         for (Container c : pod.pod().spec().containers()) {
             now.stream().filter(ContainerInfo::running)
