@@ -40,6 +40,12 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static AgentProcess start(Path manifests, String node, Path rootDir, String... extra) throws IOException {
+        return start(java.util.Map.of(), manifests, node, rootDir, extra);
+    }
+
+    /** As {@link #start(Path, String, Path, String...)}, with {@code env} added to the agent's environment. */
+    static AgentProcess start(java.util.Map<String, String> env, Path manifests, String node, Path rootDir,
+                              String... extra) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-jar",
                 ItEnvironment.AGENT_JAR.toAbsolutePath().toString(),
@@ -49,7 +55,9 @@ final class AgentProcess implements AutoCloseable {
                 "--root-dir", rootDir.toString(),
                 "--file-check-frequency", "2s"));
         cmd.addAll(List.of(extra));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         return new AgentProcess(p, node);
     }
 
