@@ -40,12 +40,23 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static AgentProcess start(Path manifests, String node, Path rootDir, String... extra) throws IOException {
-        return start(List.of(), manifests, node, rootDir, extra);
+        return start(List.of(), java.util.Map.of(), manifests, node, rootDir, extra);
+    }
+
+    /** As {@link #start(Path, String, Path, String...)}, with {@code env} added to the agent's environment. */
+    static AgentProcess start(java.util.Map<String, String> env, Path manifests, String node, Path rootDir,
+                              String... extra) throws IOException {
+        return start(List.of(), env, manifests, node, rootDir, extra);
     }
 
     /** @param wrapper a command the agent's java command line is appended to (e.g. {@code setpriv ...}) */
     static AgentProcess start(List<String> wrapper, Path manifests, String node, Path rootDir, String... extra)
             throws IOException {
+        return start(wrapper, java.util.Map.of(), manifests, node, rootDir, extra);
+    }
+
+    private static AgentProcess start(List<String> wrapper, java.util.Map<String, String> env, Path manifests,
+                                      String node, Path rootDir, String... extra) throws IOException {
         List<String> cmd = new ArrayList<>(wrapper);
         cmd.addAll(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-jar",
@@ -56,7 +67,9 @@ final class AgentProcess implements AutoCloseable {
                 "--root-dir", rootDir.toString(),
                 "--file-check-frequency", "2s"));
         cmd.addAll(List.of(extra));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         return new AgentProcess(p, node);
     }
 

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li><b>source</b>: the static pod path was scanned within twice {@code fileCheckFrequency} plus {@link #SLACK}
  *   (a periodic re-list is scheduled every {@code fileCheckFrequency});</li>
- *   <li><b>runtime</b>: the container runtime answered the relister (once a second) within {@link #RUNTIME_STALE};</li>
+ *   <li><b>runtime</b>: the container runtime answered the relister (once a second) within {@link #RUNTIME_STALE},
+ *   and its last answer was not a failure (a runtime that refuses connections is reported at once);</li>
  *   <li><b>reconcile</b>: the reconcile thread ran a heartbeat within {@link #LOOP_STALE} (it is alive and not
  *   stuck).</li>
  * </ul>
@@ -29,6 +30,10 @@ public final class HealthChecks {
     private volatile Duration fileCheckFrequency;
     private volatile Instant lastScan;
     private volatile Instant lastBeat;
+    private volatile RuntimeDown runtimeDown;
+
+    private record RuntimeDown(Instant since, String message) {
+    }
 
     /** The outcome: healthy, and one line per part ({@code [+]source ok} or {@code [-]runtime failed: …}). */
     public record Result(boolean healthy, List<String> lines) {
@@ -55,6 +60,17 @@ public final class HealthChecks {
         lastBeat = clock.instant();
     }
 
+    /** The container runtime stopped answering ({@code ready} false, with why) or answers again. */
+    public void runtime(boolean ready, String message) {
+        if (ready) {
+            runtimeDown = null;
+        } else if (runtimeDown == null) {
+            runtimeDown = new RuntimeDown(clock.instant(), message);
+        } else {
+            runtimeDown = new RuntimeDown(runtimeDown.since(), message);
+        }
+    }
+
     /** After a config reload. */
     public void fileCheckFrequency(Duration frequency) {
         this.fileCheckFrequency = frequency;
@@ -65,11 +81,21 @@ public final class HealthChecks {
         List<String> lines = new ArrayList<>();
         boolean ok = part(lines, "source", lastScan, fileCheckFrequency.multipliedBy(2).plus(SLACK), now,
                 "no scan of the static pod path")
-                & part(lines, "runtime", lastRelist.get(), RUNTIME_STALE, now,
-                "the container runtime has not answered a relist")
+                & runtimePart(lines, now)
                 & part(lines, "reconcile", lastBeat, LOOP_STALE, now,
                 "the reconcile thread has not run");
         return new Result(ok, lines);
+    }
+
+    private boolean runtimePart(List<String> lines, Instant now) {
+        RuntimeDown down = runtimeDown;
+        if (down == null) {
+            return part(lines, "runtime", lastRelist.get(), RUNTIME_STALE, now,
+                    "the container runtime has not answered a relist");
+        }
+        lines.add("[-]runtime failed: the container runtime is down since " + down.since() + " ("
+                + Duration.between(down.since(), now).toSeconds() + "s ago): " + down.message());
+        return false;
     }
 
     private boolean part(List<String> lines, String name, Instant last, Duration limit, Instant now, String what) {

@@ -62,10 +62,10 @@ public final class Observability implements AutoCloseable {
         return metrics.meter(runtime);
     }
 
-    /** The mirror client, timed and teed into the status board. Call once. */
+    /** The mirror client, timed and teed into the status board and (the runtime's health) into /healthz. Call once. */
     public MirrorClient observe(MirrorClient mirror) {
         board = new PodBoard(metrics.meter(mirror), metrics, clock, config.nodeName());
-        return board;
+        return new RuntimeHealthTap(board, health);
     }
 
     /** A full scan of the static pod path was applied. On the reconcile thread. */

@@ -58,12 +58,13 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
         this.probes = Executors.newScheduledThreadPool(2, threads("probe"));
         ProbeHandler handler = new ProbeHandler(runtime, mirror, stoppers);
         Prober prober = new Prober(runtime instanceof ContainerExec exec ? exec : null, probes, clock, handler);
-        PodSync sync = new PodSync(runtime, specs, new Volumes(rootDir), new CrashBackoff(clock, MonotonicClock.SYSTEM), clock,
+        Volumes volumes = new Volumes(rootDir);
+        PodSync sync = new PodSync(runtime, specs, volumes, new CrashBackoff(clock, MonotonicClock.SYSTEM), clock,
                 new PodKiller(runtime, stoppers, mirror), mirror, manifestErrors::get, prober, nodeAddress);
         this.mirror = mirror;
         this.workers = new PodWorkers(sync, lanes, timer, clock, this::publishMirrors);
         handler.wakeWith(workers::wake);
-        this.relister = new Relister(runtime, specs.ownerSelector(), workers, desiredSynced, mirror);
+        this.relister = new Relister(runtime, specs.ownerSelector(), workers, desiredSynced, mirror, volumes);
         this.runtime = runtime;
         this.ownerSelector = specs.ownerSelector();
     }

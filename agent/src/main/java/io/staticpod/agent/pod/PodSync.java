@@ -150,7 +150,7 @@ final class PodSync {
         }
         Instant wake = null;
         for (Container c : desired.pod().spec().initContainers()) {
-            ContainerInfo latest = newest(ours, c.name(), sandboxId);
+            ContainerInfo latest = newest(key, ours, c.name(), sandboxId);
             if (latest != null && latest.state() == ContainerInfo.State.EXITED && latest.exitCode() == 0) {
                 continue; // done
             }
@@ -164,7 +164,7 @@ final class PodSync {
             return startOrBackOff(desired, c, latest, target, volumePaths, pass);
         }
         for (Container c : desired.pod().spec().containers()) {
-            ContainerInfo latest = newest(ours, c.name(), null);
+            ContainerInfo latest = newest(key, ours, c.name(), null);
             if (latest != null && latest.running()) {
                 boolean sandboxOk = sandboxId == null || sandboxId.equals(latest.label(WellKnown.SANDBOX_ID));
                 boolean specOk = PodIdentity.containerHash(c).equals(latest.label(WellKnown.CONTAINER_HASH));
@@ -205,7 +205,8 @@ final class PodSync {
     private void probe(PodKey key, StaticPod pod, List<ContainerInfo> now) {
         String host = pod.pod().spec().hostNetwork() ? nodeAddress : now.stream()
                 .filter(c -> WellKnown.TYPE_SANDBOX.equals(c.label(WellKnown.CONTAINER_TYPE)))
-                .filter(ContainerInfo::running).map(ContainerInfo::ipAddress).findFirst().orElse(null);
+                .filter(ContainerInfo::running).map(ContainerInfo::ipAddress)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null); // none on containerd (no CNI)
         Set<String> running = new java.util.HashSet<>();
         for (Container c : pod.pod().spec().containers()) {
             now.stream().filter(ContainerInfo::running)
@@ -333,8 +334,12 @@ final class PodSync {
         return runtime.inspect(id).orElseThrow(() -> new IllegalStateException("sandbox " + id + " vanished"));
     }
 
-    /** The newest instance of a container (in the given sandbox, when not null); older dead ones are removed. */
-    private ContainerInfo newest(List<ContainerInfo> ours, String name, String sandboxId) {
+    /**
+     * The newest instance of a container (in the given sandbox, when not null); older dead ones are removed, and an
+     * older one still running is stopped: two instances run at once only when an agent died while its {@code start}
+     * was under way and the restarted agent, seeing it not yet running, started the next attempt.
+     */
+    private ContainerInfo newest(PodKey key, List<ContainerInfo> ours, String name, String sandboxId) {
         List<ContainerInfo> instances = ours.stream()
                 .filter(c -> WellKnown.TYPE_CONTAINER.equals(c.label(WellKnown.CONTAINER_TYPE)))
                 .filter(c -> name.equals(c.label(WellKnown.CONTAINER_NAME)))
@@ -345,10 +350,18 @@ final class PodSync {
         }
         // keep the newest dead instance for its logs (kubectl logs --previous), as the kubelet's container GC does
         boolean keptOneDead = !instances.get(0).running();
+        List<ContainerInfo> duplicates = instances.subList(1, instances.size()).stream()
+                .filter(ContainerInfo::running).toList();
+        if (!duplicates.isEmpty()) {
+            killer.kill(key, duplicates, "a newer instance of container " + name + " exists");
+            duplicates.forEach(d -> exitLogged.remove(d.id()));
+        }
         for (ContainerInfo old : instances.subList(1, instances.size())) {
-            if (!old.running() && !keptOneDead) {
+            if (old.running()) {
+                continue; // stopped and removed above
+            } else if (!keptOneDead) {
                 keptOneDead = true;
-            } else if (!old.running()) {
+            } else {
                 runtime.remove(old.id());
                 exitLogged.remove(old.id());
                 exitLogged.remove(old.id() + "/backoff");

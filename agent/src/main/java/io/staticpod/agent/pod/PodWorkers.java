@@ -102,6 +102,20 @@ public final class PodWorkers implements PodListener {
         return out;
     }
 
+    /** The UIDs of every pod a lane wants or is still stopping. */
+    synchronized Set<String> uids() {
+        Set<String> out = new java.util.HashSet<>();
+        lanes.values().forEach(l -> {
+            if (l.desired != null) {
+                out.add(l.desired.uid());
+            }
+            if (l.last != null) {
+                out.add(l.last.uid());
+            }
+        });
+        return out;
+    }
+
     public synchronized Set<PodKey> keys() {
         return Set.copyOf(lanes.keySet());
     }

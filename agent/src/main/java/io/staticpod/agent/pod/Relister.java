@@ -39,13 +39,18 @@ final class Relister {
 
     private Map<String, Seen> previous = Map.of(); // by container id
     private boolean failing;
+    private Instant failingSince;
     private volatile Instant lastSuccess;
 
     private final MirrorClient mirror;
 
+    private final Volumes volumes;
+
+    /** @param volumes the pods' own state on disk: a pod's directory outlives it only until the first full scan */
     Relister(ContainerRuntime runtime, Map<String, String> ownerSelector, PodWorkers workers,
-             BooleanSupplier desiredSynced, MirrorClient mirror) {
+             BooleanSupplier desiredSynced, MirrorClient mirror, Volumes volumes) {
         this.mirror = mirror;
+        this.volumes = volumes;
         this.runtime = runtime;
         this.ownerSelector = ownerSelector;
         this.workers = workers;
@@ -63,15 +68,17 @@ final class Relister {
             all = runtime.list(ownerSelector);
         } catch (RuntimeException e) {
             if (!failing) {
-                log.warn("Listing containers failed; static pods are not watched until the {} runtime answers again "
-                        + "error={}", runtime.name(), e.getMessage());
+                log.warn("Container runtime does not answer; static pods are not watched until it answers again, "
+                        + "then every pod is resynced runtime={} error={}", runtime.name(), e.getMessage());
                 failing = true;
-                mirror.runtimeHealth(false, "container runtime " + runtime.name() + " is down: " + e.getMessage());
+                failingSince = MonotonicClock.SYSTEM.instant();
+                mirror.runtimeHealth(false, runtime.name() + " does not answer: " + e.getMessage());
             }
             return;
         }
         if (failing) {
-            log.info("The {} runtime answers again; resyncing every static pod", runtime.name());
+            log.info("Container runtime answers again; resyncing every static pod runtime={} downFor={}s",
+                    runtime.name(), java.time.Duration.between(failingSince, MonotonicClock.SYSTEM.instant()).toSeconds());
             failing = false;
             mirror.runtimeHealth(true, null);
             workers.wakeAll();
@@ -118,6 +125,27 @@ final class Relister {
             if (!present.contains(key) && known.contains(key)) {
                 workers.wake(key);
             }
+        }
+        if (synced) {
+            removeOrphanedPodDirs(all);
+        }
+    }
+
+    /**
+     * Removes the state directory of every pod that no lane wants and that has no container left: an agent killed
+     * between removing a pod's containers and its directory (or while the pod's manifest was removed) leaves one.
+     * The directories are listed before the lanes are asked, so that a pod being created is never taken for one.
+     */
+    private void removeOrphanedPodDirs(List<ContainerInfo> all) {
+        Set<String> dirs = new HashSet<>(volumes.podUids());
+        if (dirs.isEmpty()) {
+            return;
+        }
+        all.forEach(c -> dirs.remove(c.label(WellKnown.POD_UID)));
+        dirs.removeAll(workers.uids());
+        for (String uid : dirs) {
+            log.info("Removing the state directory of a static pod that no longer exists uid={}", uid);
+            volumes.cleanup(uid);
         }
     }
 }

@@ -210,6 +210,20 @@ final class Volumes {
         }
     }
 
+    /** The UIDs of the pods that have a directory of their own state under the root directory. */
+    java.util.Set<String> podUids() {
+        Path pods = rootDir.resolve("pods");
+        if (!Files.isDirectory(pods)) {
+            return java.util.Set.of();
+        }
+        try (var list = Files.list(pods)) {
+            return list.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            return java.util.Set.of();
+        }
+    }
+
     /** Removes the pod's own state (emptyDir contents, unmounting in-memory ones first). */
     void cleanup(String uid) {
         Path dir = podDir(uid);

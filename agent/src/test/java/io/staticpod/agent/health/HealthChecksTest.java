@@ -51,4 +51,22 @@ class HealthChecksTest {
         checks.fileCheckFrequency(Duration.ofMinutes(1));
         assertThat(checks.check().healthy()).isTrue();
     }
+
+    @Test
+    void aRuntimeThatStopsAnsweringIsReportedAtOnceAndUntilItAnswersAgain() {
+        relist.set(now.get());
+        checks.beat();
+        checks.scanned();
+        checks.runtime(false, "docker does not answer: Cannot connect to the Docker daemon");
+        advance(5);
+        checks.runtime(false, "docker does not answer: still down");
+        HealthChecks.Result r = checks.check();
+        assertThat(r.healthy()).isFalse();
+        assertThat(r.lines()).containsExactly("[+]source ok",
+                "[-]runtime failed: the container runtime is down since 2026-01-01T00:00:00Z (5s ago): "
+                        + "docker does not answer: still down",
+                "[+]reconcile ok");
+        checks.runtime(true, null);
+        assertThat(checks.check().healthy()).isTrue();
+    }
 }

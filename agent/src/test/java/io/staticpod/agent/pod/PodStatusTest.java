@@ -66,6 +66,21 @@ class PodStatusTest {
     }
 
     @Test
+    void aPodWhoseSandboxHasNoAddressHasItsStatusToo() {
+        runtime.withoutAddresses(); // containerd through ctr: no CNI, no pod IP
+        PodSync sync = sync(Map.of());
+        StaticPod pod = pod("web", "");
+
+        sync.sync(pod.key(), pod);
+
+        PodStatus status = mirror.statuses.get(pod.key());
+        assertThat(status).isNotNull();
+        assertThat(status.phase()).isEqualTo(PodStatus.Phase.Running);
+        assertThat(status.podIP()).isNull();
+        assertThat(status.containers().get(0).state()).isInstanceOf(PodStatus.Running.class);
+    }
+
+    @Test
     void aContainerInBackOffIsWaitingInCrashLoopBackOffWithItsLastTermination() {
         PodSync sync = sync(Map.of());
         StaticPod pod = pod("web", "");

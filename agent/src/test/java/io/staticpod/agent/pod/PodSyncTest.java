@@ -253,4 +253,43 @@ class PodSyncTest {
         assertThat(runtime.starts()).isEqualTo(starts);
         assertThat(running(pod.key(), "app").id()).isEqualTo(appId);
     }
+
+    @Test
+    void anOlderInstanceStillRunningBesideANewerOneIsStopped() throws Exception {
+        PodSync sync = sync();
+        StaticPod pod = pod("web", "");
+        sync.sync(pod.key(), pod);
+        ContainerInfo sandbox = running(pod.key(), "POD");
+        String older = running(pod.key(), "app").id();
+        // an agent killed while `docker run` of the next attempt was under way, restarted: both instances run
+        String newer = runtime.start(new LaunchSpecs(NODE, PAUSE).container(pod, pod.pod().spec().containers().get(0),
+                1, sandbox.id(), null, Map.of()));
+
+        sync.sync(pod.key(), pod);
+
+        assertThat(containers(pod.key()).stream().filter(c -> "app".equals(c.label(WellKnown.CONTAINER_NAME))))
+                .extracting(ContainerInfo::id).containsExactly(newer).doesNotContain(older);
+        assertThat(running(pod.key(), "POD").id()).isEqualTo(sandbox.id());
+    }
+
+    @Test
+    void theRelisterRemovesTheStateOfPodsThatNoLaneWantsAndNoContainerUses() throws Exception {
+        PodSync sync = sync();
+        StaticPod kept = pod("kept", "");
+        sync.sync(kept.key(), kept);
+        Path orphan = java.nio.file.Files.createDirectories(root.resolve("pods/0123-gone/containers/app"));
+        java.nio.file.Files.writeString(orphan.resolve("0-termination-log"), "bye");
+        Path keptDir = root.resolve("pods").resolve(kept.uid());
+        assertThat(keptDir).isDirectory();
+        PodWorkers workers = new PodWorkers(sync, Runnable::run, Executors.newSingleThreadScheduledExecutor(), clock,
+                () -> { });
+        workers.podChanged(kept.key(), kept);
+        Relister relister = new Relister(runtime, Map.of(WellKnown.OWNER, NODE), workers, () -> true,
+                MirrorClient.NONE, new Volumes(root));
+
+        relister.relist();
+
+        assertThat(root.resolve("pods/0123-gone")).doesNotExist();
+        assertThat(keptDir).isDirectory();
+    }
 }

@@ -85,6 +85,11 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
     static final Duration KILL_WAIT = Duration.ofSeconds(10);
     /** A container without a task and younger than this is being started by {@code ctr run}. */
     static final Duration STARTING = Duration.ofSeconds(30);
+    /**
+     * How long {@code ctr} tries to reach containerd (its own default is 10 s): a containerd that is down is
+     * reported within this time, while a local socket that answers is dialled in milliseconds even on a busy node.
+     */
+    static final String CONNECT_TIMEOUT = "3s";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Waiting between polls; a seam so that unit tests step a fake clock instead. */
@@ -132,7 +137,7 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.ctr = List.of(Objects.requireNonNull(ctr, "ctr"), "--address", socketPath(endpoint),
-                "--namespace", namespace);
+                "--connect-timeout", CONNECT_TIMEOUT, "--namespace", namespace);
         this.logDir = Objects.requireNonNull(logDir, "logDir");
         this.cgroupRoot = Objects.requireNonNull(cgroupRoot, "cgroupRoot");
         this.timeout = Objects.requireNonNull(timeout, "timeout");

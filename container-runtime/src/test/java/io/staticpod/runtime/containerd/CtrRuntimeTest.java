@@ -62,7 +62,7 @@ class CtrRuntimeTest {
     }
 
     static String[] ctr(String... args) {
-        List<String> argv = new ArrayList<>(List.of("ctr", "--address", SOCKET, "--namespace", "spa"));
+        List<String> argv = new ArrayList<>(List.of("ctr", "--address", SOCKET, "--connect-timeout", "3s", "--namespace", "spa"));
         argv.addAll(List.of(args));
         return argv.toArray(String[]::new);
     }
@@ -120,7 +120,7 @@ class CtrRuntimeTest {
                 "ctr: failed to dial \"" + SOCKET + "\": context deadline exceeded\n");
 
         assertThatThrownBy(() -> ctr().version()).hasMessageContaining("containerd not usable")
-                .hasMessageContaining("ctr --address " + SOCKET + " --namespace spa version")
+                .hasMessageContaining("ctr --address " + SOCKET + " --connect-timeout 3s --namespace spa version")
                 .hasMessageContaining("context deadline exceeded");
     }
 

@@ -44,6 +44,7 @@ public final class FakeContainerRuntime implements ContainerRuntime, ContainerEx
         InstantSource clock;
         long sequence;
         int nextIp = 2;
+        boolean noAddresses;
         String pullFailure;
         String nextStartFailure;
         String unavailable;
@@ -124,6 +125,13 @@ public final class FakeContainerRuntime implements ContainerRuntime, ContainerEx
     }
 
     /** The exit code {@link #stop} gives a running container (default 143: ended by SIGTERM). */
+    /** From now on a container owning its network gets no address, as on containerd through ctr (no CNI). */
+    public void withoutAddresses() {
+        synchronized (engine) {
+            engine.noAddresses = true;
+        }
+    }
+
     public void setStopExitCode(int code) {
         synchronized (engine) {
             engine.stopExitCode = code;
@@ -270,7 +278,7 @@ public final class FakeContainerRuntime implements ContainerRuntime, ContainerEx
             }
             c.state = ContainerInfo.State.RUNNING;
             c.startedAt = engine.clock.instant();
-            if (spec.network().mode() == Namespace.Mode.OWN) {
+            if (spec.network().mode() == Namespace.Mode.OWN && !engine.noAddresses) {
                 c.ipAddress = "10.88." + (engine.nextIp / 256) + "." + (engine.nextIp % 256);
                 engine.nextIp++;
             }

@@ -1,0 +1,289 @@
+package io.staticpod.it;
+
+import io.staticpod.runtime.ContainerInfo;
+import io.staticpod.runtime.ContainerRuntime;
+import io.staticpod.runtime.containerd.CtrRuntime;
+import io.staticpod.runtime.docker.DockerCliRuntime;
+import io.staticpod.runtime.exec.ProcessCommandRunner;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A container runtime of the test's own (a second dockerd, or a second containerd), with its own socket, root and
+ * state directories under {@code /tmp}, so that a test may stop and start it while the shared ones keep serving the
+ * other tests. The test images are copied in from the shared Docker engine. {@link #close()} removes every
+ * container, stops it, unmounts whatever it left mounted and deletes its directories.
+ */
+abstract class PrivateRuntime implements AutoCloseable {
+    final Path dir;
+    private final String what;
+    private Process process;
+
+    PrivateRuntime(String prefix, String what) throws IOException {
+        this.dir = Files.createTempDirectory(Path.of("/tmp"), prefix);
+        this.what = what;
+    }
+
+    /** The runtime's name as the agent reports it. */
+    abstract String name();
+
+    /** The command line that runs it in the foreground. */
+    abstract List<String> command();
+
+    /** The agent's environment and flags that point it at this runtime. */
+    abstract Map<String, String> agentEnv();
+
+    abstract List<String> agentArgs();
+
+    /** Our own adapter on this runtime, as an observer. */
+    abstract ContainerRuntime client();
+
+    /** Copies the test images in (after the first start). */
+    abstract void loadImages() throws Exception;
+
+    /** Starts it and waits until it answers. */
+    void start() {
+        try {
+            process = new ProcessBuilder(command()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log").toFile())).start();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .alias(what + " answers (log: " + dir.resolve("daemon.log") + ")").until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError(what + " exited: " + tail());
+                    }
+                    client().version();
+                    return true;
+                });
+    }
+
+    /** SIGTERM, as {@code systemctl stop} does, and waits for the exit. */
+    void stop() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.toHandle().destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.toHandle().destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Every container (running or not) the agent for {@code node} owns here. */
+    List<RuntimeObserver.Seen> all(String node) {
+        return client().list(Map.of(RuntimeObserver.OWNER, node)).stream()
+                .map(c -> new RuntimeObserver.Seen(c.id(), c.name(), c.labels(),
+                        c.state() == ContainerInfo.State.RUNNING))
+                .toList();
+    }
+
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("daemon.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (process != null && process.isAlive()) {
+                for (ContainerInfo c : client().list(Map.of())) {
+                    try {
+                        if (c.running()) {
+                            client().stop(c.id(), Duration.ZERO);
+                        }
+                        client().remove(c.id());
+                    } catch (RuntimeException ignored) {
+                        // gone already
+                    }
+                }
+            }
+        } finally {
+            stop();
+            unmountUnder(dir);
+            afterStop();
+            deleteTree(dir);
+        }
+    }
+
+    /** What else goes with it once stopped. */
+    void afterStop() throws Exception {
+    }
+
+    static void unmountUnder(Path dir) throws IOException, InterruptedException {
+        List<String> mounts = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String mountPoint = line.split(" ")[4];
+            if (mountPoint.startsWith(dir.toString() + "/")) {
+                mounts.add(mountPoint);
+            }
+        }
+        mounts.sort(Comparator.reverseOrder());
+        for (String m : mounts) {
+            run("umount", "-l", m);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        }
+    }
+
+    /** Runs a command; returns its output; fails on a non-zero exit. */
+    static String run(String... argv) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", argv) + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** A second dockerd on a bridge of its own, without iptables rules (nothing it does touches docker0). */
+    static final class Dockerd extends PrivateRuntime {
+        private final String bridge = "spabr" + UUID.randomUUID().toString().substring(0, 8);
+        private final DockerCliRuntime client;
+
+        Dockerd() throws IOException, InterruptedException {
+            super("spa-dockerd-", "the test's own dockerd");
+            // never --bridge=none: a dockerd without a bridge deletes docker0, the shared engine's bridge
+            int subnet = 100 + new java.util.Random().nextInt(150);
+            run("ip", "link", "add", bridge, "type", "bridge");
+            run("ip", "addr", "add", "10.213." + subnet + ".1/24", "dev", bridge);
+            run("ip", "link", "set", bridge, "up");
+            String host = "unix://" + dir.resolve("docker.sock");
+            this.client = new DockerCliRuntime((argv, timeout) -> {
+                List<String> withHost = new ArrayList<>(argv);
+                withHost.addAll(1, List.of("-H", host));
+                return new ProcessCommandRunner().run(withHost, timeout);
+            }, "docker", Duration.ofSeconds(30), Duration.ofSeconds(30));
+        }
+
+        @Override
+        String name() {
+            return "docker";
+        }
+
+        @Override
+        List<String> command() {
+            return List.of("dockerd", "-H", "unix://" + dir.resolve("docker.sock"),
+                    "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString(),
+                    "--pidfile", dir.resolve("docker.pid").toString(), "--bridge", bridge,
+                    "--iptables=false", "--ip-masq=false", "--live-restore=false");
+        }
+
+        @Override
+        Map<String, String> agentEnv() {
+            return Map.of("DOCKER_HOST", "unix://" + dir.resolve("docker.sock"));
+        }
+
+        @Override
+        List<String> agentArgs() {
+            return List.of();
+        }
+
+        @Override
+        ContainerRuntime client() {
+            return client;
+        }
+
+        @Override
+        void loadImages() throws Exception {
+            run("sh", "-c", "docker save " + ItEnvironment.BUSYBOX + " " + ItEnvironment.PAUSE
+                    + " | docker -H unix://" + dir.resolve("docker.sock") + " load");
+        }
+
+        @Override
+        void afterStop() throws Exception {
+            run("ip", "link", "del", bridge);
+        }
+    }
+
+    /** A second containerd, configured as scripts/lib.sh configures the tests' one (CRI disabled). */
+    static final class Containerd extends PrivateRuntime {
+        private final CtrRuntime client;
+
+        Containerd() throws IOException {
+            super("spa-ctrd-", "the test's own containerd");
+            Files.writeString(dir.resolve("config.toml"), """
+                    version = 2
+                    root = "%1$s/root"
+                    state = "%1$s/state"
+                    disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs", \
+                    "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", \
+                    "io.containerd.snapshotter.v1.zfs"]
+                    [grpc]
+                      address = "%1$s/containerd.sock"
+                    [ttrpc]
+                      address = "%1$s/containerd.sock.ttrpc"
+                    [debug]
+                      address = ""
+                    [metrics]
+                      address = ""
+                    """.formatted(dir));
+            this.client = new CtrRuntime(new ProcessCommandRunner(), "unix://" + dir.resolve("containerd.sock"),
+                    CtrRuntime.DEFAULT_NAMESPACE, CtrRuntime.DEFAULT_LOG_DIR);
+        }
+
+        @Override
+        String name() {
+            return "containerd";
+        }
+
+        @Override
+        List<String> command() {
+            return List.of("containerd", "--config", dir.resolve("config.toml").toString());
+        }
+
+        @Override
+        Map<String, String> agentEnv() {
+            return Map.of();
+        }
+
+        @Override
+        List<String> agentArgs() {
+            return List.of("--runtime", "containerd", "--container-runtime-endpoint",
+                    "unix://" + dir.resolve("containerd.sock"));
+        }
+
+        @Override
+        ContainerRuntime client() {
+            return client;
+        }
+
+        @Override
+        void loadImages() throws Exception {
+            run("sh", "-c", "docker save " + ItEnvironment.BUSYBOX + " " + ItEnvironment.PAUSE
+                    + " | ctr --address " + dir.resolve("containerd.sock") + " --namespace "
+                    + CtrRuntime.DEFAULT_NAMESPACE + " images import -");
+        }
+    }
+}
