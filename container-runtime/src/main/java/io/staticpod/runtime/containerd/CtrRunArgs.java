@@ -4,10 +4,13 @@ import io.staticpod.runtime.LaunchOptions;
 import io.staticpod.runtime.LaunchSpec;
 import io.staticpod.runtime.LaunchSpec.Namespace;
 
+import io.staticpod.runtime.exec.EnvFile;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,6 +26,17 @@ import java.util.TreeMap;
  * kubelet gives hostNetwork pods; {@code CONTAINER} joins the network and UTS (and, for IPC, the IPC) namespace of
  * the other container's task through {@code /proc/<pid>/ns/*}. Published ports and the hostname cannot be expressed
  * with ctr and are dropped (the adapter logs it).
+ *
+ * <p><b>Environment.</b> Values stay off the command line, where any local user reads them in
+ * {@code /proc/<pid>/cmdline} and where they would reach logs and error messages: every variable that fits one line
+ * ({@link EnvFile#fits}: all valid Kubernetes names, any value without a line break) goes into a private
+ * {@code --env-file} ({@link EnvFile}, {@code 0600} in a {@code 0700} directory), deleted right after the command.
+ * ctr 1.6 reads that file line by line and takes each line verbatim as {@code NAME=VALUE} (no quoting, no comments,
+ * no trimming), so it cannot carry a value with a line break, and ctr has no other way to take an environment than
+ * its argv: such a value (and one ending in {@code \r}, or about 60 KB long) goes on argv as
+ * {@code --env NAME=VALUE}, visible in {@code /proc/<pid>/cmdline} for the moment {@code ctr run} runs, and redacted
+ * to {@code NAME=…} in every log and error message. Names are deduplicated first, the later entry winning as in
+ * Kubernetes, so the order of the file and the flags (ctr applies the file first) does not matter.
  */
 final class CtrRunArgs {
 
@@ -46,19 +60,25 @@ final class CtrRunArgs {
      * @param ipcPid      the pid of the task whose IPC namespace to join, when the IPC mode is CONTAINER
      * @param logUri      where the shim writes the container's stdout and stderr
      * @param labels      the container's labels: the spec's and ours
+     * @param env         the spec's environment, from {@link #env}
+     * @param envFile     the file holding {@link Env#fileLines()}; null when there are none
      */
     static List<String> of(List<String> ctr, LaunchSpec spec, String id, String image,
                            CtrOutput.ImageConfig imageConfig, long networkPid, long ipcPid, String logUri,
-                           Map<String, String> labels) {
+                           Map<String, String> labels, Env env, Path envFile) {
         List<String> argv = new ArrayList<>(ctr);
         argv.addAll(List.of("run", "-d", "--log-uri", logUri));
         for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
             argv.add("--label");
             argv.add(label.getKey() + "=" + label.getValue());
         }
-        for (LaunchSpec.EnvVar env : spec.env()) {
+        if (!env.fileLines().isEmpty()) {
+            argv.add("--env-file");
+            argv.add(envFile.toString());
+        }
+        for (String assignment : env.onArgv()) {
             argv.add("--env");
-            argv.add(env.name() + "=" + env.value());
+            argv.add(assignment);
         }
         if (spec.workingDir() != null && !spec.workingDir().isEmpty()) {
             argv.add("--cwd");
@@ -98,6 +118,33 @@ final class CtrRunArgs {
         argv.add(id);
         argv.addAll(processArgs(spec, imageConfig));
         return argv;
+    }
+
+    /**
+     * A container's environment, split by how each variable reaches {@code ctr run}.
+     *
+     * @param fileLines {@code NAME=VALUE} lines for {@code --env-file}
+     * @param onArgv    {@code NAME=VALUE} arguments for {@code --env}: only what a line cannot carry
+     */
+    record Env(List<String> fileLines, List<String> onArgv) {
+    }
+
+    /** Splits the spec's environment (see the class comment). */
+    static Env env(LaunchSpec spec) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (LaunchSpec.EnvVar env : spec.env()) {
+            vars.put(env.name(), env.value() == null ? "" : env.value());
+        }
+        List<String> fileLines = new ArrayList<>();
+        List<String> onArgv = new ArrayList<>();
+        vars.forEach((name, value) -> {
+            if (value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("the value of environment variable " + name + " of container "
+                        + spec.name() + " holds a NUL character, which no process can be given");
+            }
+            (EnvFile.fits(name, value) ? fileLines : onArgv).add(name + "=" + value);
+        });
+        return new Env(List.copyOf(fileLines), List.copyOf(onArgv));
     }
 
     /**

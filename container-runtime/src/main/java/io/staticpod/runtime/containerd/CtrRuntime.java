@@ -13,6 +13,7 @@ import io.staticpod.runtime.containerd.CtrOutput.Task;
 import io.staticpod.runtime.exec.CommandException;
 import io.staticpod.runtime.exec.CommandResult;
 import io.staticpod.runtime.exec.CommandRunner;
+import io.staticpod.runtime.exec.EnvFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,9 +223,14 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
             log.warn("containerd via ctr cannot apply some settings of this container; it runs without them "
                     + "container={} settings={}", spec.name(), unsupported);
         }
-        List<String> argv = CtrRunArgs.of(ctr, launch, id, ref, image, networkPid, ipcPid,
-                CtrRunArgs.logUri(logPath), labels);
-        CommandResult result = run(argv, timeout);
+        CtrRunArgs.Env env = CtrRunArgs.env(launch);
+        CommandResult result;
+        // the values stay off argv: see CtrRunArgs
+        try (EnvFile envFile = env.fileLines().isEmpty() ? null : EnvFile.write(env.fileLines())) {
+            List<String> argv = CtrRunArgs.of(ctr, launch, id, ref, image, networkPid, ipcPid,
+                    CtrRunArgs.logUri(logPath), labels, env, envFile == null ? null : envFile.path());
+            result = run(argv, timeout);
+        }
         if (!result.succeeded()) {
             if (info(id).isPresent()) {
                 // created without a task: keep the error for inspect, as Docker keeps State.Error

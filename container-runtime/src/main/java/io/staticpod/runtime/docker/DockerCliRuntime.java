@@ -10,6 +10,7 @@ import io.staticpod.runtime.PullPolicy;
 import io.staticpod.runtime.exec.CommandException;
 import io.staticpod.runtime.exec.CommandResult;
 import io.staticpod.runtime.exec.CommandRunner;
+import io.staticpod.runtime.exec.EnvFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,23 +113,27 @@ public final class DockerCliRuntime implements ContainerRuntime, ContainerExec, 
 
     @Override
     public String start(LaunchSpec spec) {
-        List<String> argv = DockerRunArgs.of(docker, spec);
-        CommandResult result = run(argv, timeout);
-        if (DockerErrors.isNameConflict(result)) {
-            // a leftover of an agent that died between creating the container and recording it
-            log.warn("Removing leftover container with the same name container={}", spec.name());
-            run(List.of(docker, "rm", "-f", spec.name()), timeout);
-            result = run(argv, timeout);
+        DockerRunArgs.Env env = DockerRunArgs.env(spec);
+        // the values stay off argv: see DockerRunArgs
+        try (EnvFile envFile = env.fileLines().isEmpty() ? null : EnvFile.write(env.fileLines())) {
+            List<String> argv = DockerRunArgs.of(docker, spec, env, envFile == null ? null : envFile.path());
+            CommandResult result = run(argv, env.processEnv(), timeout);
+            if (DockerErrors.isNameConflict(result)) {
+                // a leftover of an agent that died between creating the container and recording it
+                log.warn("Removing leftover container with the same name container={}", spec.name());
+                run(List.of(docker, "rm", "-f", spec.name()), timeout);
+                result = run(argv, env.processEnv(), timeout);
+            }
+            if (!result.succeeded()) {
+                // the container may exist (created, with State.Error): it is left for inspect to show the error
+                throw CommandException.failed(result);
+            }
+            String id = lastLine(result.stdout());
+            if (id.isEmpty()) {
+                throw new IllegalStateException("`" + CommandException.quote(argv) + "` printed no container id");
+            }
+            return id;
         }
-        if (!result.succeeded()) {
-            // the container may exist (created, with State.Error): it is left for inspect to show the error
-            throw CommandException.failed(result);
-        }
-        String id = lastLine(result.stdout());
-        if (id.isEmpty()) {
-            throw new IllegalStateException("`" + CommandException.quote(argv) + "` printed no container id");
-        }
-        return id;
     }
 
     @Override
@@ -227,7 +232,12 @@ public final class DockerCliRuntime implements ContainerRuntime, ContainerExec, 
     }
 
     private CommandResult run(List<String> argv, Duration limit) {
-        CommandResult result = runner.run(argv, limit);
+        return run(argv, Map.of(), limit);
+    }
+
+    /** Runs a command; {@code env}'s values are never logged, and the logged argv is redacted. */
+    private CommandResult run(List<String> argv, Map<String, String> env, Duration limit) {
+        CommandResult result = runner.run(argv, env, limit);
         if (log.isDebugEnabled()) {
             log.debug("Ran docker command argv=\"{}\" exitCode={}", CommandException.quote(argv), result.exitCode());
         }

@@ -4,9 +4,15 @@ import io.staticpod.runtime.LaunchOptions;
 import io.staticpod.runtime.LaunchSpec;
 import io.staticpod.runtime.LaunchSpec.Namespace;
 
+import io.staticpod.runtime.exec.EnvFile;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -14,14 +20,84 @@ import java.util.TreeMap;
  * container config. What is deliberately absent: {@code --oom-score-adj} (the kubelet asks for -998 for static
  * pods, and runc on machines without CAP_SYS_RESOURCE then refuses to start anything) and any restart policy other
  * than {@code no} (restarts are the agent's job, with the kubelet's backoff).
+ *
+ * <p><b>Environment.</b> Values never go on the command line, where any local user reads them in
+ * {@code /proc/<pid>/cmdline} and where they would reach logs and error messages ({@link Env}):
+ * <ol>
+ * <li>every variable that fits one line of an env file ({@link EnvFile#fits}: all valid Kubernetes names, any value
+ * without a line break) goes into a private {@code --env-file} ({@link EnvFile}), deleted right after the command;
+ * docker passes such a line through untouched (no quoting, no trimming of the value);</li>
+ * <li>a value that cannot be a line (multi-line, ending in {@code }, or about 60 KB long) is given as {@code -e NAME}
+ * with the value in the {@code docker} CLI process's own environment, which docker copies into the container and which
+ * only root (the agent's user) can read in {@code /proc/<pid>/environ};</li>
+ * <li>except when the name is one the docker CLI (or the loader, or Go's runtime) reads for itself
+ * ({@link #cliReads}): a multi-line {@code DOCKER_HOST} or {@code HOME} must not redirect the CLI, so only such a
+ * variable goes on argv as {@code -e NAME=VALUE}, visible in {@code /proc/<pid>/cmdline} for the second the CLI runs,
+ * and redacted to {@code NAME=…} in every log and error message.</li>
+ * </ol>
+ * Names are deduplicated first, the later entry winning as in Kubernetes (the agent's env resolver has done so
+ * already, and has expanded {@code $(VAR)} references), so the order between the three routes does not matter.
  */
 final class DockerRunArgs {
+
+    /** Names the docker CLI, the dynamic loader or Go's runtime read for themselves (compared upper-cased). */
+    private static final Set<String> CLI_NAMES = Set.of("PATH", "HOME", "TMPDIR", "SHELL", "USER", "TERM", "TZ",
+            "NO_COLOR", "LANG", "LANGUAGE", "COLUMNS", "LINES");
+    private static final List<String> CLI_PREFIXES = List.of("DOCKER_", "LD_", "GO", "CGO_", "OTEL_", "XDG_",
+            "BUILDX_", "BUILDKIT_", "NOTARY_", "SSL_", "LC_", "MALLOC_", "GLIBC_");
+
+    /**
+     * A container's environment, split by how each variable reaches {@code docker run}.
+     *
+     * @param fileLines  {@code NAME=VALUE} lines for {@code --env-file}
+     * @param processEnv variables for the CLI process's environment, each named by a {@code -e NAME}
+     * @param onArgv     {@code NAME=VALUE} arguments for {@code -e} (redacted wherever argv is quoted)
+     */
+    record Env(List<String> fileLines, Map<String, String> processEnv, List<String> onArgv) {
+    }
 
     private DockerRunArgs() {
     }
 
-    /** The full argv, starting with {@code docker} and ending with the image and the container's command. */
-    static List<String> of(String docker, LaunchSpec spec) {
+    /** Splits the spec's environment (see the class comment). */
+    static Env env(LaunchSpec spec) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (LaunchSpec.EnvVar env : spec.env()) {
+            vars.put(env.name(), env.value() == null ? "" : env.value());
+        }
+        List<String> fileLines = new ArrayList<>();
+        Map<String, String> processEnv = new LinkedHashMap<>();
+        List<String> onArgv = new ArrayList<>();
+        vars.forEach((name, value) -> {
+            if (value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("the value of environment variable " + name + " of container "
+                        + spec.name() + " holds a NUL character, which no process can be given");
+            }
+            if (EnvFile.fits(name, value)) {
+                fileLines.add(name + "=" + value);
+            } else if (!name.isEmpty() && name.indexOf('=') < 0 && !cliReads(name)) {
+                processEnv.put(name, value);
+            } else {
+                onArgv.add(name + "=" + value);
+            }
+        });
+        return new Env(List.copyOf(fileLines), Map.copyOf(processEnv), List.copyOf(onArgv));
+    }
+
+    /** True for a name the docker CLI process would itself be influenced by ({@code DOCKER_HOST}, {@code HOME} …). */
+    static boolean cliReads(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        return CLI_NAMES.contains(upper) || upper.endsWith("_PROXY")
+                || CLI_PREFIXES.stream().anyMatch(upper::startsWith);
+    }
+
+    /**
+     * The full argv, starting with {@code docker} and ending with the image and the container's command.
+     *
+     * @param env     the spec's environment, from {@link #env}
+     * @param envFile the file holding {@link Env#fileLines()}; null when there are none
+     */
+    static List<String> of(String docker, LaunchSpec spec, Env env, Path envFile) {
         List<String> argv = new ArrayList<>(List.of(docker, "run", "-d",
                 // ensureImage decided about pulling already; a start must never pull behind imagePullPolicy's back
                 "--pull=never",
@@ -30,9 +106,17 @@ final class DockerRunArgs {
             argv.add("--label");
             argv.add(label.getKey() + "=" + label.getValue());
         }
-        for (LaunchSpec.EnvVar env : spec.env()) {
+        if (!env.fileLines().isEmpty()) {
+            argv.add("--env-file");
+            argv.add(envFile.toString());
+        }
+        env.processEnv().keySet().stream().sorted().forEach(name -> {
             argv.add("-e");
-            argv.add(env.name() + "=" + env.value());
+            argv.add(name);
+        });
+        for (String assignment : env.onArgv()) {
+            argv.add("-e");
+            argv.add(assignment);
         }
         if (spec.workingDir() != null && !spec.workingDir().isEmpty()) {
             argv.add("-w");

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -32,12 +33,22 @@ public final class ProcessCommandRunner implements CommandRunner {
 
     @Override
     public CommandResult run(List<String> argv, Duration timeout) {
+        return run(argv, Map.of(), timeout);
+    }
+
+    /** As {@link #run(List, Duration)}; the child inherits the agent's environment plus {@code env}. */
+    @Override
+    public CommandResult run(List<String> argv, Map<String, String> env, Duration timeout) {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("empty argv");
         }
+        // checked first: ProcessBuilder's own check would quote the value in its message
+        CommandRunner.checkEnvironment(env);
         Process process;
         try {
-            process = new ProcessBuilder(argv).start();
+            ProcessBuilder builder = new ProcessBuilder(argv);
+            builder.environment().putAll(env);
+            process = builder.start();
         } catch (IOException e) {
             throw new CommandException("cannot run `" + CommandException.quote(argv) + "`: " + e.getMessage(),
                     argv, -1, "", e);

@@ -133,7 +133,7 @@ class CtrRuntimeTest {
         List<String> argv = run("--label", "a=1", "--label", "b=x,y");
         argv.addAll(ourLabels("c1"));
         argv.addAll(List.of("--label", "static-pod-agent.ctr/stop-signal=SIGQUIT",
-                "--env", "Z=1", "--env", "A=x y", "--env", "EMPTY=", "--cwd", "/work",
+                "--env-file", FakeCommandRunner.ENV_FILE, "--cwd", "/work",
                 "--mount", "type=bind,src=" + data + ",dst=/etc/k,options=rbind:ro",
                 "--mount", "type=bind,src=" + missing + ",dst=/var/data,options=rbind:rw",
                 BUSYBOX, NEW_ID));
@@ -148,6 +148,35 @@ class CtrRuntimeTest {
         assertThat(missing).isDirectory();
         assertThat(dir.resolve("logs")).isDirectory();
         assertThat(runner.calls()).noneMatch(c -> String.join(" ", c.argv()).contains("oom"));
+        assertThat(runner.calls()).filteredOn(c -> c.argv().contains("run")).singleElement()
+                .satisfies(c -> assertThat(c.envFileLines()).containsExactly("Z=1", "A=x y", "EMPTY="));
+    }
+
+    @Test
+    void envValuesStayOffArgvExceptMultiLineOnesWhichAreRedactedInErrors() {
+        String secret = "s3cr3t";
+        busyboxIsPresent();
+        noContainers();
+        List<String> argv = run();
+        argv.addAll(ourLabels("c1"));
+        argv.addAll(List.of("--env-file", FakeCommandRunner.ENV_FILE, "--env", "PEM=a\n" + secret,
+                BUSYBOX, NEW_ID));
+        runner.expect(argv.toArray(String[]::new)).returns(1, "", "ctr: failed to create shim task\n");
+        runner.expect(ctr("containers", "info", NEW_ID)).fails(1, "ctr: container \"" + NEW_ID + "\": not found\n");
+        LaunchSpec spec = new LaunchSpec("c1", BUSYBOX, null, null, List.of(new EnvVar("TOKEN", secret + " =\"'$x"),
+                new EnvVar("PEM", "a\n" + secret), new EnvVar("TOKEN", secret + "-later-wins")),
+                null, null, null, null, null, null, null, null);
+
+        assertThatThrownBy(() -> ctr().start(spec)).isInstanceOfSatisfying(CommandException.class, e -> {
+            assertThat(e.getMessage()).contains("ctr --address", "--env PEM=… ", "failed to create shim task")
+                    .doesNotContain(secret);
+            assertThat(String.join(" ", e.argv())).doesNotContain(secret);
+        });
+        FakeCommandRunner.Call run = runner.calls().stream().filter(c -> c.argv().contains("run")).findFirst()
+                .orElseThrow();
+        assertThat(run.envFileLines()).containsExactly("TOKEN=" + secret + "-later-wins");
+        assertThat(run.argv()).filteredOn(a -> a.contains(secret)).containsExactly("PEM=a\n" + secret);
+        assertThat(Path.of(run.argv().get(run.argv().indexOf("--env-file") + 1))).doesNotExist();
     }
 
     @Test

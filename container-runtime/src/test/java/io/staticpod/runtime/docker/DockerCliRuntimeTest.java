@@ -65,7 +65,7 @@ class DockerCliRuntimeTest {
 
     @Test
     void startMapsEnvInOrderWorkingDirMountsPortsHostnameAndStopSignal() {
-        runner.expect(run("-e", "Z=1", "-e", "A=x y", "-e", "EMPTY=", "-w", "/work",
+        runner.expect(run("--env-file", FakeCommandRunner.ENV_FILE, "-w", "/work",
                 "-v", "/etc/k:/etc/k:ro", "-v", "/data:/var/data",
                 "-p", "8080:80/tcp", "-p", "127.0.0.1:5353:53/udp",
                 "--ipc", "shareable", "--hostname", "web", "--stop-signal", "SIGQUIT", IMAGE)).succeeds(RUNNING);
@@ -77,6 +77,49 @@ class DockerCliRuntimeTest {
                 null, Namespace.own(), Namespace.own(), "web", "SIGQUIT");
 
         assertThat(docker.start(spec)).isEqualTo(RUNNING);
+        assertThat(runner.calls().get(0).envFileLines()).containsExactly("Z=1", "A=x y", "EMPTY=");
+        assertThat(runner.calls().get(0).env()).isEmpty();
+    }
+
+    static final String SECRET = "s3cr3t";
+
+    static LaunchSpec secretSpec() {
+        return new LaunchSpec("c1", IMAGE, null, null, List.of(
+                new EnvVar("TOKEN", SECRET + " =\"'$x"), new EnvVar("PEM", "-----BEGIN " + SECRET + "\nline2\n"),
+                new EnvVar("TOKEN", SECRET + "-later-wins"), new EnvVar("DOCKER_HOST", "unix:///x\n" + SECRET),
+                new EnvVar("my.dotted-name", SECRET)),
+                null, null, null, null, null, null, null, null);
+    }
+
+    @Test
+    void envValuesNeverReachArgvButAnEnvFileAndTheCliEnvironment() {
+        runner.expect(run("--env-file", FakeCommandRunner.ENV_FILE, "-e", "PEM",
+                "-e", "DOCKER_HOST=unix:///x\n" + SECRET, "--ipc", "shareable", IMAGE)).succeeds(RUNNING);
+
+        docker.start(secretSpec());
+
+        FakeCommandRunner.Call call = runner.calls().get(0);
+        // one line each, the later TOKEN winning in the first TOKEN's place, verbatim (docker does not unquote)
+        assertThat(call.envFileLines()).containsExactly("TOKEN=" + SECRET + "-later-wins",
+                "my.dotted-name=" + SECRET);
+        // a multi-line value cannot be a line: it goes through the CLI's own environment ...
+        assertThat(call.env()).containsExactly(Map.entry("PEM", "-----BEGIN " + SECRET + "\nline2\n"));
+        // ... unless the CLI would read it itself: only then is it on argv (and redacted wherever quoted)
+        assertThat(call.argv()).filteredOn(arg -> arg.contains(SECRET)).containsExactly("DOCKER_HOST=unix:///x\n" + SECRET);
+        assertThat(java.nio.file.Path.of(call.argv().get(call.argv().indexOf("--env-file") + 1))).doesNotExist();
+    }
+
+    @Test
+    void aFailedRunQuotesNoEnvValueInItsError() {
+        String[] argv = run("--env-file", FakeCommandRunner.ENV_FILE, "-e", "PEM",
+                "-e", "DOCKER_HOST=unix:///x\n" + SECRET, "--ipc", "shareable", IMAGE);
+        runner.expect(argv).returns(125, "", "docker: invalid reference format.\n");
+
+        assertThatThrownBy(() -> docker.start(secretSpec())).isInstanceOfSatisfying(CommandException.class, e -> {
+            assertThat(e.getMessage()).contains("docker run -d", "-e PEM", "-e DOCKER_HOST=… ",
+                    "invalid reference format").doesNotContain(SECRET);
+            assertThat(String.join(" ", e.argv())).doesNotContain(SECRET);
+        });
     }
 
     @Test

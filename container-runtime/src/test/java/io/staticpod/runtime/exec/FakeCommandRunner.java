@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A scripted {@link CommandRunner}: each call must match the next expected argv exactly, and replays the output
@@ -20,8 +23,20 @@ public final class FakeCommandRunner implements CommandRunner {
     private final Deque<Expectation> script = new ArrayDeque<>();
     private final List<Call> calls = new ArrayList<>();
 
-    /** A call that was made, with the timeout it was given. */
-    public record Call(List<String> argv, Duration timeout) {
+    /**
+     * Stands in an expected argv for the path of a temporary env file: any existing file matches, and its lines are
+     * recorded in {@link Call#envFileLines()} (it is deleted once the command returns).
+     */
+    public static final String ENV_FILE = "<env-file>";
+
+    /**
+     * A call that was made, with the timeout it was given, the environment added for it, and the lines of the file
+     * that matched {@link #ENV_FILE} (empty when none did).
+     */
+    public record Call(List<String> argv, Duration timeout, Map<String, String> env, List<String> envFileLines) {
+        public Call(List<String> argv, Duration timeout) {
+            this(argv, timeout, Map.of(), List.of());
+        }
     }
 
     private record Expectation(List<String> argv, CommandResult result, RuntimeException failure) {
@@ -64,19 +79,54 @@ public final class FakeCommandRunner implements CommandRunner {
     }
 
     @Override
-    public synchronized CommandResult run(List<String> argv, Duration timeout) {
-        calls.add(new Call(List.copyOf(argv), timeout));
+    public CommandResult run(List<String> argv, Duration timeout) {
+        return run(argv, Map.of(), timeout);
+    }
+
+    @Override
+    public synchronized CommandResult run(List<String> argv, Map<String, String> env, Duration timeout) {
+        CommandRunner.checkEnvironment(env);
         Expectation next = script.poll();
+        List<String> envFileLines = List.of();
+        if (next != null && next.argv().size() == argv.size()) {
+            for (int i = 0; i < argv.size(); i++) {
+                if (next.argv().get(i).equals(ENV_FILE) && Files.isRegularFile(Path.of(argv.get(i)))) {
+                    envFileLines = readLines(Path.of(argv.get(i)));
+                }
+            }
+        }
+        calls.add(new Call(List.copyOf(argv), timeout, Map.copyOf(env), envFileLines));
         if (next == null) {
             throw new AssertionError("unexpected command: " + argv);
         }
-        if (!next.argv().equals(argv)) {
+        if (!matches(next.argv(), argv)) {
             throw new AssertionError("expected command\n  " + next.argv() + "\nbut got\n  " + argv);
         }
         if (next.failure() != null) {
             throw next.failure();
         }
         return next.result();
+    }
+
+    private static boolean matches(List<String> expected, List<String> argv) {
+        if (expected.size() != argv.size()) {
+            return false;
+        }
+        for (int i = 0; i < argv.size(); i++) {
+            boolean envFile = expected.get(i).equals(ENV_FILE) && Files.isRegularFile(Path.of(argv.get(i)));
+            if (!envFile && !expected.get(i).equals(argv.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every call made so far, in order. */

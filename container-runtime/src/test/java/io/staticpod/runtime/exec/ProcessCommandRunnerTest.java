@@ -69,4 +69,43 @@ class ProcessCommandRunnerTest {
                 .isInstanceOf(CommandException.class)
                 .hasMessageContaining("cannot run `no-such-docker-binary version`");
     }
+
+    @Test
+    void extraEnvironmentReachesTheChildAndNoValueIsEverQuoted() {
+        CommandResult result = runner.run(List.of("sh", "-c", "printf '%s|%s' \"$A\" \"$PATH\"; exit 2"),
+                java.util.Map.of("A", "multi\nline s3cr3t"), Duration.ofSeconds(10));
+
+        assertThat(result.stdout()).startsWith("multi\nline s3cr3t|/"); // the rest of the environment is inherited
+        assertThatThrownBy(result::orThrow).hasMessageNotContaining("s3cr3t");
+        assertThatThrownBy(() -> runner.run(List.of("true"), java.util.Map.of("A", "x\0s3cr3t"), Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A").hasMessageNotContaining("s3cr3t");
+    }
+
+    @Test
+    void envArgumentsAreRedactedWhereverACommandIsQuoted() {
+        List<String> argv = List.of("docker", "run", "-e", "A=s3cr3t x", "-e", "NAME", "--env", "B=", "--env=C=s3cr3t",
+                "--label", "l=v", "img", "sh");
+
+        assertThat(CommandException.quote(argv)).isEqualTo("docker run -e A=… -e NAME --env B=… --env=C=… --label l=v img sh");
+        assertThat(CommandException.failed(new CommandResult(argv, 1, "", "no")).argv()).noneMatch(a -> a.contains("s3cr3t"));
+    }
+
+    @Test
+    void anEnvFileIsPrivateAndGoneWhenClosed() throws Exception {
+        Path file;
+        try (EnvFile envFile = EnvFile.write(List.of("A=b c", "D="))) {
+            file = envFile.path();
+            assertThat(Files.readString(file)).isEqualTo("A=b c\nD=\n");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+        }
+        assertThat(file).doesNotExist();
+        assertThat(file.getParent()).doesNotExist();
+        assertThat(EnvFile.fits("my.dotted-name", "x = \"'$(y)")).isTrue();
+        assertThat(EnvFile.fits("A", "a\nb")).isFalse();
+        assertThat(EnvFile.fits("A", "a\r")).isFalse();
+        assertThat(EnvFile.fits("A", "x".repeat(EnvFile.MAX_LINE_BYTES))).isFalse();
+    }
 }

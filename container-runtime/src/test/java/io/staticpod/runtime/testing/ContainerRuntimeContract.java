@@ -251,12 +251,32 @@ public abstract class ContainerRuntimeContract extends ContractFixtures {
     @Test
     void environmentAndWorkingDirReachTheProcess() throws Exception {
         assumeThat(supportsRealProcesses()).as("needs a real process").isTrue();
-        String id = runtime().start(busybox("env", "echo \"$FOO|$EMPTY|$LAST|$(pwd)\" > /out/env")
-                .env("FOO", "a b").env("EMPTY", "").env("LAST", "x=y").workingDir("/work/dir")
-                .mount(dir, "/out", false).build());
+        // values the adapters must carry exactly, whichever way they pass them (env file, CLI environment, argv)
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        values.put("FOO", "a b");
+        values.put("EMPTY", "");
+        values.put("LAST", "x=y");
+        values.put("QUOTES", "it's \"quoted\" \\ too");
+        values.put("DOLLAR", "$HOME $(id) ${x} `id`");
+        values.put("SPACES", "  padded  ");
+        values.put("HASH", "#not a comment");
+        values.put("MULTI", "line 1\nline 2\n");
+        values.put("CR", "ends in cr\r");
+        // names the docker CLI reads for itself: they must reach the container and never redirect the CLI
+        values.put("DOCKER_HOST", "unix:///nonexistent/docker.sock");
+        values.put("HTTP_PROXY", "multi\nline");
+        values.put("my.dotted-name", "d v"); // a valid Kubernetes name that no shell can read as a variable
+        // PID 1 is the shell; its initial environment, NUL-separated, shows every variable exactly
+        Spec spec = busybox("env", "cat /proc/1/environ > /out/environ; pwd > /out/pwd")
+                .env("FOO", "overridden by the later FOO");
+        values.forEach(spec::env);
+        String id = runtime().start(spec.workingDir("/work/dir").mount(dir, "/out", false).build());
 
         awaitState(id, ContainerInfo.State.EXITED);
-        assertThat(Files.readString(dir.resolve("env"))).isEqualTo("a b||x=y|/work/dir\n");
+        List<String> environ = List.of(Files.readString(dir.resolve("environ")).split("\0"));
+        values.forEach((name, value) -> assertThat(environ).as(name).contains(name + "=" + value)
+                .filteredOn(e -> e.startsWith(name + "=")).hasSize(1));
+        assertThat(Files.readString(dir.resolve("pwd"))).isEqualTo("/work/dir\n");
     }
 
     @Test
