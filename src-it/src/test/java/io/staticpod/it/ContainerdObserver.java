@@ -56,6 +56,27 @@ final class ContainerdObserver implements RuntimeObserver {
     }
 
     @Override
+    public List<String> env(String id) {
+        try {
+            Process p = new ProcessBuilder("ctr", "-a", ADDRESS, "-n", NAMESPACE, "containers", "info", id)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (p.waitFor() != 0) {
+                return null; // gone
+            }
+            List<String> env = new java.util.ArrayList<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(out).path("Spec").path("process").path("env")
+                    .forEach(e -> env.add(e.asText()));
+            return env;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    @Override
     public void kill(String id) {
         try {
             Process p = new ProcessBuilder("ctr", "-a", ADDRESS, "-n", NAMESPACE, "tasks", "kill", "-s", "SIGKILL", id)

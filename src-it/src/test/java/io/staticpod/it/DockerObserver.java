@@ -35,6 +35,16 @@ final class DockerObserver implements RuntimeObserver {
                 .toList();
     }
 
+    @Override
+    public List<String> env(String id) {
+        try {
+            String[] env = inspect(id).getConfig().getEnv();
+            return env == null ? List.of() : List.of(env);
+        } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+            return null;
+        }
+    }
+
     InspectContainerResponse inspect(String id) {
         return docker.inspectContainerCmd(id).exec();
     }

@@ -112,6 +112,12 @@ class ManifestDirectoryFaultsIT {
         }
     }
 
+    /** The VERSION of the pod's running container, from one look at the runtime (null when none runs). */
+    String versionOf(String pod) {
+        Seen c = running().get(pod);
+        return c == null ? null : version(c);
+    }
+
     Map<String, String> awaitRunning(String... pods) {
         await().atMost(Duration.ofSeconds(40)).until(() -> running().keySet().equals(java.util.Set.of(pods)));
         return runningIds();
@@ -170,8 +176,7 @@ class ManifestDirectoryFaultsIT {
         assertThat(agent.log()).doesNotContain("Removing static pod");
 
         write(manifests, "a.yaml", pod("a", "2")); // and the recreated directory is watched
-        await().atMost(Duration.ofSeconds(20)).until(() -> running().containsKey("a")
-                && "2".equals(version(running().get("a"))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "2".equals(versionOf("a")));
         assertThat(runningIds().get("b")).isEqualTo(ids.get("b"));
     }
 
@@ -214,8 +219,7 @@ class ManifestDirectoryFaultsIT {
         assertThat(runningIds().get("a")).as("a, the same in both releases, is not restarted").isEqualTo(ids.get("a"));
         run("rm", "-rf", release1.toString());
         write(release2, "c.yaml", pod("c", "2")); // the new target is watched
-        await().atMost(Duration.ofSeconds(20)).until(() -> running().containsKey("c")
-                && "2".equals(version(running().get("c"))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "2".equals(versionOf("c")));
         keepRunning(Map.of("a", ids.get("a"), "c", runningIds().get("c")), Duration.ofSeconds(3));
     }
 
@@ -275,8 +279,7 @@ class ManifestDirectoryFaultsIT {
 
         Files.delete(filler);
         write(manifests, "a.yaml", pod("a", "2"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> running().containsKey("a")
-                && "2".equals(version(running().get("a"))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "2".equals(versionOf("a")));
         assertThat(runningIds().get("b")).isEqualTo(ids.get("b"));
     }
 

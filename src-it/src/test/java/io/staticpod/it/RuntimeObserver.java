@@ -35,6 +35,9 @@ interface RuntimeObserver {
                 .toList();
     }
 
+    /** The container's environment as {@code NAME=VALUE} entries, or null when the container is gone. */
+    List<String> env(String id);
+
     /** SIGKILL to the container's process, as {@code docker kill}. */
     void kill(String id);
 
