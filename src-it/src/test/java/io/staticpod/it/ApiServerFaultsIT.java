@@ -104,14 +104,14 @@ class ApiServerFaultsIT {
         awaitMirror("first", p -> phase(p, "Running"));
 
         List<Rule> rules = List.of(
-                proxy.add(Rule.on("POST", PODS).probability(0.5).fail(Fault.internalError(),
+                proxy.add(Rule.on("POST", PODS).probability(0.5).firstAlways().fail(Fault.internalError(),
                         Fault.tooManyRequests(1), Fault.conflict(), Fault.lostResponse(), Fault.reset())),
-                proxy.add(Rule.on("PATCH", POD_STATUS).probability(0.5).fail(Fault.internalError(),
+                proxy.add(Rule.on("PATCH", POD_STATUS).probability(0.5).firstAlways().fail(Fault.internalError(),
                         Fault.tooManyRequests(1), Fault.conflict(), Fault.reset(), Fault.lostResponse())),
                 proxy.add(Rule.on("DELETE", PODS + "/[^/]+").probability(0.5).fail(Fault.internalError(),
                         Fault.lostResponse())),
-                proxy.add(Rule.on("*", LEASES).probability(0.4).fail(Fault.internalError(), Fault.conflict(),
-                        Fault.tooManyRequests(1), Fault.hang())),
+                proxy.add(Rule.on("*", LEASES).probability(0.4).firstAlways().fail(Fault.internalError(),
+                        Fault.conflict(), Fault.tooManyRequests(1), Fault.hang())),
                 proxy.add(Rule.on("PATCH", NODE_STATUS).probability(0.4).fail(Fault.internalError(), Fault.hang())),
                 proxy.add(Rule.on("*", EVENTS).probability(0.4).fail(Fault.internalError(), Fault.reset())));
 

@@ -328,6 +328,7 @@ public final class FaultProxy implements AutoCloseable {
         private double probability = 1;
         private final AtomicReference<AtomicInteger> remaining = new AtomicReference<>();
         private boolean watches;
+        private boolean firstAlways;
         private final AtomicInteger matched = new AtomicInteger();
         private final AtomicInteger fired = new AtomicInteger();
 
@@ -349,6 +350,15 @@ public final class FaultProxy implements AutoCloseable {
 
         public Rule probability(double p) {
             this.probability = p;
+            return this;
+        }
+
+        /**
+         * Fires on its first match whatever the probability (then as the probability says), so that a test which
+         * must meet the fault does, however few requests its timing gives the seeded draws.
+         */
+        public Rule firstAlways() {
+            this.firstAlways = true;
             return this;
         }
 
@@ -379,10 +389,10 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         private Fault decide(Random random) {
-            matched.incrementAndGet();
+            boolean first = matched.getAndIncrement() == 0 && firstAlways;
             Fault f;
             synchronized (random) {
-                if (random.nextDouble() >= probability) {
+                if (!first && random.nextDouble() >= probability) {
                     return null;
                 }
                 f = faults.get(random.nextInt(faults.size()));
