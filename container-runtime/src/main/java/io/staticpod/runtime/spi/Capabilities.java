@@ -1,0 +1,19 @@
+package io.staticpod.runtime.spi;
+
+/**
+ * What a runtime can do, as data the agent reads (never {@code instanceof}). The optional interfaces themselves
+ * ({@link ContainerRuntime#exec()}, {@link ContainerRuntime#events()}, {@link ContainerRuntime#logs()}) are present
+ * exactly when the matching flag here is true.
+ *
+ * @param podNetwork a sandbox that is not on the node's network gets an address of its own ({@link SandboxStatus#ip()})
+ * @param hostPorts  {@link PortMapping}s with a host port are published on the node
+ * @param exec       {@link ContainerRuntime#exec()} is present
+ * @param exitEvents {@link ContainerRuntime#events()} is present: exits are reported as they happen
+ * @param logs       {@link ContainerRuntime#logs()} is present
+ * @param logFiles   the runtime writes each container's output to {@link ContainerConfig#logPath()} under the
+ *                   sandbox's {@link SandboxConfig#logDirectory()} in the CRI log format (CRI runtimes); false: it
+ *                   keeps logs its own way
+ */
+public record Capabilities(boolean podNetwork, boolean hostPorts, boolean exec, boolean exitEvents, boolean logs,
+                           boolean logFiles) {
+}

@@ -1,0 +1,12 @@
+/**
+ * The pod-level runtime SPI, in the CRI's shape: pod sandboxes ({@link PodSandboxes}), containers in a sandbox
+ * ({@link Containers}), images ({@link Images}), and the optional abilities a runtime may have ({@link ExecSync},
+ * {@link ExitEvents}, {@link ContainerLogs}), reached through one {@link ContainerRuntime}. What a runtime can do is
+ * data ({@link Capabilities}); what went wrong is a type ({@link RuntimeError} and its kinds).
+ *
+ * <p>The agent keeps all pod knowledge (restart policy, back-off, probes, volumes, names of the pod's files): an
+ * adapter only maps these calls onto its engine (the Docker Engine API, CRI over gRPC, the {@code docker} or
+ * {@code ctr} command line) and finds what it made again by the labels it was given. Every value here is an
+ * immutable record; nothing in this package depends on the rest of the project.
+ */
+package io.staticpod.runtime.spi;
