@@ -12,10 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Reads one manifest (YAML or JSON, one Pod) into a {@link ParseResult}: parses with positions, binds, defaults,
- * validates and computes the identity. Pure and thread-safe; never throws for bad content.
+ * validates and computes the identity. Pure and thread-safe; never throws for bad content, and never runs past its
+ * {@link ParseBudget} (time and steps of work, {@link ParseBudget#DEFAULT} unless given): a file that would is
+ * invalid, with an error saying so.
  *
  * <p>The steps: bytes to text (UTF-8, no NUL) → YAML 1.2 tree with the line of every field
  * ({@link YamlTreeReader}) → apiVersion/kind → schema check: types are errors, unknown fields warnings
@@ -40,10 +43,27 @@ public final class ManifestReader {
             java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{0,62}(/[a-z0-9]{1,20})?");
 
     private final String nodeName;
+    private final ParseBudget budget;
+    private final LongSupplier nanoTime;
 
     /** @param nodeName the node name, already lowercased */
     public ManifestReader(String nodeName) {
+        this(nodeName, ParseBudget.DEFAULT);
+    }
+
+    /** A reader whose every {@link #parse} stops with an error once it has spent {@code budget}. */
+    public ManifestReader(String nodeName, ParseBudget budget) {
+        this(nodeName, budget, System::nanoTime);
+    }
+
+    ManifestReader(String nodeName, ParseBudget budget, LongSupplier nanoTime) {
         this.nodeName = nodeName;
+        this.budget = budget;
+        this.nanoTime = nanoTime;
+    }
+
+    public ParseBudget budget() {
+        return budget;
     }
 
     public String nodeName() {
@@ -70,8 +90,9 @@ public final class ManifestReader {
     }
 
     private ParseResult parse(Path file, byte[] content, SourceLines lines, Problems problems) {
+        WorkMeter meter = new WorkMeter(budget, nanoTime);
         String text = decode(content, problems);
-        JsonNode root = text == null ? null : YamlTreeReader.read(text, lines, problems);
+        JsonNode root = text == null ? null : YamlTreeReader.read(text, lines, problems, meter);
         if (root == null) {
             return invalid(file, problems);
         }
