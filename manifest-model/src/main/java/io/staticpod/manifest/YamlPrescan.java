@@ -75,8 +75,8 @@ final class YamlPrescan {
     }
 
     /**
-     * Walks the first document of {@code parser}'s stream (a {@link MeteredParser}: each event is a step of work), then warns if more follow. Returns false when there is no
-     * document at all.
+     * Walks the first document of {@code parser}'s stream (a {@link MeteredParser}: each event is a step of
+     * work), then warns if more follow. Returns false when there is no document at all.
      *
      * @throws YamlTreeReader.Stop for the problems above, at their line
      */
