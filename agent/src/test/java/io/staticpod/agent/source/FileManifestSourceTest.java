@@ -52,7 +52,9 @@ class FileManifestSourceTest {
     }
 
     private String log() {
-        return String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        synchronized (logs) { // the appender appends under its own lock, from the scanning thread
+            return String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        }
     }
 
     @Test
