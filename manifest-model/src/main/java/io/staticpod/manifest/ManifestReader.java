@@ -33,6 +33,7 @@ import java.util.function.LongSupplier;
  * source text in any file ({@link YamlTreeReader}): they say where, and what kind of mistake, never what.
  */
 public final class ManifestReader {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ManifestReader.class);
     /** The kubelet reads at most this much of a manifest file ({@code maxConfigLength}). */
     public static final int MAX_BYTES = 10 * 1024 * 1024;
     private static final Set<String> OTHER_WORKLOADS = Set.of("Deployment", "DaemonSet", "StatefulSet",
@@ -80,11 +81,11 @@ public final class ManifestReader {
         try {
             return parse(file, content, lines, problems);
         } catch (RuntimeException | StackOverflowError e) {
-            // a bug of ours must not take the agent down with it: report it as this file's problem
-            // the exception's class and place only: its message could quote the file
-            StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
-            problems.errorAt(0, "", "could not read the manifest (" + e.getClass().getName()
-                    + (at == null ? "" : " at " + at) + "); please report this as a bug");
+            // a bug of ours must not take the agent down with it: report it as this file's problem, by the error's
+            // name only (its message could quote the file); the trace goes to the debug log, for the bug report
+            log.debug("Reading a static pod manifest failed file={}", file, e);
+            problems.errorAt(0, "", "could not read the manifest (an internal error, " + e.getClass().getSimpleName()
+                    + "); please report this as a bug of static-pod-agent, with the file");
             return new ParseResult.Invalid(file, problems.errors(), problems.warnings());
         }
     }

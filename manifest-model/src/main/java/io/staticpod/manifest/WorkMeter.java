@@ -60,7 +60,8 @@ final class WorkMeter {
                 + "; a Pod manifest takes milliseconds): the file is too large or too intricate, make it smaller");
     }
 
-    private int line() {
+    /** The line the reader was on at its last step, or 0. */
+    int line() {
         return where.map(m -> m.getLine() + 1).orElse(0);
     }
 }

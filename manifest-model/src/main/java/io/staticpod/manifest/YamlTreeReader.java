@@ -117,6 +117,10 @@ final class YamlTreeReader {
             problems.errorAt(line(e), "", "invalid YAML: " + describe(e));
         } catch (YamlEngineException e) {
             problems.errorAt(0, "", "invalid YAML: " + scrub(e.getMessage()));
+        } catch (NumberFormatException e) {
+            // snakeyaml-engine 2.10 parses an escape or a %YAML version cut short by the end of the text as a number
+            problems.errorAt(meter.line(), "", "invalid YAML after this line: an escape sequence (\\xNN, \\uNNNN) or"
+                    + " a %YAML version is cut short; complete it or remove it");
         }
         return null;
     }
@@ -143,7 +147,7 @@ final class YamlTreeReader {
                 String key = keyNode.getValue();
                 String childPath = SourceLines.child(path, key);
                 if (object.has(key)) {
-                    problems.errorAt(line(keyNode), childPath, "duplicate key \"" + key + "\" (first at line "
+                    problems.errorAt(line(keyNode), childPath, "duplicate key " + Names.quote(key) + " (first at line "
                             + lines.exactLineOf(childPath) + "): remove one");
                     continue;
                 }
@@ -172,10 +176,18 @@ final class YamlTreeReader {
         }
         ConstructNode constructor = constructors.get(tag);
         if (constructor == null) {
-            problems.errorAt(line(node), path, "unsupported YAML tag " + tag + ": remove it");
+            problems.errorAt(line(node), path, "unsupported YAML tag " + shown(tag) + ": remove it");
             return JsonNodeFactory.instance.textNode(node.getValue());
         }
-        Object value = constructor.construct(node);
+        Object value;
+        try {
+            value = constructor.construct(node);
+        } catch (RuntimeException e) {
+            // a value its explicit tag does not fit (!!int x, !!float [): the library's own message quotes the value
+            problems.errorAt(line(node), path, "the value does not fit its tag " + shown(tag)
+                    + ": remove the tag or correct the value");
+            return JsonNodeFactory.instance.textNode(node.getValue());
+        }
         if (value == null) {
             return JsonNodeFactory.instance.nullNode();
         } else if (value instanceof Boolean b) {
@@ -188,11 +200,20 @@ final class YamlTreeReader {
             return JsonNodeFactory.instance.numberNode(b);
         } else if (value instanceof Double d) {
             if (d.isNaN() || d.isInfinite()) {
-                problems.errorAt(line(node), path, "a number must be finite, got " + node.getValue());
+                problems.errorAt(line(node), path, "a number must be finite, got " + Names.quote(node.getValue()));
             }
             return JsonNodeFactory.instance.numberNode(d);
         }
         return JsonNodeFactory.instance.textNode(node.getValue());
+    }
+
+    /** A tag as it is written: {@code !!int} for the YAML ones; a long one (the file's text) shortened. */
+    private static String shown(Tag tag) {
+        String value = tag.getValue();
+        if (value.startsWith(Tag.PREFIX)) {
+            value = "!!" + value.substring(Tag.PREFIX.length());
+        }
+        return value.length() <= 80 ? value : Names.quote(value);
     }
 
     private static String describe(MarkedYamlEngineException e) {
@@ -201,13 +222,16 @@ final class YamlTreeReader {
         return context == null || context.isEmpty() ? problem : scrub(context) + ": " + problem;
     }
 
-    /** What follows "found"/"got" in a parser message is the file's own text, unless it is one character. */
+    /**
+     * What follows "found"/"got" in a parser message is the file's own text, unless it is one character. DOTALL: the
+     * text may hold line breaks of any kind (U+0085 too), and all of it is hidden.
+     */
     private static final java.util.regex.Pattern ECHO = java.util.regex.Pattern.compile(
             "(found undefined alias|found undefined tag handle|found duplicate anchor|valid version:|expected URI in"
-                    + " UTF-8:|but found:?|but got) +(.*)$");
+                    + " UTF-8:|but found:?|but got) +(.*)$", java.util.regex.Pattern.DOTALL);
     /** One character as the parser shows it ({@code q(113)}, {@code '\t(TAB)'}, {@code 'x'}), or a token name. */
     private static final java.util.regex.Pattern HARMLESS = java.util.regex.Pattern.compile(
-            "'?(\\\\?.)(\\([A-Za-z0-9]+\\))?'?|'?<[a-z ]+>'?");
+            "'?(\\\\?.)(\\([A-Za-z0-9]+\\))?'?|'?<[a-z ]+>'?", java.util.regex.Pattern.DOTALL);
 
     /**
      * The parser's description without the file's text: the mistake and its place are enough, and a file that is
@@ -219,7 +243,7 @@ final class YamlTreeReader {
         }
         java.util.regex.Matcher m = ECHO.matcher(message);
         if (m.find()) {
-            String found = m.group(2).strip();
+            String found = m.group(2).stripTrailing(); // a line break may be the one character found
             if (!HARMLESS.matcher(found).matches()) {
                 return message.substring(0, m.start()) + m.group(1).replaceFirst(":$", "") + " (not shown)";
             }
