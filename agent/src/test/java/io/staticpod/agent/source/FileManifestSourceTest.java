@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -238,7 +239,8 @@ class FileManifestSourceTest {
                 }
             }
             return manifests.parse(file, content);
-        }, new WatchdogReader.Budget(Duration.ofSeconds(10), Duration.ofMillis(200), 4));
+        }, new WatchdogReader.Budget(Duration.ofSeconds(10), Duration.ofSeconds(1), 4));
+        manifests.parse(dir.resolve("warm-up.yaml"), POD.formatted("w").getBytes(StandardCharsets.UTF_8));
         FileManifestSource s = new FileManifestSource(dir, Duration.ofSeconds(20), reads, x -> { }, loop, () -> 0L);
         Files.writeString(dir.resolve("a.yaml"), POD.formatted("a"));
         Files.writeString(dir.resolve("b-hang.yaml"), POD.formatted("b"));
@@ -253,17 +255,44 @@ class FileManifestSourceTest {
             assertThat(first.results()).extracting(r -> r.getClass().getSimpleName())
                     .containsExactly("Parsed", "Invalid", "Parsed");
             assertThat(((ParseResult.Invalid) first.results().get(1)).errors()).singleElement().asString()
-                    .startsWith(dir.resolve("b-hang.yaml") + ": not parsed within 200ms, the budget of one manifest");
+                    .startsWith(dir.resolve("b-hang.yaml") + ": not parsed within 1s, the budget of one manifest");
             assertThat(second.results()).extracting(r -> r.file().getFileName().toString())
                     .containsExactly("a.yaml", "b-hang.yaml", "c.yaml", "d.yaml");
             assertThat(second.results().get(1)).isSameAs(first.results().get(1));
             assertThat(hangs).as("not read again while unchanged").hasValue(1);
             assertThat(logs.list).filteredOn(e -> e.getFormattedMessage().contains("Gave up reading")).singleElement()
                     .satisfies(e -> assertThat(e.getFormattedMessage()).contains("file=" + dir.resolve("b-hang.yaml"),
-                            "budget=10.2s", "stuckReads=1"));
+                            "budget=11s", "stuckReads=1"));
             assertThat(s.progress().current()).isEmpty();
         } finally {
             release.countDown();
         }
+    }
+
+    @Test
+    void theScanPublishesTheFileItIsOnForTheHealthChecks() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ManifestReader manifests = new ManifestReader("n1");
+        WatchdogReader reads = new WatchdogReader((file, content) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return manifests.parse(file, content);
+        }, new WatchdogReader.Budget(Duration.ofSeconds(60), Duration.ofSeconds(60), 4));
+        FileManifestSource s = new FileManifestSource(dir, Duration.ofSeconds(20), reads, x -> { }, loop, () -> 0L);
+        Path file = Files.writeString(dir.resolve("slow.yaml"), POD.formatted("slow"));
+
+        java.util.concurrent.CompletableFuture<SourceSnapshot> scan = java.util.concurrent.CompletableFuture
+                .supplyAsync(s::scan);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> s.progress().current().map(ScanProgress.Step::subject).orElse(null), file::equals);
+        assertThat(s.progress().stepBudget()).isEqualTo(Duration.ofSeconds(123));
+        release.countDown();
+
+        assertThat(scan.get(30, java.util.concurrent.TimeUnit.SECONDS).results()).singleElement()
+                .isInstanceOf(ParseResult.Parsed.class);
+        assertThat(s.progress().current()).isEmpty();
     }
 }
