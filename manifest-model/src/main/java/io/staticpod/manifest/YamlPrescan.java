@@ -3,7 +3,6 @@ package io.staticpod.manifest;
 import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.CollectionStartEvent;
 import org.snakeyaml.engine.v2.events.Event;
-import org.snakeyaml.engine.v2.events.NodeEvent;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Tag;
@@ -123,7 +122,7 @@ final class YamlPrescan {
     }
 
     private void start(CollectionStartEvent e) {
-        String path = place(e);
+        String path = place();
         String mergeInto = top != null && top.mapping && top.mergeKey && !isKey() ? top.path : null;
         Frame frame = new Frame(top, e.getEventId() == Event.ID.MappingStart, path, mergeInto);
         advance(null);
@@ -148,7 +147,7 @@ final class YamlPrescan {
         String anchor = e.getAlias().getValue();
         Frame named = anchors.get(anchor);
         String field = top != null && top.mapping && top.mergeKey && !isKey() ? top.path
-                : top != null && !top.mapping && top.mergeInto != null ? top.mergeInto : place(e);
+                : top != null && !top.mapping && top.mergeInto != null ? top.mergeInto : place();
         advance(null);
         if (named == null || named == SCALAR) {
             return; // an undefined alias is the composer's to report; a scalar's is harmless
@@ -168,8 +167,8 @@ final class YamlPrescan {
         return top.mapping && top.expectKey;
     }
 
-    /** The field path of the node that starts with {@code e}, before {@link #advance} moves past it. */
-    private String place(NodeEvent e) {
+    /** The field path of the node that starts now, before {@link #advance} moves past it. */
+    private String place() {
         if (top == null) {
             return "";
         }
@@ -182,7 +181,7 @@ final class YamlPrescan {
         return top.key == null ? top.path : SourceLines.child(top.path, top.key);
     }
 
-    /** Moves past one node of the open collection; {@code key} is the node when it is a scalar. */
+    /** Moves past one node of the open collection; {@code scalar} is that node when it is a scalar, else null. */
     private void advance(ScalarEvent scalar) {
         if (top == null) {
             return;
