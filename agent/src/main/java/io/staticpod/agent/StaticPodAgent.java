@@ -83,6 +83,7 @@ public final class StaticPodAgent {
                     ops.scanned(snapshot);
                 }, loop);
         source.onWatchEvent(ops::watchEvent);
+        ops.watchScan(source.progress());
         source.strictPermissions(config.strictManifestPermissions());
 
         CountDownLatch stopped = new CountDownLatch(1);

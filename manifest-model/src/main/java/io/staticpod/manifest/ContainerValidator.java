@@ -58,7 +58,7 @@ final class ContainerValidator {
             if (problem != null) {
                 problems.error(path + ".name", problem);
             } else if (first != null) {
-                problems.error(path + ".name", "duplicate name \"" + name + "\" (also " + first + "): container"
+                problems.error(path + ".name", "duplicate name " + Names.quote(name) + " (also " + first + "): container"
                         + " names must be unique across initContainers and containers");
             }
         }
@@ -88,7 +88,7 @@ final class ContainerValidator {
                 if (problem != null) {
                     problems.error(p + ".name", problem);
                 } else if (!portNames.add(name)) {
-                    problems.error(p + ".name", "duplicate name \"" + name + "\": port names must be unique");
+                    problems.error(p + ".name", "duplicate name " + Names.quote(name) + ": port names must be unique");
                 }
             }
             long containerPort = port.path("containerPort").asLong(0);
@@ -160,7 +160,7 @@ final class ContainerValidator {
             if (name == null || name.isEmpty()) {
                 problems.error(p + ".name", "required");
             } else if (!volumes.contains(name)) {
-                problems.error(p + ".name", "volume \"" + name + "\" not found: define it in spec.volumes");
+                problems.error(p + ".name", "volume " + Names.quote(name) + " not found: define it in spec.volumes");
             }
             String mountPath = text(mount, "mountPath");
             if (mountPath == null || mountPath.isEmpty()) {
@@ -168,7 +168,7 @@ final class ContainerValidator {
             } else if (!mountPath.startsWith("/")) {
                 problems.error(p + ".mountPath", Names.invalid(mountPath) + ": must be an absolute path");
             } else if (!mountPaths.add(mountPath)) {
-                problems.error(p + ".mountPath", "duplicate mountPath \"" + mountPath + "\": each mount needs its"
+                problems.error(p + ".mountPath", "duplicate mountPath " + Names.quote(mountPath) + ": each mount needs its"
                         + " own path");
             }
             String subPath = text(mount, "subPath");
@@ -232,7 +232,7 @@ final class ContainerValidator {
                     named |= port.asText().equals(text(p, "name"));
                 }
                 if (!named) {
-                    problems.error(portPath, "no container port named \"" + port.asText() + "\"");
+                    problems.error(portPath, "no container port named " + Names.quote(port.asText()));
                 }
             }
             if (handler.equals("httpGet")) {

@@ -12,10 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Reads one manifest (YAML or JSON, one Pod) into a {@link ParseResult}: parses with positions, binds, defaults,
- * validates and computes the identity. Pure and thread-safe; never throws for bad content.
+ * validates and computes the identity. Pure and thread-safe; never throws for bad content, and never runs past its
+ * {@link ParseBudget} (time and steps of work, {@link ParseBudget#DEFAULT} unless given): a file that would is
+ * invalid, with an error saying so.
  *
  * <p>The steps: bytes to text (UTF-8, no NUL) → YAML 1.2 tree with the line of every field
  * ({@link YamlTreeReader}) → apiVersion/kind → schema check: types are errors, unknown fields warnings
@@ -30,6 +33,7 @@ import java.util.Set;
  * source text in any file ({@link YamlTreeReader}): they say where, and what kind of mistake, never what.
  */
 public final class ManifestReader {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ManifestReader.class);
     /** The kubelet reads at most this much of a manifest file ({@code maxConfigLength}). */
     public static final int MAX_BYTES = 10 * 1024 * 1024;
     private static final Set<String> OTHER_WORKLOADS = Set.of("Deployment", "DaemonSet", "StatefulSet",
@@ -40,10 +44,27 @@ public final class ManifestReader {
             java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{0,62}(/[a-z0-9]{1,20})?");
 
     private final String nodeName;
+    private final ParseBudget budget;
+    private final LongSupplier nanoTime;
 
     /** @param nodeName the node name, already lowercased */
     public ManifestReader(String nodeName) {
+        this(nodeName, ParseBudget.DEFAULT);
+    }
+
+    /** A reader whose every {@link #parse} stops with an error once it has spent {@code budget}. */
+    public ManifestReader(String nodeName, ParseBudget budget) {
+        this(nodeName, budget, System::nanoTime);
+    }
+
+    ManifestReader(String nodeName, ParseBudget budget, LongSupplier nanoTime) {
         this.nodeName = nodeName;
+        this.budget = budget;
+        this.nanoTime = nanoTime;
+    }
+
+    public ParseBudget budget() {
+        return budget;
     }
 
     public String nodeName() {
@@ -60,18 +81,19 @@ public final class ManifestReader {
         try {
             return parse(file, content, lines, problems);
         } catch (RuntimeException | StackOverflowError e) {
-            // a bug of ours must not take the agent down with it: report it as this file's problem
-            // the exception's class and place only: its message could quote the file
-            StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
-            problems.errorAt(0, "", "could not read the manifest (" + e.getClass().getName()
-                    + (at == null ? "" : " at " + at) + "); please report this as a bug");
+            // a bug of ours must not take the agent down with it: report it as this file's problem, by the error's
+            // name only (its message could quote the file); the trace goes to the debug log, for the bug report
+            log.debug("Reading a static pod manifest failed file={}", file, e);
+            problems.errorAt(0, "", "could not read the manifest (an internal error, " + e.getClass().getSimpleName()
+                    + "); please report this as a bug of static-pod-agent, with the file");
             return new ParseResult.Invalid(file, problems.errors(), problems.warnings());
         }
     }
 
     private ParseResult parse(Path file, byte[] content, SourceLines lines, Problems problems) {
+        WorkMeter meter = new WorkMeter(budget, nanoTime);
         String text = decode(content, problems);
-        JsonNode root = text == null ? null : YamlTreeReader.read(text, lines, problems);
+        JsonNode root = text == null ? null : YamlTreeReader.read(text, lines, problems, meter);
         if (root == null) {
             return invalid(file, problems);
         }

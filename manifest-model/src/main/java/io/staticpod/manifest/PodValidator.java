@@ -121,7 +121,7 @@ final class PodValidator {
             if (name == null || name.isEmpty()) {
                 problems.error(path + ".name", "required");
             } else if (!names.add(name)) {
-                problems.error(path + ".name", "duplicate name \"" + name + "\": volume names must be unique");
+                problems.error(path + ".name", "duplicate name " + Names.quote(name) + ": volume names must be unique");
             } else {
                 check(path + ".name", Names.checkLabel(name));
             }
@@ -178,7 +178,7 @@ final class PodValidator {
     static String unsupported(String value, List<String> valid) {
         String list = valid.size() == 1 ? valid.get(0)
                 : String.join(", ", valid.subList(0, valid.size() - 1)) + " or " + valid.get(valid.size() - 1);
-        return "unsupported value \"" + value + "\": must be " + list;
+        return "unsupported value " + Names.quote(value) + ": must be " + list;
     }
 
     /** Remembers the first place of each value, to say where a duplicate was first seen. */

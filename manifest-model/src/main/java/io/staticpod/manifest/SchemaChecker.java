@@ -113,7 +113,7 @@ final class SchemaChecker {
 
     private static String hint(JsonNode node, FieldType expected) {
         if (expected == Scalar.STRING && (node.isNumber() || node.isBoolean())) {
-            return " (quote it: \"" + node.asText() + "\")";
+            return " (quote it: " + Names.quote(node.asText()) + ")";
         }
         if (expected == Scalar.INT && node.isTextual() && node.asText().matches("-?\\d+")) {
             return " (remove the quotes)";

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
-import org.snakeyaml.engine.v2.events.Event;
-import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -29,9 +27,11 @@ import java.util.Optional;
 
 /**
  * Turns a manifest's text into a Jackson tree, recording the line of every field. YAML 1.2 core schema (JSON is
- * YAML), first document only. Safe limits: at most {@value #MAX_DEPTH} levels of nesting (checked on the event
- * stream, before the recursive composer runs), {@value #MAX_ALIASES} aliases to collections, {@value #MAX_VALUES}
- * values after alias expansion, {@value #MAX_CODE_POINTS} code points; duplicate keys are errors.
+ * YAML), first document only. Safe limits: at most {@value #MAX_DEPTH} levels of nesting and
+ * {@value #MAX_ALIASES} aliases to collections, none inside what it names (checked on the event stream by
+ * {@link YamlPrescan}, before the recursive composer runs), {@value #MAX_VALUES} values after alias expansion,
+ * {@value #MAX_CODE_POINTS} code points; duplicate keys are errors. Whatever these miss is bounded by the
+ * {@link ParseBudget} of the read, counted by a {@link WorkMeter}.
  */
 final class YamlTreeReader {
     static final int MAX_DEPTH = 100;
@@ -59,39 +59,50 @@ final class YamlTreeReader {
     }
 
     /** A problem that ends reading: the tree cannot be built. */
-    private static final class Stop extends RuntimeException {
+    static final class Stop extends RuntimeException {
         final int line;
+        final String field;
 
         Stop(int line, String message) {
+            this(line, "", message);
+        }
+
+        Stop(int line, String field, String message) {
             super(message, null, false, false);
             this.line = line;
+            this.field = field;
         }
     }
 
     private final SourceLines lines;
     private final Problems problems;
+    private final WorkMeter meter;
     private final Map<Tag, ConstructNode> constructors = SETTINGS.getSchema().getSchemaTagConstructors();
     private int values;
 
-    private YamlTreeReader(SourceLines lines, Problems problems) {
+    private YamlTreeReader(SourceLines lines, Problems problems, WorkMeter meter) {
         this.lines = lines;
         this.problems = problems;
+        this.meter = meter;
     }
 
-    private static LoadSettings settingsFor(String text) {
+    static LoadSettings settingsFor(String text) {
         return text.length() < 1024 ? SETTINGS : settings(text.length() + 1);
     }
 
-    /** The first document as a tree, or null when it cannot be read (the reason is in {@code problems}). */
-    static JsonNode read(String text, SourceLines lines, Problems problems) {
-        YamlTreeReader reader = new YamlTreeReader(lines, problems);
+    /**
+     * The first document as a tree, or null when it cannot be read (the reason is in {@code problems}). Every event
+     * pulled from the parser, every merge and every value built is a step of {@code meter}: no loop, ours or the
+     * library's, runs past the budget.
+     */
+    static JsonNode read(String text, SourceLines lines, Problems problems, WorkMeter meter) {
+        YamlTreeReader reader = new YamlTreeReader(lines, problems, meter);
         try {
-            if (!reader.prescan(text)) {
+            if (!YamlPrescan.check(parser(text, meter), problems)) {
                 problems.errorAt(1, "", "empty manifest: expected one Pod (apiVersion: v1, kind: Pod)");
                 return null;
             }
-            LoadSettings settings = settingsFor(text);
-            Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)));
+            Composer composer = new MeteredComposer(settingsFor(text), parser(text, meter), meter);
             if (!composer.hasNext()) {
                 problems.errorAt(1, "", "empty manifest: expected one Pod (apiVersion: v1, kind: Pod)");
                 return null;
@@ -99,83 +110,28 @@ final class YamlTreeReader {
             Node root = composer.next();
             return reader.convert(root, "", 0);
         } catch (Stop e) {
+            problems.errorAt(e.line, e.field, e.getMessage());
+        } catch (WorkMeter.Exhausted e) {
             problems.errorAt(e.line, "", e.getMessage());
         } catch (MarkedYamlEngineException e) {
             problems.errorAt(line(e), "", "invalid YAML: " + describe(e));
         } catch (YamlEngineException e) {
             problems.errorAt(0, "", "invalid YAML: " + scrub(e.getMessage()));
+        } catch (NumberFormatException e) {
+            // snakeyaml-engine 2.10 parses an escape or a %YAML version cut short by the end of the text as a number
+            problems.errorAt(meter.line(), "", "invalid YAML after this line: an escape sequence (\\xNN, \\uNNNN) or"
+                    + " a %YAML version is cut short; complete it or remove it");
         }
         return null;
     }
 
-    /**
-     * Walks the event stream of the first document (iteratively, so hostile nesting cannot overflow the stack),
-     * then looks for further documents. Returns false when there is no document at all.
-     */
-    private boolean prescan(String text) {
+    private static Parser parser(String text, WorkMeter meter) {
         LoadSettings settings = settingsFor(text);
-        Parser parser = new ParserImpl(settings, new StreamReader(settings, text));
-        int depth = 0;
-        boolean sawDocument = false;
-        java.util.Set<String> collectionAnchors = new java.util.HashSet<>();
-        int collectionAliases = 0;
-        while (parser.hasNext()) {
-            Event e = parser.next();
-            switch (e.getEventId()) {
-                case DocumentStart -> sawDocument = true;
-                case Alias -> {
-                    // the composer counts these too, but says nowhere where: here the line is known
-                    String anchor = ((org.snakeyaml.engine.v2.events.AliasEvent) e).getAlias().getValue();
-                    if (collectionAnchors.contains(anchor) && ++collectionAliases > MAX_ALIASES) {
-                        throw new Stop(line(e.getStartMark()), "more than " + MAX_ALIASES + " aliases (*name) of"
-                                + " lists or mappings; refusing (a billion-laughs bomb?)");
-                    }
-                }
-                case MappingStart, SequenceStart -> {
-                    ((org.snakeyaml.engine.v2.events.CollectionStartEvent) e).getAnchor()
-                            .ifPresent(a -> collectionAnchors.add(a.getValue()));
-                    if (++depth > MAX_DEPTH) {
-                        throw new Stop(line(e.getStartMark()), "nested more than " + MAX_DEPTH + " levels deep; a Pod"
-                                + " manifest never is");
-                    }
-                }
-                case MappingEnd, SequenceEnd -> depth--;
-                case DocumentEnd -> {
-                    warnAboutMoreDocuments(parser);
-                    return true;
-                }
-                default -> {
-                }
-            }
-        }
-        return sawDocument;
-    }
-
-    private void warnAboutMoreDocuments(Parser parser) {
-        int line = 0;
-        try {
-            while (parser.hasNext()) {
-                Event e = parser.next();
-                Event.ID id = e.getEventId();
-                if (id == Event.ID.StreamEnd) {
-                    return;
-                }
-                if (id == Event.ID.DocumentStart && line == 0) {
-                    line = line(e.getStartMark());
-                }
-                boolean emptyDocument = id == Event.ID.Scalar && ((ScalarEvent) e).getValue().isEmpty();
-                if (id != Event.ID.DocumentStart && id != Event.ID.DocumentEnd && !emptyDocument) {
-                    break;
-                }
-            }
-        } catch (YamlEngineException e) {
-            // what follows the first document is ignored anyway; it still deserves the warning below
-        }
-        problems.warnAt(line, "more than one YAML document: only the first is used (the kubelet ignores the rest);"
-                + " put each pod in its own file");
+        return new MeteredParser(new ParserImpl(settings, new StreamReader(settings, text)), meter);
     }
 
     private JsonNode convert(Node node, String path, int depth) {
+        meter.step(1, node.getStartMark());
         if (++values > MAX_VALUES) {
             throw new Stop(line(node), "more than " + MAX_VALUES + " values once aliases are expanded; refusing");
         }
@@ -191,7 +147,7 @@ final class YamlTreeReader {
                 String key = keyNode.getValue();
                 String childPath = SourceLines.child(path, key);
                 if (object.has(key)) {
-                    problems.errorAt(line(keyNode), childPath, "duplicate key \"" + key + "\" (first at line "
+                    problems.errorAt(line(keyNode), childPath, "duplicate key " + Names.quote(key) + " (first at line "
                             + lines.exactLineOf(childPath) + "): remove one");
                     continue;
                 }
@@ -220,10 +176,18 @@ final class YamlTreeReader {
         }
         ConstructNode constructor = constructors.get(tag);
         if (constructor == null) {
-            problems.errorAt(line(node), path, "unsupported YAML tag " + tag + ": remove it");
+            problems.errorAt(line(node), path, "unsupported YAML tag " + shown(tag) + ": remove it");
             return JsonNodeFactory.instance.textNode(node.getValue());
         }
-        Object value = constructor.construct(node);
+        Object value;
+        try {
+            value = constructor.construct(node);
+        } catch (RuntimeException e) {
+            // a value its explicit tag does not fit (!!int x, !!float [): the library's own message quotes the value
+            problems.errorAt(line(node), path, "the value does not fit its tag " + shown(tag)
+                    + ": remove the tag or correct the value");
+            return JsonNodeFactory.instance.textNode(node.getValue());
+        }
         if (value == null) {
             return JsonNodeFactory.instance.nullNode();
         } else if (value instanceof Boolean b) {
@@ -236,11 +200,20 @@ final class YamlTreeReader {
             return JsonNodeFactory.instance.numberNode(b);
         } else if (value instanceof Double d) {
             if (d.isNaN() || d.isInfinite()) {
-                problems.errorAt(line(node), path, "a number must be finite, got " + node.getValue());
+                problems.errorAt(line(node), path, "a number must be finite, got " + Names.quote(node.getValue()));
             }
             return JsonNodeFactory.instance.numberNode(d);
         }
         return JsonNodeFactory.instance.textNode(node.getValue());
+    }
+
+    /** A tag as it is written: {@code !!int} for the YAML ones; a long one (the file's text) shortened. */
+    private static String shown(Tag tag) {
+        String value = tag.getValue();
+        if (value.startsWith(Tag.PREFIX)) {
+            value = "!!" + value.substring(Tag.PREFIX.length());
+        }
+        return value.length() <= 80 ? value : Names.quote(value);
     }
 
     private static String describe(MarkedYamlEngineException e) {
@@ -249,13 +222,16 @@ final class YamlTreeReader {
         return context == null || context.isEmpty() ? problem : scrub(context) + ": " + problem;
     }
 
-    /** What follows "found"/"got" in a parser message is the file's own text, unless it is one character. */
+    /**
+     * What follows "found"/"got" in a parser message is the file's own text, unless it is one character. DOTALL: the
+     * text may hold line breaks of any kind (U+0085 too), and all of it is hidden.
+     */
     private static final java.util.regex.Pattern ECHO = java.util.regex.Pattern.compile(
             "(found undefined alias|found undefined tag handle|found duplicate anchor|valid version:|expected URI in"
-                    + " UTF-8:|but found:?|but got) +(.*)$");
+                    + " UTF-8:|but found:?|but got) +(.*)$", java.util.regex.Pattern.DOTALL);
     /** One character as the parser shows it ({@code q(113)}, {@code '\t(TAB)'}, {@code 'x'}), or a token name. */
     private static final java.util.regex.Pattern HARMLESS = java.util.regex.Pattern.compile(
-            "'?(\\\\?.)(\\([A-Za-z0-9]+\\))?'?|'?<[a-z ]+>'?");
+            "'?(\\\\?.)(\\([A-Za-z0-9]+\\))?'?|'?<[a-z ]+>'?", java.util.regex.Pattern.DOTALL);
 
     /**
      * The parser's description without the file's text: the mistake and its place are enough, and a file that is
@@ -267,7 +243,7 @@ final class YamlTreeReader {
         }
         java.util.regex.Matcher m = ECHO.matcher(message);
         if (m.find()) {
-            String found = m.group(2).strip();
+            String found = m.group(2).stripTrailing(); // a line break may be the one character found
             if (!HARMLESS.matcher(found).matches()) {
                 return message.substring(0, m.start()) + m.group(1).replaceFirst(":$", "") + " (not shown)";
             }

@@ -1,6 +1,7 @@
 package io.staticpod.agent.cli;
 
 import io.staticpod.agent.source.ManifestFiles;
+import io.staticpod.agent.source.WatchdogReader;
 import io.staticpod.config.ConfigException;
 import io.staticpod.config.ConfigLoader;
 import io.staticpod.manifest.ManifestProblem;
@@ -25,7 +26,9 @@ import java.util.stream.Stream;
  * name), and for a directory the same rules as the agent's source ({@link ManifestFiles}: dotfiles, leftovers,
  * sub-directories, links, special files, size) and the same duplicate rule (the first file in sorted order wins).
  * With {@code --strict-manifest-permissions}, files (or a directory) that anyone but root can write are refused as
- * the agent refuses them in strict mode; without it, they are warnings.
+ * the agent refuses them in strict mode; without it, they are warnings. Each file is read and parsed under the agent's
+ * budget ({@link WatchdogReader}): a file that would take longer is reported as the agent reports it, and the command
+ * goes on with the next one and returns.
  *
  * <p>Prints each problem as {@code file:line: field: message}, each warning the same with {@code warning:} before
  * the message, one line per valid file, and a summary. Exit code: 1 when any error was found, 0 otherwise, 2 for a
@@ -41,6 +44,8 @@ final class ValidateCommand {
     private int errors;
     private int warnings;
     private boolean strict;
+    /** Reads and parses as the agent's source does: one file at a time under the watchdog, whatever the file. */
+    private WatchdogReader reads;
 
     ValidateCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -80,6 +85,7 @@ final class ValidateCommand {
             return Commands.USAGE;
         }
         ManifestReader reader = new ManifestReader(node);
+        reads = new WatchdogReader(reader::parse);
         for (Path p : paths) {
             Path path = p.toAbsolutePath().normalize();
             if (Files.isDirectory(path)) {
@@ -205,7 +211,7 @@ final class ValidateCommand {
             return null;
         }
         files++;
-        ParseResult result = ManifestFiles.readAndParse(file, reader);
+        ParseResult result = ManifestFiles.readAndParse(file, reads);
         for (ManifestProblem w : result.warnings()) {
             warnings++;
             out.println(warning(w));

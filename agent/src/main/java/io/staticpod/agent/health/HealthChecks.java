@@ -1,17 +1,23 @@
 package io.staticpod.agent.health;
 
+import io.staticpod.agent.source.ScanProgress;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * What {@code /healthz} answers: healthy only while the three parts that keep static pods running are live.
  * <ul>
  *   <li><b>source</b>: the static pod path was scanned within twice {@code fileCheckFrequency} plus {@link #SLACK}
- *   (a periodic re-list is scheduled every {@code fileCheckFrequency});</li>
+ *   (a periodic re-list is scheduled every {@code fileCheckFrequency}); and, once the scan is watched
+ *   ({@link #watchScan}), no step of a scan (the listing, one file) has run past its budget, and reads of manifest
+ *   files are still started. A scan stuck on a file fails this part within that budget (15 s by default), naming
+ *   the file, rather than when the next re-list fails to come;</li>
  *   <li><b>runtime</b>: the container runtime answered the relister (once a second) within {@link #RUNTIME_STALE},
  *   and its last answer was not a failure (a runtime that refuses connections is reported at once);</li>
  *   <li><b>reconcile</b>: the reconcile thread ran a heartbeat within {@link #LOOP_STALE} (it is alive and not
@@ -31,6 +37,7 @@ public final class HealthChecks {
     private volatile Instant lastScan;
     private volatile Instant lastBeat;
     private volatile RuntimeDown runtimeDown;
+    private volatile ScanProgress scan;
 
     private record RuntimeDown(Instant since, String message) {
     }
@@ -71,6 +78,11 @@ public final class HealthChecks {
         }
     }
 
+    /** Watches what each scan is busy with: a step past its budget fails the source part at once. */
+    public void watchScan(ScanProgress progress) {
+        this.scan = progress;
+    }
+
     /** After a config reload. */
     public void fileCheckFrequency(Duration frequency) {
         this.fileCheckFrequency = frequency;
@@ -79,12 +91,32 @@ public final class HealthChecks {
     public Result check() {
         Instant now = clock.instant();
         List<String> lines = new ArrayList<>();
-        boolean ok = part(lines, "source", lastScan, fileCheckFrequency.multipliedBy(2).plus(SLACK), now,
-                "no scan of the static pod path")
+        boolean ok = sourcePart(lines, now)
                 & runtimePart(lines, now)
                 & part(lines, "reconcile", lastBeat, LOOP_STALE, now,
                 "the reconcile thread has not run");
         return new Result(ok, lines);
+    }
+
+    private boolean sourcePart(List<String> lines, Instant now) {
+        ScanProgress progress = scan;
+        if (progress != null) {
+            Optional<ScanProgress.Step> overdue = progress.overdue();
+            if (overdue.isPresent()) {
+                ScanProgress.Step step = overdue.get();
+                lines.add("[-]source failed: the scan of the static pod path has been on " + step.subject() + " since "
+                        + step.since() + " (" + Duration.between(step.since(), now).toSeconds() + "s, budget "
+                        + progress.stepBudget().toSeconds() + "s); the other manifests wait for it");
+                return false;
+            }
+            if (progress.readsExhausted()) {
+                lines.add("[-]source failed: " + progress.stuckReads() + " reads of manifest files are stuck (a hung"
+                        + " file system?); new and changed manifests are not read until the agent is restarted");
+                return false;
+            }
+        }
+        return part(lines, "source", lastScan, fileCheckFrequency.multipliedBy(2).plus(SLACK), now,
+                "no scan of the static pod path");
     }
 
     private boolean runtimePart(List<String> lines, Instant now) {

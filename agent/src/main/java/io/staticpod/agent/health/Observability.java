@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.staticpod.agent.clock.MonotonicClock;
 import io.staticpod.agent.metrics.AgentMetrics;
+import io.staticpod.agent.source.ScanProgress;
 import io.staticpod.agent.source.SourceSnapshot;
 import io.staticpod.agent.status.PodBoard;
 import io.staticpod.config.AgentConfig;
@@ -18,6 +19,7 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -39,6 +41,7 @@ public final class Observability implements AutoCloseable {
     private final HealthChecks health;
     private PodBoard board;
     private HealthServer server;
+    private ScheduledExecutorService scanWatch;
     // confined to the reconcile thread
     private Map<Path, ParseResult> previousResults = Map.of();
 
@@ -90,6 +93,21 @@ public final class Observability implements AutoCloseable {
         }
     }
 
+    /**
+     * Watches the scans of the static pod path: a scan stuck on one file fails {@code /healthz} and is said in the log,
+     * within the step budget, from a timer thread of its own (the scanning thread is the one that is stuck).
+     */
+    public void watchScan(ScanProgress progress) {
+        health.watchScan(progress);
+        StuckScanLog stuckLog = new StuckScanLog(progress, MonotonicClock.SYSTEM);
+        scanWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "scan-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        scanWatch.scheduleWithFixedDelay(stuckLog::check, BEAT.toMillis(), BEAT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** An event of the directory watch. */
     public void watchEvent() {
         metrics.watchEvent();
@@ -134,6 +152,9 @@ public final class Observability implements AutoCloseable {
 
     @Override
     public void close() {
+        if (scanWatch != null) {
+            scanWatch.shutdownNow();
+        }
         if (server != null) {
             server.close();
         }

@@ -1,21 +1,19 @@
 package io.staticpod.agent.source;
 
-import io.methvin.watcher.DirectoryWatcher;
+import io.staticpod.agent.clock.MonotonicClock;
+import io.staticpod.config.GoDuration;
 import io.staticpod.manifest.ManifestReader;
 import io.staticpod.manifest.ParseResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +45,10 @@ import java.util.stream.Stream;
  * path leads to now: a directory recreated, or a symbolic link switched to another directory (an atomic
  * {@code mv -T} of a link, as deploy tools do), is watched anew from the next scan.
  *
+ * <p>No file can stop a scan: each is read through a {@link WatchdogReader}, which gives up on one past its budget
+ * (invalid then, and not read again until it changes); what the scan is on is in {@link #progress()}, so that a scan
+ * stuck where no watchdog reaches (a hung file system under the listing) fails {@code /healthz} within seconds.
+ *
  * <p>All scanning runs on the single {@code loop} executor given to the constructor, which is also where the
  * snapshot consumer runs: nothing here needs a lock beyond that confinement.
  */
@@ -58,7 +60,8 @@ public final class FileManifestSource implements AutoCloseable {
 
     private final Path path;
     private volatile Duration recheck;
-    private final ManifestReader reader;
+    private final WatchdogReader reads;
+    private final ScanProgress progress;
     private final Consumer<SourceSnapshot> sink;
     private final ScheduledExecutorService loop;
     private final LongSupplier nanoTime;
@@ -66,11 +69,10 @@ public final class FileManifestSource implements AutoCloseable {
     private volatile boolean strictPermissions;
 
     // confined to the loop thread
-    private final Map<Path, Cached> cache = new HashMap<>();
+    /** The last outcome of each file: unchanged bytes are not parsed again, a file given up is not read again. */
+    private final Map<Path, WatchdogReader.Outcome> cache = new HashMap<>();
     private final Set<String> namedOnce = new HashSet<>();
-    private DirectoryWatcher watcher;
-    /** The directory {@link #watcher} watches, and its identity then. */
-    private WatchTarget watched;
+    private final PathWatch watch;
     private ScheduledFuture<?> pendingScan;
     private ScheduledFuture<?> periodic;
     private boolean missingReported;
@@ -81,13 +83,6 @@ public final class FileManifestSource implements AutoCloseable {
     /** Why the path could not be read, as last logged, or null while it can. */
     private String unreadable;
 
-    private record Cached(byte[] content, ParseResult result) {
-    }
-
-    /** A directory to watch and its file key (device and inode), which changes when it is deleted and recreated. */
-    private record WatchTarget(Path dir, Object key) {
-    }
-
     /** The path could not be read; already logged. */
     private static final class Unreadable extends RuntimeException {
         Unreadable(String message, Throwable cause) {
@@ -97,17 +92,27 @@ public final class FileManifestSource implements AutoCloseable {
 
     public FileManifestSource(Path path, Duration recheck, ManifestReader reader, Consumer<SourceSnapshot> sink,
                               ScheduledExecutorService loop) {
-        this(path, recheck, reader, sink, loop, System::nanoTime);
+        this(path, recheck, new WatchdogReader(reader::parse), sink, loop, System::nanoTime);
     }
 
-    FileManifestSource(Path path, Duration recheck, ManifestReader reader, Consumer<SourceSnapshot> sink,
+    FileManifestSource(Path path, Duration recheck, WatchdogReader reads, Consumer<SourceSnapshot> sink,
                        ScheduledExecutorService loop, LongSupplier nanoTime) {
         this.path = path.toAbsolutePath().normalize();
         this.recheck = recheck;
-        this.reader = reader;
+        this.reads = reads;
+        this.progress = ScanProgress.of(MonotonicClock.SYSTEM, reads);
         this.sink = sink;
         this.loop = loop;
         this.nanoTime = nanoTime;
+        this.watch = new PathWatch(this.path, loop, () -> {
+            onWatchEvent.run();
+            requestScan();
+        }, () -> this.recheck);
+    }
+
+    /** What the scan is busy with, for {@code /healthz}. */
+    public ScanProgress progress() {
+        return progress;
     }
 
     /** Scans at once (on the loop) and then on every change and every {@code recheck}. */
@@ -155,7 +160,7 @@ public final class FileManifestSource implements AutoCloseable {
 
     private void scanAndReport() {
         try {
-            ensureWatching();
+            watch.ensure();
             sink.accept(scan());
         } catch (Unreadable e) {
             // said once by scan(); the pods already known keep running
@@ -171,6 +176,15 @@ public final class FileManifestSource implements AutoCloseable {
      * @throws Unreadable when the path cannot be read (then the pods already known are kept)
      */
     SourceSnapshot scan() {
+        progress.begin(path);
+        try {
+            return scanNow();
+        } finally {
+            progress.end();
+        }
+    }
+
+    private SourceSnapshot scanNow() {
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(path, BasicFileAttributes.class);
@@ -201,25 +215,31 @@ public final class FileManifestSource implements AutoCloseable {
         List<ParseResult> results = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         for (Path file : entries) {
-            ManifestFiles.Kind kind = ManifestFiles.classify(file);
-            if (kind != ManifestFiles.Kind.MANIFEST) {
-                if (kind.logMessage() != null) {
-                    once(file, kind.logMessage());
-                }
-                continue;
-            }
-            seen.add(file);
-            String fileProblem = writableByOthers(file, strict);
-            if (pathProblem != null) {
-                results.add(ManifestFiles.invalid(file, ManifestFiles.strictRefusal("the directory", path, pathProblem)));
-            } else if (fileProblem != null) {
-                results.add(ManifestFiles.invalid(file, ManifestFiles.strictRefusal("the manifest", file, fileProblem)));
-            } else {
-                results.add(read(file));
-            }
+            progress.begin(file);
+            entry(file, pathProblem, strict, results, seen);
         }
         cache.keySet().retainAll(seen);
         return readable(results);
+    }
+
+    /** One entry of the directory: skipped (and named once), refused, or read into {@code results}. */
+    private void entry(Path file, String pathProblem, boolean strict, List<ParseResult> results, Set<Path> seen) {
+        ManifestFiles.Kind kind = ManifestFiles.classify(file);
+        if (kind != ManifestFiles.Kind.MANIFEST) {
+            if (kind.logMessage() != null) {
+                once(file, kind.logMessage());
+            }
+            return;
+        }
+        seen.add(file);
+        String fileProblem = writableByOthers(file, strict);
+        if (pathProblem != null) {
+            results.add(ManifestFiles.invalid(file, ManifestFiles.strictRefusal("the directory", path, pathProblem)));
+        } else if (fileProblem != null) {
+            results.add(ManifestFiles.invalid(file, ManifestFiles.strictRefusal("the manifest", file, fileProblem)));
+        } else {
+            results.add(read(file));
+        }
     }
 
     /** A snapshot of what was just read; the path is readable. */
@@ -265,7 +285,7 @@ public final class FileManifestSource implements AutoCloseable {
 
     /** Says once (per reason) that the path cannot be read; the pods already known keep running. */
     private Unreadable unreadable(IOException e) {
-        String why = describe(e, path);
+        String why = ManifestFiles.describe(e, path);
         if (!why.equals(unreadable)) {
             log.error("Cannot read the static pod path; the static pods already known keep running until it is "
                     + "readable again path={} error=\"{}\"", path, why);
@@ -275,36 +295,19 @@ public final class FileManifestSource implements AutoCloseable {
     }
 
     /**
-     * An I/O error on {@code subject} in words: Java's own message for these is often the bare path. Another file
-     * the error is about (the target of a link) is named.
+     * Reads one file through the watchdog: parsed again only when its bytes changed, not read at all while it is
+     * given up and unchanged. A give-up is said once here (its error goes with the file's result); too many stuck
+     * reads are said by the health checks, which watch {@link #progress()}.
      */
-    static String describe(IOException e, Path subject) {
-        if (e instanceof FileSystemException f && f.getReason() == null) {
-            String what = e instanceof AccessDeniedException ? "permission denied"
-                    : e instanceof NoSuchFileException ? "no such file" : e.getClass().getSimpleName();
-            return subject.toString().equals(f.getFile()) || f.getFile() == null ? what : what + ": " + f.getFile();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
     private ParseResult read(Path file) {
-        byte[] content;
-        try {
-            content = ManifestFiles.read(file);
-        } catch (ManifestFiles.TooLarge e) {
-            cache.remove(file);
-            return ManifestFiles.invalid(file, e.getMessage());
-        } catch (IOException e) {
-            cache.remove(file);
-            return ManifestFiles.invalid(file, "cannot read the file: " + describe(e, file));
+        WatchdogReader.Outcome previous = cache.get(file);
+        WatchdogReader.Outcome outcome = reads.read(file, previous);
+        cache.compute(file, (f, old) -> outcome.stamp() == null ? null : outcome);
+        if (outcome.givenUp() && (previous == null || !previous.givenUp())) {
+            log.warn("Gave up reading a static pod manifest within its budget; the scan goes on without it file={}"
+                    + " budget={} stuckReads={}", file, GoDuration.format(reads.budget().perFile()), reads.stuck());
         }
-        Cached cached = cache.get(file);
-        if (cached != null && Arrays.equals(cached.content, content)) {
-            return cached.result;
-        }
-        ParseResult result = reader.parse(file, content);
-        cache.put(file, new Cached(content, result));
-        return result;
+        return outcome.result();
     }
 
     /**
@@ -337,102 +340,11 @@ public final class FileManifestSource implements AutoCloseable {
         }
     }
 
-    /**
-     * Watches the directory the path leads to now, anew when that changed: deleted and recreated (a new file key),
-     * a symbolic link switched to another directory. While the path is missing, its parent is watched so that its
-     * return is seen at once; while it cannot be read, the current watch is kept.
-     */
-    private void ensureWatching() {
-        WatchTarget target;
-        try {
-            target = watchTarget();
-        } catch (IOException e) {
-            return;
-        }
-        if (watcher != null && !watcher.isClosed() && target != null && target.equals(watched)) {
-            return;
-        }
-        closeWatcher();
-        if (target == null) {
-            return;
-        }
-        Path dir = target.dir();
-        try {
-            DirectoryWatcher w = DirectoryWatcher.builder()
-                    .path(dir)
-                    .fileHashing(false)
-                    .listener(event -> {
-                        Path changed = event.path();
-                        if (changed != null && (dir.equals(changed.getParent()) || dir.equals(changed))) {
-                            onWatchEvent.run();
-                            requestScan();
-                        }
-                    })
-                    .build();
-            watcher = w;
-            watched = target;
-            w.watchAsync().whenComplete((v, e) -> {
-                if (e != null) {
-                    log.warn("Watch of static pod path ended; relying on the periodic re-list until it is back "
-                            + "path={} every={} error={}", dir, recheck, e.toString());
-                }
-                loop.execute(() -> {
-                    if (watcher == w) {
-                        closeWatcher();
-                    }
-                });
-            });
-        } catch (IOException | RuntimeException e) {
-            if (namedOnce.add("watch" + target)) {
-                log.warn("Cannot watch static pod path; relying on the periodic re-list path={} every={} error={}",
-                        dir, recheck, e.toString());
-            }
-            watcher = null;
-            watched = null;
-        }
-    }
-
-    /**
-     * The directory to watch: the one the path leads to (links resolved), the parent of a regular file or of a
-     * missing path; null when there is none.
-     *
-     * @throws IOException when the path cannot be looked at (then the watch is left as it is)
-     */
-    private WatchTarget watchTarget() throws IOException {
-        Path dir;
-        try {
-            Path real = path.toRealPath();
-            dir = Files.isDirectory(real) ? real : real.getParent();
-        } catch (NoSuchFileException e) {
-            Path parent = path.getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
-                return null;
-            }
-            dir = parent.toRealPath();
-        }
-        if (dir == null) {
-            return null;
-        }
-        return new WatchTarget(dir, Files.readAttributes(dir, BasicFileAttributes.class).fileKey());
-    }
-
-    private void closeWatcher() {
-        if (watcher != null) {
-            try {
-                watcher.close();
-            } catch (IOException ignored) {
-                // closing a broken watch
-            }
-            watcher = null;
-            watched = null;
-        }
-    }
-
     @Override
     public void close() {
         if (periodic != null) {
             periodic.cancel(false);
         }
-        loop.execute(this::closeWatcher);
+        loop.execute(watch::close);
     }
 }

@@ -1,26 +1,20 @@
 package io.staticpod.agent.source;
 
 import io.staticpod.manifest.ManifestProblem;
-import io.staticpod.manifest.ManifestReader;
 import io.staticpod.manifest.ParseResult;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +23,7 @@ import java.util.regex.Pattern;
  * package-manager leftovers are skipped, because a backup holding an older version of a pod must not replace it.
  *
  * <p>The one place for these rules: the agent's {@link FileManifestSource} and the {@code validate} command both use
- * it, so that {@code validate} says exactly what the agent would do.
+ * it, and both read through a {@link WatchdogReader}, so that {@code validate} says exactly what the agent would do.
  */
 public final class ManifestFiles {
     private ManifestFiles() {
@@ -106,96 +100,10 @@ public final class ManifestFiles {
         return attrs.isRegularFile() ? Kind.MANIFEST : Kind.SPECIAL;
     }
 
-    /** A file that cannot be a manifest because of its size; thrown by {@link #read}. */
+    /** A file that cannot be a manifest because of its size, found while it was read. */
     public static final class TooLarge extends IOException {
         TooLarge(String message) {
             super(message);
-        }
-    }
-
-    /** How long a read may take before the file is given up on (see {@link #read}). */
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
-
-    /** Opens and reads files off the caller's thread, so that a file that blocks cannot stall a scan. */
-    private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "manifest-read");
-        t.setDaemon(true);
-        return t;
-    });
-
-    /**
-     * The file's bytes, refused without reading when it is not a regular file or larger than {@link #MAX_SIZE}.
-     *
-     * <p>Special files: the attributes are checked again here (after {@link #classify}), and a FIFO, device or socket
-     * is never opened. A regular file replaced by a FIFO between that check and the open (Java cannot open with
-     * O_NONBLOCK) would block the open until some writer comes: the open and read therefore run on a helper thread,
-     * and after {@link #READ_TIMEOUT} the file is reported as unreadable and the scan goes on. The helper thread stays
-     * parked in that open until a writer opens the FIFO or the agent exits; the next scan sees a FIFO and skips it.
-     *
-     * @throws TooLarge when the file is (or grows while read) larger than the limit
-     */
-    public static byte[] read(Path file) throws IOException {
-        BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-        if (!attrs.isRegularFile()) {
-            throw new IOException("not a regular file (a directory, FIFO, device or socket): it is never opened");
-        }
-        if (attrs.size() > MAX_SIZE) {
-            throw new TooLarge("file is " + attrs.size() + " bytes, larger than the limit of " + MAX_SIZE
-                    + " bytes (10 MiB); it was not read");
-        }
-        return readWithin(file, READ_TIMEOUT);
-    }
-
-    /** Files whose read timed out and has not returned yet: not read again until it has (one parked thread each). */
-    private static final Set<Path> STUCK = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** Opens and reads {@code file} on a helper thread, giving up after {@code timeout}. */
-    static byte[] readWithin(Path file, Duration timeout) throws IOException {
-        if (!STUCK.add(file)) {
-            throw new IOException("an earlier read of it has not returned yet (a FIFO, or a hung file system?);"
-                    + " skipped until it does");
-        }
-        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-        Future<byte[]> read = READERS.submit(() -> {
-            started.set(true);
-            try {
-                return readBounded(file);
-            } finally {
-                STUCK.remove(file);
-            }
-        });
-        try {
-            return read.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            giveUp(read, started, file);
-            throw new IOException("not read within " + timeout.toMillis() + " ms (a FIFO now, or a hung file"
-                    + " system?); skipped until the next scan");
-        } catch (InterruptedException e) {
-            giveUp(read, started, file);
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while reading " + file);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(e.getCause());
-        }
-    }
-
-    /** A read that never started is forgotten; one parked in open() stays in {@link #STUCK} until it returns. */
-    private static void giveUp(Future<byte[]> read, java.util.concurrent.atomic.AtomicBoolean started, Path file) {
-        if (read.cancel(true) && !started.get()) {
-            STUCK.remove(file);
-        }
-    }
-
-    private static byte[] readBounded(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes((int) MAX_SIZE + 1);
-            if (bytes.length > MAX_SIZE) {
-                throw new TooLarge("file grew beyond the limit of " + MAX_SIZE + " bytes while read");
-            }
-            return bytes;
         }
     }
 
@@ -235,15 +143,25 @@ public final class ManifestFiles {
                 + who + "; make it owned by root and not group- or world-writable (chown root:root, chmod go-w)";
     }
 
-    /** Reads and parses one manifest file as the agent does, never throwing for a bad or unreadable file. */
-    public static ParseResult readAndParse(Path file, ManifestReader reader) {
-        try {
-            return reader.parse(file, read(file));
-        } catch (TooLarge e) {
-            return invalid(file, e.getMessage());
-        } catch (IOException e) {
-            return invalid(file, "cannot read the file: " + e.getMessage());
+    /**
+     * Reads and parses one manifest file as the agent does ({@link WatchdogReader}, default budget), never throwing
+     * and never blocking for longer than the budget, for a bad, unreadable or hostile file alike.
+     */
+    public static ParseResult readAndParse(Path file, WatchdogReader reads) {
+        return reads.read(file, null).result();
+    }
+
+    /**
+     * An I/O error on {@code subject} in words: Java's own message for these is often the bare path. Another file
+     * the error is about (the target of a link) is named.
+     */
+    public static String describe(IOException e, Path subject) {
+        if (e instanceof FileSystemException f && f.getReason() == null) {
+            String what = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof NoSuchFileException ? "no such file" : e.getClass().getSimpleName();
+            return subject.toString().equals(f.getFile()) || f.getFile() == null ? what : what + ": " + f.getFile();
         }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** A result for a file that could not be read at all. */

@@ -113,4 +113,30 @@ class ValidateCommandTest {
         assertThat(run("--hostname-override", "n1", dir.resolve("nope.yaml").toString())).isEqualTo(1);
         assertThat(out()).contains("nope.yaml: no such file or directory");
     }
+
+    @Test
+    void aManifestThatMergesItselfIsReportedWithItsLineAndAnchorAndValidateReturns() throws Exception {
+        Path file = Files.writeString(dir.resolve("selfmerge.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: selfmerge
+                  labels: &lbl
+                    <<: *lbl
+                spec:
+                  containers:
+                  - name: a
+                    image: busybox:latest
+                """);
+        Files.writeString(dir.resolve("web.yaml"), GOOD.formatted("web"));
+
+        int code = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> run("--hostname-override", "node-1", dir.toString()));
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out()).contains(file + ":6: metadata.labels: alias *lbl refers to the mapping that contains it"
+                        + " (a cycle)")
+                .contains(dir.resolve("web.yaml") + ": ok: static pod default/web-node-1")
+                .contains("2 files checked for node node-1: 1 valid, 1 invalid, 1 error, 0 warnings");
+    }
 }

@@ -1,7 +1,9 @@
 package io.staticpod.agent.health;
 
+import io.staticpod.agent.source.ScanProgress;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -68,5 +70,44 @@ class HealthChecksTest {
                 "[+]reconcile ok");
         checks.runtime(true, null);
         assertThat(checks.check().healthy()).isTrue();
+    }
+
+    @Test
+    void aScanStuckOnAFileFailsTheSourcePartOnceItsStepIsPastTheBudgetNamingTheFileAndForHowLong() {
+        java.util.concurrent.atomic.AtomicInteger stuckReads = new java.util.concurrent.atomic.AtomicInteger();
+        ScanProgress progress = new ScanProgress(clock, Duration.ofSeconds(15), stuckReads::get, 4);
+        checks.watchScan(progress);
+        relist.set(now.get());
+        checks.beat();
+        checks.scanned();
+
+        progress.begin(Path.of("/etc/kubernetes/manifests/stuck.yaml"));
+        advance(15);
+        assertThat(checks.check().healthy()).isTrue();
+        advance(1);
+        relist.set(now.get());
+        checks.beat();
+        HealthChecks.Result r = checks.check();
+        assertThat(r.healthy()).isFalse();
+        assertThat(r.lines()).containsExactly("[-]source failed: the scan of the static pod path has been on"
+                        + " /etc/kubernetes/manifests/stuck.yaml since 2026-01-01T00:00:00Z (16s, budget 15s); the"
+                        + " other manifests wait for it",
+                "[+]runtime ok", "[+]reconcile ok");
+
+        progress.end();
+        checks.scanned();
+        assertThat(checks.check().healthy()).isTrue();
+    }
+
+    @Test
+    void tooManyStuckReadsFailTheSourcePartUntilTheyReturn() {
+        java.util.concurrent.atomic.AtomicInteger stuckReads = new java.util.concurrent.atomic.AtomicInteger(4);
+        checks.watchScan(new ScanProgress(clock, Duration.ofSeconds(15), stuckReads::get, 4));
+        checks.scanned();
+
+        assertThat(checks.check().lines().get(0)).isEqualTo("[-]source failed: 4 reads of manifest files are stuck"
+                + " (a hung file system?); new and changed manifests are not read until the agent is restarted");
+        stuckReads.set(3);
+        assertThat(checks.check().lines().get(0)).isEqualTo("[+]source ok");
     }
 }

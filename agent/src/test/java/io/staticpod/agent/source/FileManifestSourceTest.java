@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -47,8 +48,14 @@ class FileManifestSourceTest {
         loop.shutdownNow();
     }
 
+    private static WatchdogReader reads() {
+        return new WatchdogReader(new ManifestReader("n1")::parse);
+    }
+
     private String log() {
-        return String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        synchronized (logs) { // the appender appends under its own lock, from the scanning thread
+            return String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        }
     }
 
     @Test
@@ -109,7 +116,7 @@ class FileManifestSourceTest {
     void aPathThatDisappearsKeepsItsPodsForThreeRelistsThenLosesThem() throws Exception {
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
         Path manifests = Files.createDirectories(dir.resolve("manifests"));
-        FileManifestSource s = new FileManifestSource(manifests, Duration.ofSeconds(20), new ManifestReader("n1"),
+        FileManifestSource s = new FileManifestSource(manifests, Duration.ofSeconds(20), reads(),
                 x -> { }, loop, now::get);
         Files.writeString(manifests.resolve("a.yaml"), POD.formatted("a"));
         SourceSnapshot before = s.scan();
@@ -139,7 +146,7 @@ class FileManifestSourceTest {
     @Test
     void aPathMissingFromTheStartRunsNothingAndSaysSoOnce() {
         FileManifestSource s = new FileManifestSource(dir.resolve("none"), Duration.ofSeconds(20),
-                new ManifestReader("n1"), x -> { }, loop, () -> 0L);
+                reads(), x -> { }, loop, () -> 0L);
 
         assertThat(s.scan().results()).isEmpty();
         assertThat(s.scan().pathExists()).isFalse();
@@ -151,7 +158,7 @@ class FileManifestSourceTest {
         Path target = Files.createDirectories(dir.resolve("release-1"));
         Files.writeString(target.resolve("a.yaml"), POD.formatted("a"));
         Path link = Files.createSymbolicLink(dir.resolve("current"), target);
-        FileManifestSource s = new FileManifestSource(link, Duration.ofSeconds(20), new ManifestReader("n1"),
+        FileManifestSource s = new FileManifestSource(link, Duration.ofSeconds(20), reads(),
                 x -> { }, loop, () -> 0L);
         SourceSnapshot before = s.scan();
 
@@ -213,5 +220,79 @@ class FileManifestSourceTest {
     private static String names(java.util.List<SourceSnapshot> seen) {
         return String.join(",", seen.get(seen.size() - 1).results().stream()
                 .map(r -> r.file().getFileName().toString()).toList());
+    }
+
+    @Test
+    void aFileWhoseParseNeverEndsIsGivenUpOnceAndEveryOtherFileIsReadAsUsual() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger hangs = new java.util.concurrent.atomic.AtomicInteger();
+        ManifestReader manifests = new ManifestReader("n1");
+        WatchdogReader reads = new WatchdogReader((file, content) -> {
+            if (file.getFileName().toString().equals("b-hang.yaml")) {
+                hangs.incrementAndGet();
+                while (release.getCount() > 0) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        // a parse that does not stop when told to
+                    }
+                }
+            }
+            return manifests.parse(file, content);
+        }, new WatchdogReader.Budget(Duration.ofSeconds(10), Duration.ofSeconds(1), 4));
+        manifests.parse(dir.resolve("warm-up.yaml"), POD.formatted("w").getBytes(StandardCharsets.UTF_8));
+        FileManifestSource s = new FileManifestSource(dir, Duration.ofSeconds(20), reads, x -> { }, loop, () -> 0L);
+        Files.writeString(dir.resolve("a.yaml"), POD.formatted("a"));
+        Files.writeString(dir.resolve("b-hang.yaml"), POD.formatted("b"));
+        Files.writeString(dir.resolve("c.yaml"), POD.formatted("c"));
+        try {
+            SourceSnapshot first = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    s::scan);
+            Files.writeString(dir.resolve("d.yaml"), POD.formatted("d"));
+            SourceSnapshot second = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    s::scan);
+
+            assertThat(first.results()).extracting(r -> r.getClass().getSimpleName())
+                    .containsExactly("Parsed", "Invalid", "Parsed");
+            assertThat(((ParseResult.Invalid) first.results().get(1)).errors()).singleElement().asString()
+                    .startsWith(dir.resolve("b-hang.yaml") + ": not parsed within 1s, the budget of one manifest");
+            assertThat(second.results()).extracting(r -> r.file().getFileName().toString())
+                    .containsExactly("a.yaml", "b-hang.yaml", "c.yaml", "d.yaml");
+            assertThat(second.results().get(1)).isSameAs(first.results().get(1));
+            assertThat(hangs).as("not read again while unchanged").hasValue(1);
+            assertThat(logs.list).filteredOn(e -> e.getFormattedMessage().contains("Gave up reading")).singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("file=" + dir.resolve("b-hang.yaml"),
+                            "budget=11s", "stuckReads=1"));
+            assertThat(s.progress().current()).isEmpty();
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void theScanPublishesTheFileItIsOnForTheHealthChecks() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ManifestReader manifests = new ManifestReader("n1");
+        WatchdogReader reads = new WatchdogReader((file, content) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return manifests.parse(file, content);
+        }, new WatchdogReader.Budget(Duration.ofSeconds(60), Duration.ofSeconds(60), 4));
+        FileManifestSource s = new FileManifestSource(dir, Duration.ofSeconds(20), reads, x -> { }, loop, () -> 0L);
+        Path file = Files.writeString(dir.resolve("slow.yaml"), POD.formatted("slow"));
+
+        java.util.concurrent.CompletableFuture<SourceSnapshot> scan = java.util.concurrent.CompletableFuture
+                .supplyAsync(s::scan);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> s.progress().current().map(ScanProgress.Step::subject).orElse(null), file::equals);
+        assertThat(s.progress().stepBudget()).isEqualTo(Duration.ofSeconds(123));
+        release.countDown();
+
+        assertThat(scan.get(30, java.util.concurrent.TimeUnit.SECONDS).results()).singleElement()
+                .isInstanceOf(ParseResult.Parsed.class);
+        assertThat(s.progress().current()).isEmpty();
     }
 }

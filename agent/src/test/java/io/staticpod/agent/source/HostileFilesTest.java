@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
@@ -31,8 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -137,36 +134,12 @@ class HostileFilesTest {
     }
 
     @Test
-    void aFileThatTurnsIntoAFifoAfterTheCheckIsGivenUpOnNotWaitedFor() throws Exception {
-        // the race: classify saw a regular file, then it was replaced by a FIFO; the open would block for ever
-        Path fifo = dir.resolve("raced.yaml");
-        mkfifo(fifo);
-        assertThatThrownBy(() -> ManifestFiles.read(fifo)).hasMessageContaining("not a regular file");
-
-        long start = System.nanoTime();
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() ->
-                ManifestFiles.readWithin(fifo, Duration.ofMillis(300)))
-                .isInstanceOf(IOException.class).hasMessageContaining("not read within"));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-
-        // while that read is parked, the file is not tried again (no pile of parked threads)
-        assertThatThrownBy(() -> ManifestFiles.readWithin(fifo, Duration.ofMillis(300)))
-                .hasMessageContaining("an earlier read of it has not returned yet");
-
-        // release the helper thread parked in open(): a writer arriving lets it read end-of-file and finish
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> new FileOutputStream(fifo.toFile()).close());
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(() ->
-                ManifestFiles.readWithin(fifo, Duration.ofMillis(300))).hasMessageContaining("not read within"));
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> new FileOutputStream(fifo.toFile()).close());
-    }
-
-    @Test
     void aSparseGibibyteFileIsRefusedWithoutBeingRead() throws Exception {
         Path huge = dir.resolve("huge.yaml");
         try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
             f.setLength(1L << 30);
         }
-        ManifestReader reader = new ManifestReader("n1");
+        WatchdogReader reader = new WatchdogReader(new ManifestReader("n1")::parse);
         ManifestFiles.readAndParse(dir.resolve("missing.yaml"), reader); // warm up
 
         long before = allocated();
