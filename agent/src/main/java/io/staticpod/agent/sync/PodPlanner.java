@@ -19,7 +19,6 @@ import io.staticpod.runtime.spi.Sandbox;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,9 +95,10 @@ public final class PodPlanner {
         }
         PodPlanner p = new PodPlanner(desired, view.containersOf(uid), view.sandboxesOf(uid), history, unhealthy, now);
         p.planVersion();
-        List<ContainerView> removals = p.removals();
+        List<ContainerView> removals = Garbage.removals(p.mine, p.names(), p.kills);
         return new PodActions(others, otherSandboxes, p.kills, List.copyOf(p.sandboxesToStop), removals,
-                p.sandboxRemovals(removals), p.sandbox, p.nextInit, p.starts, p.wakeAt, p.waiting, p.exits);
+                Garbage.sandboxRemovals(p.mine, p.sandboxes, removals, p.kills), p.sandbox, p.nextInit, p.starts,
+                p.wakeAt, p.waiting, p.exits);
     }
 
     private void planVersion() {
@@ -287,36 +287,6 @@ public final class PodPlanner {
         Set<String> names = names();
         mine.stream().filter(ContainerView::running).filter(c -> !names.contains(c.name()))
                 .forEach(c -> kill(c, KillReason.SPEC_CHANGED));
-    }
-
-    /** Dead instances but the newest exited one of each container; for names the spec lost, every dead one. */
-    private List<ContainerView> removals() {
-        Set<String> names = names();
-        Set<String> killed = new java.util.HashSet<>();
-        kills.forEach(k -> killed.add(k.container().id()));
-        Map<String, List<ContainerView>> byName = new HashMap<>();
-        mine.forEach(c -> byName.computeIfAbsent(c.name(), n -> new ArrayList<>()).add(c));
-        List<ContainerView> out = new ArrayList<>();
-        byName.forEach((name, list) -> {
-            list.sort(ContainerView.NEWEST_FIRST);
-            ContainerView keptDead = names.contains(name)
-                    ? list.stream().filter(ContainerView::exited).findFirst().orElse(null) : null;
-            int from = names.contains(name) ? 1 : 0;
-            list.stream().skip(from).filter(c -> !c.running() && c != keptDead && !killed.contains(c.id()))
-                    .forEach(out::add);
-        });
-        out.sort(Comparator.comparing(ContainerView::id));
-        return out;
-    }
-
-    /** Sandboxes that are not the newest, not ready and hold nothing that stays. */
-    private List<Sandbox> sandboxRemovals(List<ContainerView> removals) {
-        Set<String> gone = new java.util.HashSet<>();
-        removals.forEach(c -> gone.add(c.id()));
-        kills.stream().filter(k -> !k.reason().keepForLogs()).forEach(k -> gone.add(k.container().id()));
-        Set<String> used = new java.util.HashSet<>();
-        mine.stream().filter(c -> !gone.contains(c.id())).forEach(c -> used.add(c.sandboxId()));
-        return sandboxes.stream().skip(1).filter(s -> !s.ready() && !used.contains(s.id())).toList();
     }
 
     private void kill(ContainerView c, KillReason reason) {

@@ -1,5 +1,6 @@
-package io.staticpod.agent.pod;
+package io.staticpod.agent.launch;
 
+import io.staticpod.agent.testing.TestPods;
 import io.staticpod.manifest.StaticPod;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class EnvResolverTest {
 
     @Test
     void resolvesTheDownwardApiAndResourcesAndEarlierVariables() {
-        StaticPod pod = PodSyncTest.podWith("""
+        StaticPod pod = TestPods.podWith("""
                     env:
                     - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
                     - {name: NS, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}

@@ -1,5 +1,6 @@
-package io.staticpod.agent.pod;
+package io.staticpod.agent.launch;
 
+import io.staticpod.agent.testing.TestPods;
 import io.staticpod.manifest.StaticPod;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +18,7 @@ class VolumesTest {
 
     @Test
     void writesDownwardApiFilesAsTheKubeletDoes() throws Exception {
-        StaticPod pod = PodSyncTest.podWith("""
+        StaticPod pod = TestPods.podWith("""
                   volumes:
                   - name: info
                     downwardAPI:
@@ -34,7 +35,7 @@ class VolumesTest {
 
     @Test
     void checksHostPathTypes() {
-        StaticPod pod = PodSyncTest.podWith("""
+        StaticPod pod = TestPods.podWith("""
                   volumes:
                   - {name: d, hostPath: {path: %s, type: Directory}}
                 """.formatted(root.resolve("missing")));

@@ -1,4 +1,4 @@
-package io.staticpod.agent.pod;
+package io.staticpod.agent.testing;
 
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
@@ -12,10 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A mirror client that remembers what it was told. */
-final class RecordingMirrorClient implements MirrorClient {
-    final Map<PodKey, PodStatus> statuses = new ConcurrentHashMap<>();
-    final List<String> events = new CopyOnWriteArrayList<>();
-    volatile Boolean runtimeReady;
+public final class RecordingMirrorClient implements MirrorClient {
+    public final Map<PodKey, PodStatus> statuses = new ConcurrentHashMap<>();
+    public final List<String> events = new CopyOnWriteArrayList<>();
+    public volatile Boolean runtimeReady;
 
     @Override
     public void start() {
