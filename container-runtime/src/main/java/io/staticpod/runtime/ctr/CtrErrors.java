@@ -40,6 +40,11 @@ public final class CtrErrors {
         return !result.succeeded() && IMAGE_NOT_FOUND.matcher(errorLine(result)).matches();
     }
 
+    /** True when the object to create exists already ({@code ctr: task x: already exists}). */
+    public static boolean isAlreadyExists(CommandResult result) {
+        return !result.succeeded() && errorLine(result).endsWith(": already exists");
+    }
+
     /** True when ctr could not reach containerd, or lost it during the call. */
     public static boolean isUnreachable(CommandResult result) {
         String line = errorLine(result);

@@ -87,11 +87,20 @@ public final class CtrOutput {
 
     /** The server version in {@code ctr version} output ({@code Server:} section), e.g. {@code 1.6.20~ds1}. */
     public static Optional<String> serverVersion(String stdout) {
-        boolean server = false;
+        return version(stdout, "Server:");
+    }
+
+    /** The client's (ctr's own) version in {@code ctr version} output ({@code Client:} section). */
+    public static Optional<String> clientVersion(String stdout) {
+        return version(stdout, "Client:");
+    }
+
+    private static Optional<String> version(String stdout, String section) {
+        boolean in = false;
         for (String line : stdout.lines().map(String::strip).toList()) {
-            if (line.equals("Server:")) {
-                server = true;
-            } else if (server && line.startsWith("Version:")) {
+            if (line.endsWith(":") && !line.contains(" ")) {
+                in = line.equals(section);
+            } else if (in && line.startsWith("Version:")) {
                 return Optional.of(line.substring("Version:".length()).strip());
             }
         }

@@ -33,8 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * relist), not the kernel's exit time. Before deleting, the task's memory cgroup is read for an OOM kill.
  *
  * <p><b>Cache.</b> A container's record only changes when our labels are written; it is read again when it has no
- * task and no recorded end (it may be starting, or another instance may have recorded it), or when a started
- * container of the pod-level adapter lacks its start time (written just after the start).
+ * task and no recorded end (it may be starting, or another instance may have recorded its exit), or when a started
+ * container of the pod-level adapter lacks its start time (written just after the start). Sandboxes and containers
+ * neither adapter made are read once.
  */
 public final class CtrTasks {
 
@@ -133,10 +134,18 @@ public final class CtrTasks {
     }
 
     private static boolean stale(Container c, Task task) {
-        if (task == null) {
-            return c.label(CtrLabels.EXIT_CODE) == null && c.label(CtrLabels.ERROR) == null;
+        String kind = c.label(CtrLabels.KIND);
+        if (CtrLabels.SANDBOX.equals(kind)) {
+            return false; // its task alone tells its state
         }
-        return CtrLabels.CONTAINER.equals(c.label(CtrLabels.KIND)) && c.label(CtrLabels.STARTED_AT) == null;
+        if (kind == null && c.label(CtrLabels.NAME) == null) {
+            return false; // not made by either adapter
+        }
+        boolean ended = c.label(CtrLabels.EXIT_CODE) != null || c.label(CtrLabels.ERROR) != null;
+        if (task == null) {
+            return !ended; // starting, or its exit recorded by another instance
+        }
+        return CtrLabels.CONTAINER.equals(kind) && c.label(CtrLabels.STARTED_AT) == null;
     }
 
     /** The container with its task, a STOPPED task recorded (and deleted) first. Null if it vanished. */
@@ -241,11 +250,18 @@ public final class CtrTasks {
      * is already gone is fine.
      */
     public void remove(Container container) {
+        remove(container, true);
+    }
+
+    /** As {@link #remove(Container)}; {@code mayHaveTask} false skips the task (a scan just saw none). */
+    public void remove(Container container, boolean mayHaveTask) {
         String id = container.id();
         String what = "remove container " + id;
-        CommandResult task = cli.call(what, timeout, "tasks", "delete", "--force", id);
-        if (!task.succeeded() && !CtrErrors.isNotFound(task)) {
-            throw CtrErrors.failure(what, task);
+        if (mayHaveTask) {
+            CommandResult task = cli.call(what, timeout, "tasks", "delete", "--force", id);
+            if (!task.succeeded() && !CtrErrors.isNotFound(task)) {
+                throw CtrErrors.failure(what, task);
+            }
         }
         // deletes the container's snapshot too
         CommandResult delete = cli.call(what, timeout, "containers", "delete", id);
