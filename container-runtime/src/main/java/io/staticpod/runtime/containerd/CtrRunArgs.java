@@ -4,10 +4,10 @@ import io.staticpod.runtime.LaunchOptions;
 import io.staticpod.runtime.LaunchSpec;
 import io.staticpod.runtime.LaunchSpec.Namespace;
 
+import io.staticpod.runtime.ctr.CtrFlags;
+import io.staticpod.runtime.ctr.CtrOutput;
 import io.staticpod.runtime.exec.EnvFile;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,10 +16,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Maps a {@link LaunchSpec} onto {@code ctr run -d}. ctr takes the process's whole argv after the image and the id
- * and has no {@code --entrypoint}, so the Kubernetes rules are applied here: {@code command} replaces the image's
- * Entrypoint and Cmd; {@code args} alone follow the image's Entrypoint; neither means the image's defaults (ctr's own
- * behaviour when no argv is given). What is deliberately absent, as with Docker: any OOM score adjustment.
+ * Maps a {@link LaunchSpec} onto {@code ctr run -d}, with the pieces shared with the pod-level adapter in
+ * {@link CtrFlags} (mounts, resources, security, the Kubernetes rules for command and args). What is deliberately
+ * absent, as with Docker: any OOM score adjustment.
  *
  * <p>Namespaces: a container owning its network gets a new network namespace with only loopback (there is no CNI
  * here) and its own UTS namespace; {@code HOST} is {@code --net-host} plus the node's UTS namespace (hostname) as the
@@ -40,12 +39,8 @@ import java.util.TreeMap;
  */
 final class CtrRunArgs {
 
-    /**
-     * The node's namespaces, as runc sees them: runc opens the paths before it joins or creates any namespace, so
-     * {@code /proc/self} is runc's own, i.e. containerd's. Not {@code /proc/1}: PID 1 may not be ours to read (it is
-     * not on these machines), and runc then fails with {@code can't get final child's PID from pipe: EOF}.
-     */
-    static final String HOST_NS = "/proc/self/ns/";
+    /** The node's namespaces, as runc sees them ({@link CtrFlags#HOST_NS}). */
+    static final String HOST_NS = CtrFlags.HOST_NS;
 
     private CtrRunArgs() {
     }
@@ -86,8 +81,7 @@ final class CtrRunArgs {
         }
         for (LaunchSpec.Mount mount : spec.mounts()) {
             argv.add("--mount");
-            argv.add("type=bind,src=" + mountPath(mount.hostPath()) + ",dst=" + mountPath(mount.containerPath())
-                    + ",options=rbind:" + (mount.readOnly() ? "ro" : "rw"));
+            argv.add(CtrFlags.bindMount(mount.hostPath(), mount.containerPath(), mount.readOnly()));
         }
         switch (spec.network().mode()) {
             case OWN:
@@ -161,40 +155,10 @@ final class CtrRunArgs {
             argv.add("--cpu-shares");
             argv.add(Long.toString(o.cpuShares()));
         }
-        if (o.cpuQuotaMicros() > 0) {
-            argv.add("--cpu-quota");
-            argv.add(Long.toString(o.cpuQuotaMicros()));
-            argv.add("--cpu-period");
-            argv.add(Long.toString(o.cpuPeriodMicros() > 0 ? o.cpuPeriodMicros() : 100_000));
-        }
-        if (o.memoryLimitBytes() > 0) {
-            argv.add("--memory-limit");
-            argv.add(Long.toString(o.memoryLimitBytes()));
-        }
-        if (o.privileged()) {
-            argv.add("--privileged");
-        }
-        o.capAdd().forEach(c -> {
-            argv.add("--cap-add");
-            argv.add(c.equals("ALL") || c.startsWith("CAP_") ? c : "CAP_" + c);
-        });
-        o.capDrop().forEach(c -> {
-            argv.add("--cap-drop");
-            argv.add(c.equals("ALL") || c.startsWith("CAP_") ? c : "CAP_" + c);
-        });
-        if (o.readOnlyRootFilesystem()) {
-            argv.add("--read-only");
-        }
-        if (!o.noNewPrivileges()) {
-            argv.add("--allow-new-privs");
-        }
-        if (o.seccomp() == null) {
-            argv.add("--seccomp");
-        } else if (!o.seccomp().equals("unconfined")) {
-            argv.add("--seccomp");
-            argv.add("--seccomp-profile");
-            argv.add(o.seccomp());
-        }
+        CtrFlags.resources(argv, o.cpuQuotaMicros(), o.cpuPeriodMicros(), o.memoryLimitBytes());
+        CtrFlags.security(argv, o.privileged(), o.capAdd(), o.capDrop(), o.readOnlyRootFilesystem(),
+                o.noNewPrivileges());
+        CtrFlags.seccomp(argv, !"unconfined".equals(o.seccomp()), o.seccomp());
         if (o.pid().mode() == Namespace.Mode.HOST) {
             argv.add("--with-ns");
             argv.add("pid:" + HOST_NS + "pid");
@@ -225,51 +189,9 @@ final class CtrRunArgs {
         return out;
     }
 
-    /**
-     * The {@code --log-uri} that appends the container's stdout and stderr to {@code logFile}: a shim "binary" logger
-     * that is {@code /bin/sh} running two {@code cat}s. Not {@code file://}: containerd 1.6's shim then writes both
-     * streams through one shared file handle that the first stream to end closes, and the other stream's last
-     * output is lost (containerd issue 3118; seen here for 1 in 6 short-lived containers). The logger gets stdout on
-     * fd 3, stderr on fd 4, and tells the shim it is ready by closing fd 5, which the {@code cat}s must not inherit
-     * (or {@code ctr run} hangs). The shim waits for it to drain when the task is deleted.
-     */
-    static String logUri(Path logFile) {
-        String file = "'" + logFile.toString().replace("'", "'\\''") + "'";
-        String script = "exec 5>&-; cat <&3 >>" + file + " 4<&- & cat <&4 >>" + file + " 3<&- & wait";
-        return "binary:///bin/sh?-c=" + URLEncoder.encode(script, StandardCharsets.UTF_8);
-    }
-
-    /** True when the argv depends on the image's config: {@code args} without {@code command}. */
-    static boolean needsImageConfig(LaunchSpec spec) {
-        return !hasEntrypoint(spec) && spec.args() != null && !spec.args().isEmpty();
-    }
-
-    /** The process argv to give ctr; empty means "the image's Entrypoint and Cmd" (ctr's default). */
+    /** The process argv to give ctr ({@link CtrFlags#processArgs}); empty means the image's Entrypoint and Cmd. */
     static List<String> processArgs(LaunchSpec spec, CtrOutput.ImageConfig imageConfig) {
-        List<String> args = spec.args() == null ? List.of() : spec.args();
-        if (hasEntrypoint(spec)) {
-            List<String> argv = new ArrayList<>(spec.entrypoint());
-            argv.addAll(args);
-            return argv;
-        }
-        if (args.isEmpty()) {
-            return List.of();
-        }
-        List<String> argv = new ArrayList<>(imageConfig.entrypoint());
-        argv.addAll(args);
-        return argv;
-    }
-
-    private static boolean hasEntrypoint(LaunchSpec spec) {
-        return spec.entrypoint() != null && !spec.entrypoint().isEmpty();
-    }
-
-    /** ctr splits {@code --mount} at commas and {@code =}: such paths cannot be passed. */
-    private static String mountPath(String path) {
-        if (path.contains(",") || path.contains("=")) {
-            throw new IllegalArgumentException("mount path " + path
-                    + " contains ',' or '=', which ctr's --mount cannot carry; rename the directory");
-        }
-        return path;
+        return CtrFlags.processArgs(spec.entrypoint(), spec.args(),
+                imageConfig == null ? List.of() : imageConfig.entrypoint());
     }
 }

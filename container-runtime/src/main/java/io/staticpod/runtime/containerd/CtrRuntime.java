@@ -7,9 +7,17 @@ import io.staticpod.runtime.ImageResult;
 import io.staticpod.runtime.LaunchSpec;
 import io.staticpod.runtime.LaunchSpec.Namespace;
 import io.staticpod.runtime.PullPolicy;
-import io.staticpod.runtime.containerd.CtrOutput.Container;
-import io.staticpod.runtime.containerd.CtrOutput.ImageConfig;
-import io.staticpod.runtime.containerd.CtrOutput.Task;
+import io.staticpod.runtime.ctr.CtrCli;
+import io.staticpod.runtime.ctr.CtrErrors;
+import io.staticpod.runtime.ctr.CtrFlags;
+import io.staticpod.runtime.ctr.CtrImages;
+import io.staticpod.runtime.ctr.CtrLabels;
+import io.staticpod.runtime.ctr.CtrOutput;
+import io.staticpod.runtime.ctr.CtrOutput.Container;
+import io.staticpod.runtime.ctr.CtrOutput.ImageConfig;
+import io.staticpod.runtime.ctr.CtrOutput.Task;
+import io.staticpod.runtime.ctr.CtrTasks;
+import io.staticpod.runtime.ctr.ImageRef;
 import io.staticpod.runtime.exec.CommandException;
 import io.staticpod.runtime.exec.CommandResult;
 import io.staticpod.runtime.exec.CommandRunner;
@@ -33,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -48,18 +55,13 @@ import java.util.function.Supplier;
  * {@link ContainerInfo#labels()}. A leftover container with the same name is removed before a start, as Docker's
  * adapter does.
  *
- * <p><b>Exit status.</b> {@code ctr tasks ls} shows no exit code and {@code ctr events} omits 0, but a stopped task
- * keeps its exit status until it is deleted, and {@code ctr tasks delete} reports it: a warning
- * {@code task <id> exit with non-zero exit code N}, or nothing for 0. So whenever {@link #inspect}, {@link #list} or
- * {@link #stop} finds a task STOPPED, the adapter deletes the task and writes the exit code and the time it saw the
- * task stopped onto the container as labels ({@code ctr containers label}); from then on the container has no task and
- * reports EXITED with that exact code. {@code finishedAt} is therefore when the adapter noticed (after {@link #stop}:
- * within 100 ms; otherwise at the next relist, about a second), not the kernel's exit time. Before deleting, the
- * task's memory cgroup is read for an OOM kill. A container whose task vanished without being recorded (a reboot)
- * reports EXITED with 255 and an error saying so.
+ * <p><b>Exit status.</b> Whenever {@link #inspect}, {@link #list} or {@link #stop} finds a task STOPPED, its exact exit
+ * status is recorded on the container ({@link CtrTasks}, shared with the pod-level {@code io.staticpod.runtime.ctr}
+ * adapter, as are the ctr helpers of that package); from then on the container reports EXITED with that code. A
+ * container whose task vanished without being recorded (a reboot) reports EXITED with 255 and an error saying so.
  *
  * <p><b>Logs.</b> The container's stdout and stderr are appended to {@code <logDir>/<id>.log} (plain text, both
- * streams interleaved, no timestamps) by a logger process under the shim ({@link CtrRunArgs#logUri}), so they
+ * streams interleaved, no timestamps) by a logger process under the shim ({@link CtrFlags#logUri}), so they
  * outlive the agent and containerd restarts; the path is also in a label, and {@link #remove} deletes the file, as
  * Docker deletes its json log.
  *
@@ -81,41 +83,22 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
     public static final Path DEFAULT_LOG_DIR = Path.of("/var/log/static-pod-agent/containers");
 
     /** How often {@link #stop} looks whether the task has ended. */
-    static final Duration POLL = Duration.ofMillis(100);
-    /** How long {@link #stop} waits for the task after SIGKILL before it gives up. */
-    static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    static final Duration POLL = CtrTasks.POLL;
     /** A container without a task and younger than this is being started by {@code ctr run}. */
     static final Duration STARTING = Duration.ofSeconds(30);
-    /**
-     * How long {@code ctr} tries to reach containerd (its own default is 10 s): a containerd that is down is
-     * reported within this time, while a local socket that answers is dialled in milliseconds even on a busy node.
-     */
-    static final String CONNECT_TIMEOUT = "3s";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Waiting between polls; a seam so that unit tests step a fake clock instead. */
-    @FunctionalInterface
-    interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
-    private final CommandRunner runner;
-    private final List<String> ctr;
+    private final CtrCli cli;
     /** Hosts files of containers that own their network, by container id, next to the logs; null: none given. */
     private Path hostsDir;
     private final String namespace;
     private final Path logDir;
-    private final Path cgroupRoot;
     private final Duration timeout;
     private final InstantSource clock;
-    private final Sleeper sleeper;
     /** New container ids: 64 random hex digits. */
     private final Supplier<String> ids;
-    /** containerd's record of each container seen by {@link #list}; only our exit labels ever change on one. */
-    private final Map<String, Container> known = new ConcurrentHashMap<>();
+    private final CtrTasks tasks;
     private final CtrImages images;
-    /** Serialises task deletion, so that one exit status is recorded once by this instance. */
-    private final Object harvestLock = new Object();
 
     /**
      * {@code ctr} from the PATH on {@code endpoint} ({@code unix:///run/containerd/containerd.sock} or a plain
@@ -134,31 +117,21 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
     }
 
     CtrRuntime(CommandRunner runner, String ctr, String endpoint, String namespace, Path logDir, Path cgroupRoot,
-               Duration timeout, Duration pullTimeout, InstantSource clock, Sleeper sleeper, Supplier<String> ids) {
-        this.runner = Objects.requireNonNull(runner, "runner");
-        this.namespace = Objects.requireNonNull(namespace, "namespace");
-        this.ctr = List.of(Objects.requireNonNull(ctr, "ctr"), "--address", socketPath(endpoint),
-                "--connect-timeout", CONNECT_TIMEOUT, "--namespace", namespace);
+               Duration timeout, Duration pullTimeout, InstantSource clock, CtrTasks.Sleeper sleeper,
+               Supplier<String> ids) {
+        this.cli = new CtrCli(runner, ctr, endpoint, namespace);
+        this.namespace = namespace;
         this.logDir = Objects.requireNonNull(logDir, "logDir");
-        this.cgroupRoot = Objects.requireNonNull(cgroupRoot, "cgroupRoot");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.ids = Objects.requireNonNull(ids, "ids");
-        this.images = new CtrImages(this::ctr, namespace, timeout, Objects.requireNonNull(pullTimeout, "pullTimeout"));
+        this.tasks = new CtrTasks(cli, cgroupRoot, timeout, clock, sleeper);
+        this.images = new CtrImages(cli, timeout, Objects.requireNonNull(pullTimeout, "pullTimeout"));
     }
 
     /** The socket path of a CRI-style endpoint: {@code unix:///x.sock} → {@code /x.sock}; a path stays as it is. */
     static String socketPath(String endpoint) {
-        Objects.requireNonNull(endpoint, "endpoint");
-        if (endpoint.startsWith("unix://")) {
-            return endpoint.substring("unix://".length());
-        }
-        if (endpoint.contains("://")) {
-            throw new IllegalArgumentException("containerd endpoint " + endpoint
-                    + " is not a unix socket; expected unix:///path/to/containerd.sock");
-        }
-        return endpoint;
+        return CtrCli.socketPath(endpoint);
     }
 
     @Override
@@ -168,7 +141,7 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
 
     @Override
     public String version() {
-        CommandResult result = ctr(timeout, "version");
+        CommandResult result = cli.run(timeout, "version");
         Optional<String> version = result.succeeded() ? CtrOutput.serverVersion(result.stdout()) : Optional.empty();
         if (version.isEmpty()) {
             throw new IllegalStateException("containerd not usable: " + CommandException.failed(result).getMessage());
@@ -176,9 +149,49 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
         return "containerd " + version.get();
     }
 
+    /** With the Docker adapter's fallback rules: ALWAYS uses the local image when the pull fails. */
     @Override
     public ImageResult ensureImage(String image, PullPolicy policy) {
-        return images.ensure(image, policy);
+        String ref = ImageRef.normalize(image);
+        switch (policy) {
+            case NEVER:
+                return images.local(ref).map(c -> new ImageResult(image, c.configDigest(), false, null))
+                        .orElseThrow(() -> new IllegalStateException("image " + image + " (" + ref
+                                + ") not present in containerd namespace " + namespace
+                                + " and imagePullPolicy is Never"));
+            case IF_NOT_PRESENT: {
+                Optional<ImageConfig> local = images.local(ref);
+                if (local.isPresent()) {
+                    return new ImageResult(image, local.get().configDigest(), false, null);
+                }
+                CommandResult pull = images.pullRef(ref);
+                if (!pull.succeeded()) {
+                    throw new IllegalStateException("image " + image + " not present, and "
+                            + CommandException.failed(pull).getMessage());
+                }
+                return new ImageResult(image, pulledImage(ref), true, null);
+            }
+            case ALWAYS: {
+                CommandResult pull = images.pullRef(ref);
+                if (pull.succeeded()) {
+                    return new ImageResult(image, pulledImage(ref), true, null);
+                }
+                String pullError = CommandException.failed(pull).getMessage();
+                Optional<ImageConfig> local = images.local(ref);
+                if (local.isPresent()) {
+                    return new ImageResult(image, local.get().configDigest(), false, pullError);
+                }
+                throw new IllegalStateException("image " + image + " cannot be pulled (" + pullError
+                        + ") and is not present in containerd namespace " + namespace);
+            }
+            default:
+                throw new IllegalArgumentException("unknown pull policy " + policy);
+        }
+    }
+
+    private String pulledImage(String ref) {
+        return images.local(ref).orElseThrow(() -> new IllegalStateException(
+                "`ctr images pull " + ref + "` succeeded but the image is not present afterwards")).configDigest();
     }
 
     @Override
@@ -227,14 +240,14 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
         CommandResult result;
         // the values stay off argv: see CtrRunArgs
         try (EnvFile envFile = env.fileLines().isEmpty() ? null : EnvFile.write(env.fileLines())) {
-            List<String> argv = CtrRunArgs.of(ctr, launch, id, ref, image, networkPid, ipcPid,
-                    CtrRunArgs.logUri(logPath), labels, env, envFile == null ? null : envFile.path());
-            result = run(argv, timeout);
+            List<String> argv = CtrRunArgs.of(cli.base(), launch, id, ref, image, networkPid, ipcPid,
+                    CtrFlags.logUri(logPath), labels, env, envFile == null ? null : envFile.path());
+            result = cli.runArgv(argv, timeout);
         }
         if (!result.succeeded()) {
-            if (info(id).isPresent()) {
+            if (tasks.info(id).isPresent()) {
                 // created without a task: keep the error for inspect, as Docker keeps State.Error
-                ctr(timeout, "containers", "label", id, CtrLabels.ERROR + "=" + CtrErrors.errorLine(result));
+                cli.run(timeout, "containers", "label", id, CtrLabels.ERROR + "=" + CtrErrors.errorLine(result));
             }
             throw CommandException.failed(result);
         }
@@ -282,47 +295,16 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
 
     @Override
     public void stop(String id, Duration grace) {
-        Optional<Container> container = info(id);
-        if (container.isEmpty()) {
-            return;
-        }
-        Task task = tasks().get(id);
-        if (task == null) {
-            return; // never started, or stopped and recorded already
-        }
-        if (task.running()) {
-            String signal = stopSignal(container.get());
-            kill(id, signal);
-            if (!awaitStopped(id, grace)) {
-                log.info("Container did not stop within its grace period; killing it id={} signal={} grace={}",
-                        id, signal, grace);
-                kill(id, "SIGKILL");
-                if (!awaitStopped(id, KILL_WAIT)) {
-                    throw new IllegalStateException("task " + id + " still runs " + KILL_WAIT
-                            + " after SIGKILL (`ctr tasks ls` shows it RUNNING)");
-                }
-            }
-        }
-        harvest(id);
+        tasks.info(id).ifPresent(c -> tasks.stop(c, grace));
     }
 
     @Override
     public void remove(String id) {
-        Optional<Container> container = info(id);
+        Optional<Container> container = tasks.info(id);
         if (container.isEmpty()) {
-            known.remove(id);
             return;
         }
-        CommandResult task = ctr(timeout, "tasks", "delete", "--force", id);
-        if (!task.succeeded() && !CtrErrors.isNotFound(task)) {
-            throw CommandException.failed(task);
-        }
-        // deletes the container's snapshot too
-        CommandResult delete = ctr(timeout, "containers", "delete", id);
-        if (!delete.succeeded() && !CtrErrors.isNotFound(delete)) {
-            throw CommandException.failed(delete);
-        }
-        known.remove(id);
+        tasks.remove(container.get());
         try {
             if (hostsDir != null) {
                 Files.deleteIfExists(hostsDir.resolve(id));
@@ -330,63 +312,27 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
         } catch (IOException e) {
             log.debug("Cannot delete the hosts file of a removed container id={} error={}", id, e.toString());
         }
-        String logPath = container.get().label(CtrLabels.LOG_PATH);
-        if (logPath != null) {
-            try {
-                Files.deleteIfExists(Path.of(logPath));
-            } catch (IOException e) {
-                log.warn("Cannot delete the log of a removed container id={} path={} error={}", id, logPath,
-                        e.toString());
-            }
-        }
     }
 
     @Override
     public Optional<ContainerInfo> inspect(String id) {
-        Optional<Container> container = info(id);
-        if (container.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(describe(container.get(), tasks().get(id)));
+        return tasks.look(id).map(s -> describe(s.container(), s.task()));
     }
 
     @Override
     public List<ContainerInfo> list(Map<String, String> labels) {
-        List<String> ids = CtrOutput.ids(ctr(timeout, "containers", "ls", "-q").orThrow().stdout());
-        Map<String, Task> tasks = tasks();
-        known.keySet().retainAll(ids);
         List<ContainerInfo> found = new ArrayList<>();
-        for (String id : ids) {
-            Container c = known.get(id);
-            if (c == null || (tasks.get(id) == null && c.label(CtrLabels.EXIT_CODE) == null
-                    && c.label(CtrLabels.ERROR) == null)) {
-                c = info(id).orElse(null); // new to us, or its exit may have been recorded by another instance
-                if (c == null) {
-                    continue; // removed meanwhile
-                }
-            }
-            if (!CtrLabels.visible(c.labels()).entrySet().containsAll(labels.entrySet())) {
-                continue;
-            }
-            ContainerInfo info = describe(c, tasks.get(id));
-            if (info != null) {
-                found.add(info);
+        for (CtrTasks.Seen seen : tasks.scan()) {
+            if (CtrLabels.visible(seen.container().labels()).entrySet().containsAll(labels.entrySet())) {
+                found.add(describe(seen.container(), seen.task()));
             }
         }
         found.sort(Comparator.comparing(ContainerInfo::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
         return found;
     }
 
-    /** The container with its state; a STOPPED task is recorded (and deleted) first. Null if it vanished. */
+    /** The container with its state; {@code task} is never a STOPPED one ({@link CtrTasks} records those). */
     private ContainerInfo describe(Container c, Task task) {
-        if (task != null && task.stopped()) {
-            harvest(c.id());
-            c = info(c.id()).orElse(null);
-            if (c == null) {
-                return null;
-            }
-            task = null;
-        }
         Map<String, String> l = c.labels();
         String name = l.getOrDefault(CtrLabels.NAME, c.id());
         String image = l.getOrDefault(CtrLabels.IMAGE, c.image());
@@ -417,76 +363,12 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
                 "the task is gone and its exit status was never recorded (was the node rebooted?)");
     }
 
-    /**
-     * Deletes a stopped task and records its exit status on the container. A task that is already gone was
-     * recorded by someone else (another instance) and is left alone.
-     */
-    private void harvest(String id) {
-        synchronized (harvestLock) {
-            Instant seen = clock.instant();
-            boolean oom = CgroupOom.killed(cgroupRoot, namespace, id);
-            CommandResult delete = ctr(timeout, "tasks", "delete", id);
-            if (!delete.succeeded()) {
-                if (CtrErrors.isNotFound(delete)) {
-                    return;
-                }
-                throw CommandException.failed(delete);
-            }
-            int code = CtrErrors.exitStatusOfDeletedTask(delete);
-            List<String> label = new ArrayList<>(List.of("containers", "label", id,
-                    CtrLabels.EXIT_CODE + "=" + code, CtrLabels.FINISHED_AT + "=" + seen));
-            if (oom) {
-                label.add(CtrLabels.OOM_KILLED + "=true");
-            }
-            CommandResult labelled = ctr(timeout, label.toArray(String[]::new));
-            if (!labelled.succeeded() && !CtrErrors.isNotFound(labelled)) {
-                throw CommandException.failed(labelled);
-            }
-            known.remove(id);
-            log.debug("Recorded the exit of a container id={} exitCode={} oomKilled={}", id, code, oom);
-        }
-    }
-
-    private boolean awaitStopped(String id, Duration limit) {
-        Instant deadline = clock.instant().plus(limit);
-        while (true) {
-            Task task = tasks().get(id);
-            if (task == null || !task.running()) {
-                return true;
-            }
-            if (!clock.instant().isBefore(deadline)) {
-                return false;
-            }
-            try {
-                sleeper.sleep(POLL);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while stopping container " + id, e);
-            }
-        }
-    }
-
-    private void kill(String id, String signal) {
-        CommandResult kill = ctr(timeout, "tasks", "kill", "--signal", signal, id);
-        if (!kill.succeeded() && !CtrErrors.isNotFound(kill)) {
-            throw CommandException.failed(kill);
-        }
-    }
-
-    private static String stopSignal(Container c) {
-        String signal = c.label(CtrLabels.STOP_SIGNAL);
-        if (signal == null || signal.isEmpty()) {
-            signal = c.label(CtrLabels.IMAGE_STOP_SIGNAL);
-        }
-        return signal == null || signal.isEmpty() ? "SIGTERM" : signal;
-    }
-
     /** The pid of the running task whose namespace a container joins; 0 when it joins none. */
     private long joinedPid(Namespace ns, String what) {
         if (ns.mode() != Namespace.Mode.CONTAINER) {
             return 0;
         }
-        Task task = tasks().get(ns.containerId());
+        Task task = tasks.tasks().get(ns.containerId());
         if (task == null || !task.running()) {
             throw new IllegalStateException("cannot join " + what + " of a non running container: "
                     + ns.containerId());
@@ -494,31 +376,16 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
         return task.pid();
     }
 
-    private Map<String, Task> tasks() {
-        return CtrOutput.tasks(ctr(timeout, "tasks", "ls").orThrow().stdout());
-    }
-
-    private Optional<Container> info(String id) {
-        CommandResult result = ctr(timeout, "containers", "info", id);
-        if (CtrErrors.isNotFound(result)) {
-            known.remove(id);
-            return Optional.empty();
-        }
-        Container c = CtrOutput.container(result.orThrow().stdout());
-        known.put(id, c);
-        return Optional.of(c);
-    }
-
     /** {@code ctr tasks exec}: runs the command in the container's task and waits for it, for exec probes. */
     @Override
     public ContainerExec.Result exec(String containerId, List<String> command, Duration timeout) {
-        List<String> argv = new ArrayList<>(ctr);
+        List<String> argv = new ArrayList<>(cli.base());
         argv.addAll(List.of("tasks", "exec", "--exec-id", "probe-" + HexFormat.of().formatHex(randomBytes())
                 .substring(0, 12), containerId));
         argv.addAll(command);
         CommandResult result;
         try {
-            result = run(argv, timeout);
+            result = cli.runArgv(argv, timeout);
         } catch (CommandException e) {
             if (e.exitCode() == -1 && e.getMessage().contains("did not finish within")) {
                 return new ContainerExec.Result(-1, e.getMessage(), true);
@@ -529,20 +396,6 @@ public final class CtrRuntime implements ContainerRuntime, ContainerExec {
             throw CommandException.failed(result);
         }
         return new ContainerExec.Result(result.exitCode(), result.stdout() + result.stderr(), false);
-    }
-
-    private CommandResult ctr(Duration limit, String... args) {
-        List<String> argv = new ArrayList<>(ctr);
-        argv.addAll(List.of(args));
-        return run(argv, limit);
-    }
-
-    private CommandResult run(List<String> argv, Duration limit) {
-        CommandResult result = runner.run(argv, limit);
-        if (log.isDebugEnabled()) {
-            log.debug("Ran ctr command argv=\"{}\" exitCode={}", CommandException.quote(argv), result.exitCode());
-        }
-        return result;
     }
 
     private static byte[] randomBytes() {

@@ -83,7 +83,7 @@ class CtrRuntimeTest {
     }
 
     String logUri() {
-        return CtrRunArgs.logUri(dir.resolve("logs").resolve(NEW_ID + ".log"));
+        return io.staticpod.runtime.ctr.CtrFlags.logUri(dir.resolve("logs").resolve(NEW_ID + ".log"));
     }
 
     List<String> run(String... rest) {
@@ -538,7 +538,8 @@ class CtrRuntimeTest {
         runner.expect(ctr("containers", "info", RUNNING)).succeeds(resource("containerd/info-running.json"));
         runner.expect(ctr("tasks", "delete", "--force", RUNNING)).fails(1, "ctr: connection error: desc = \"transport\"\n");
 
-        assertThatThrownBy(() -> ctr().remove(RUNNING)).isInstanceOf(CommandException.class)
+        assertThatThrownBy(() -> ctr().remove(RUNNING))
+                .isInstanceOf(io.staticpod.runtime.spi.RuntimeError.Unavailable.class)
                 .hasMessageContaining("connection error");
     }
 

@@ -1,4 +1,4 @@
-package io.staticpod.runtime.containerd;
+package io.staticpod.runtime.ctr;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,4 +1,4 @@
-package io.staticpod.runtime.containerd;
+package io.staticpod.runtime.ctr;
 
 import io.staticpod.runtime.exec.CommandResult;
 import org.junit.jupiter.api.Test;
@@ -17,6 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Parsing real saved ctr 1.6.20 output, and reading meaning into its errors. */
 class CtrOutputTest {
 
+    static final String RUNNING = "26c7b657ab64f392171d2ca2ee451ee4ad546e6017f93b37c410e007753f0814";
+    static final String EXITED = "cdd2fbda697f64834dbc8a140f700e2f1c99b0e5329a067b3bc21bad671e1825";
+    static final String BUSYBOX = "static-pod-agent.local/busybox:1.35";
+    static final String BUSYBOX_MANIFEST = "sha256:3f1e8d9a895e512fcd5773d2d0157e7102a464ab0f99e745e735dc268513fd0a";
+    static final String BUSYBOX_ID = "sha256:7133297c8fa9d9f7a331e26a4d95df818f619c31df66e47c894ec213c3d130a1";
+
     @TempDir
     Path dir;
 
@@ -29,27 +35,27 @@ class CtrOutputTest {
         var tasks = CtrOutput.tasks(resource("containerd/tasks-ls.txt"));
 
         assertThat(tasks).hasSize(2);
-        assertThat(tasks.get(CtrRuntimeTest.RUNNING)).satisfies(t -> {
+        assertThat(tasks.get(CtrOutputTest.RUNNING)).satisfies(t -> {
             assertThat(t.pid()).isEqualTo(5390);
             assertThat(t.running()).isTrue();
         });
-        assertThat(tasks.get(CtrRuntimeTest.EXITED).stopped()).isTrue();
+        assertThat(tasks.get(CtrOutputTest.EXITED).stopped()).isTrue();
         assertThat(CtrOutput.tasks("TASK    PID    STATUS    \n")).isEmpty();
     }
 
     @Test
     void imagesLsGivesTheDigestOfTheExactReference() {
-        assertThat(CtrOutput.imageDigest(resource("containerd/images-ls-busybox.txt"), CtrRuntimeTest.BUSYBOX))
-                .contains(CtrRuntimeTest.BUSYBOX_MANIFEST);
+        assertThat(CtrOutput.imageDigest(resource("containerd/images-ls-busybox.txt"), CtrOutputTest.BUSYBOX))
+                .contains(CtrOutputTest.BUSYBOX_MANIFEST);
         assertThat(CtrOutput.imageDigest(resource("containerd/images-ls-busybox.txt"), "static-pod-agent.local/busybox"))
                 .isEmpty();
-        assertThat(CtrOutput.imageDigest(resource("containerd/images-ls-empty.txt"), CtrRuntimeTest.BUSYBOX)).isEmpty();
+        assertThat(CtrOutput.imageDigest(resource("containerd/images-ls-empty.txt"), CtrOutputTest.BUSYBOX)).isEmpty();
     }
 
     @Test
     void manifestsLeadToTheConfigAndIndexesToThePlatformsManifest() {
         assertThat(CtrOutput.child(resource("containerd/manifest-busybox.json"), "linux", "amd64"))
-                .isEqualTo(new CtrOutput.Child(CtrRuntimeTest.BUSYBOX_ID, true));
+                .isEqualTo(new CtrOutput.Child(CtrOutputTest.BUSYBOX_ID, true));
         String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
                 + "{\"digest\":\"sha256:arm\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}},"
                 + "{\"digest\":\"sha256:amd\",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
@@ -71,8 +77,8 @@ class CtrOutputTest {
     void containersInfoGivesLabelsImageAndCreationTime() {
         CtrOutput.Container c = CtrOutput.container(resource("containerd/info-running.json"));
 
-        assertThat(c.id()).isEqualTo(CtrRuntimeTest.RUNNING);
-        assertThat(c.image()).isEqualTo(CtrRuntimeTest.BUSYBOX);
+        assertThat(c.id()).isEqualTo(CtrOutputTest.RUNNING);
+        assertThat(c.image()).isEqualTo(CtrOutputTest.BUSYBOX);
         assertThat(c.label(CtrLabels.NAME)).isEqualTo("k8s_app_web-n1_default_uid_0");
         assertThat(CtrLabels.visible(c.labels())).containsOnlyKeys("io.kubernetes.pod.name",
                 "io.kubernetes.container.name");
@@ -108,7 +114,7 @@ class CtrOutputTest {
 
     @Test
     void theLogUriRunsTwoCatsUnderShAppendingToTheFile() {
-        URI uri = URI.create(CtrRunArgs.logUri(Path.of("/var/log/it's here/abc.log")));
+        URI uri = URI.create(CtrFlags.logUri(Path.of("/var/log/it's here/abc.log")));
 
         assertThat(uri.getScheme()).isEqualTo("binary");
         assertThat(uri.getPath()).isEqualTo("/bin/sh");

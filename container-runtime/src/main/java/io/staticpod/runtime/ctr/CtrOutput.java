@@ -1,9 +1,10 @@
-package io.staticpod.runtime.containerd;
+package io.staticpod.runtime.ctr;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.staticpod.runtime.spi.RuntimeError;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -18,7 +19,7 @@ import java.util.Optional;
  * and the JSON of {@code containers info} and of image manifests, indexes and configs ({@code content get}). JSON
  * fields we do not use are ignored.
  */
-final class CtrOutput {
+public final class CtrOutput {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -27,41 +28,41 @@ final class CtrOutput {
     }
 
     /** A task as {@code ctr tasks ls} shows it: no exit status, no times. */
-    record Task(String id, long pid, String status) {
-        boolean running() {
+    public record Task(String id, long pid, String status) {
+        public boolean running() {
             return status.equals("RUNNING") || status.equals("PAUSED") || status.equals("PAUSING");
         }
 
-        boolean stopped() {
+        public boolean stopped() {
             return status.equals("STOPPED");
         }
     }
 
     /** A container as {@code ctr containers info} shows it: all labels (ours included), image, creation time. */
-    record Container(String id, Map<String, String> labels, String image, Instant createdAt) {
-        Container {
+    public record Container(String id, Map<String, String> labels, String image, Instant createdAt) {
+        public Container {
             labels = Map.copyOf(labels);
         }
 
-        String label(String key) {
+        public String label(String key) {
             return labels.get(key);
         }
     }
 
     /** What a container needs from its image's config. */
-    record ImageConfig(String configDigest, List<String> entrypoint, List<String> cmd) {
-        ImageConfig {
+    public record ImageConfig(String configDigest, List<String> entrypoint, List<String> cmd) {
+        public ImageConfig {
             entrypoint = List.copyOf(entrypoint);
             cmd = List.copyOf(cmd);
         }
     }
 
     /** {@code ctr tasks ls}: {@code TASK PID STATUS} rows under a header, by task (= container) id. */
-    static Map<String, Task> tasks(String stdout) {
+    public static Map<String, Task> tasks(String stdout) {
         Map<String, Task> tasks = new LinkedHashMap<>();
         for (String line : stdout.lines().skip(1).toList()) {
             String[] f = line.strip().split("\\s+");
-            if (f.length >= 3) {
+            if (f.length >= 3 && f[1].chars().allMatch(Character::isDigit)) {
                 tasks.put(f[0], new Task(f[0], Long.parseLong(f[1]), f[2]));
             }
         }
@@ -69,12 +70,12 @@ final class CtrOutput {
     }
 
     /** {@code ctr containers ls -q}: one id a line. */
-    static List<String> ids(String stdout) {
+    public static List<String> ids(String stdout) {
         return stdout.lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     /** {@code ctr images ls name==REF}: the manifest (or index) digest of the row naming {@code ref} exactly. */
-    static Optional<String> imageDigest(String stdout, String ref) {
+    public static Optional<String> imageDigest(String stdout, String ref) {
         for (String line : stdout.lines().skip(1).toList()) {
             String[] f = line.strip().split("\\s+");
             if (f.length >= 3 && f[0].equals(ref) && f[2].startsWith("sha256:")) {
@@ -85,12 +86,21 @@ final class CtrOutput {
     }
 
     /** The server version in {@code ctr version} output ({@code Server:} section), e.g. {@code 1.6.20~ds1}. */
-    static Optional<String> serverVersion(String stdout) {
-        boolean server = false;
+    public static Optional<String> serverVersion(String stdout) {
+        return version(stdout, "Server:");
+    }
+
+    /** The client's (ctr's own) version in {@code ctr version} output ({@code Client:} section). */
+    public static Optional<String> clientVersion(String stdout) {
+        return version(stdout, "Client:");
+    }
+
+    private static Optional<String> version(String stdout, String section) {
+        boolean in = false;
         for (String line : stdout.lines().map(String::strip).toList()) {
-            if (line.equals("Server:")) {
-                server = true;
-            } else if (server && line.startsWith("Version:")) {
+            if (line.endsWith(":") && !line.contains(" ")) {
+                in = line.equals(section);
+            } else if (in && line.startsWith("Version:")) {
                 return Optional.of(line.substring("Version:".length()).strip());
             }
         }
@@ -98,7 +108,7 @@ final class CtrOutput {
     }
 
     /** {@code ctr containers info ID}. */
-    static Container container(String json) {
+    public static Container container(String json) {
         JsonNode node = read(json, "ctr containers info");
         Map<String, String> labels = new LinkedHashMap<>();
         node.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText("")));
@@ -124,13 +134,13 @@ final class CtrOutput {
                 }
             }
             if (chosen == null) {
-                throw new IllegalStateException("image index lists no manifest");
+                throw new RuntimeError.ImageUnavailable("image index lists no manifest", null);
             }
             return new Child(chosen.path("digest").asText(), false);
         }
         String config = node.path("config").path("digest").asText("");
         if (config.isEmpty()) {
-            throw new IllegalStateException("image manifest names no config");
+            throw new RuntimeError.ImageUnavailable("image manifest names no config", null);
         }
         return new Child(config, true);
     }
@@ -145,7 +155,7 @@ final class CtrOutput {
         return new ImageConfig(digest, strings(config.path("Entrypoint")), strings(config.path("Cmd")));
     }
 
-    static Instant time(String text) {
+    public static Instant time(String text) {
         if (text.isBlank() || text.startsWith("0001-01-01")) {
             return null;
         }
@@ -164,7 +174,8 @@ final class CtrOutput {
         try {
             return JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot parse `" + what + "` output: " + e.getOriginalMessage(), e);
+            throw new RuntimeError.Unavailable("cannot parse the output of `" + what + "` (is ctr as new as containerd?): "
+                    + e.getOriginalMessage(), e);
         }
     }
 }

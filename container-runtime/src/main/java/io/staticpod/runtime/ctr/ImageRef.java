@@ -1,4 +1,4 @@
-package io.staticpod.runtime.containerd;
+package io.staticpod.runtime.ctr;
 
 import java.util.Locale;
 
@@ -15,13 +15,13 @@ import java.util.Locale;
  *   <li>no tag and no digest: {@code :latest}.</li>
  * </ul>
  */
-final class ImageRef {
+public final class ImageRef {
 
     private ImageRef() {
     }
 
     /** The full reference, e.g. {@code busybox} → {@code docker.io/library/busybox:latest}. */
-    static String normalize(String image) {
+    public static String normalize(String image) {
         String ref = image.strip();
         if (ref.isEmpty()) {
             throw new IllegalArgumentException("empty image reference");

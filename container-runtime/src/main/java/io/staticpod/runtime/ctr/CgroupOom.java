@@ -1,4 +1,4 @@
-package io.staticpod.runtime.containerd;
+package io.staticpod.runtime.ctr;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,12 +11,12 @@ import java.util.List;
  * counter is {@code oom_kill} in {@code memory/<namespace>/<id>/memory.oom_control}, on v2 in
  * {@code <namespace>/<id>/memory.events}. Best effort: an unreadable cgroup means no OOM kill.
  */
-final class CgroupOom {
+public final class CgroupOom {
 
     private CgroupOom() {
     }
 
-    static boolean killed(Path cgroupRoot, String namespace, String id) {
+    public static boolean killed(Path cgroupRoot, String namespace, String id) {
         for (Path file : List.of(cgroupRoot.resolve("memory").resolve(namespace).resolve(id).resolve("memory.oom_control"),
                 cgroupRoot.resolve(namespace).resolve(id).resolve("memory.events"))) {
             try {
