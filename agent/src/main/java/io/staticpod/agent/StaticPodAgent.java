@@ -44,7 +44,12 @@ public final class StaticPodAgent {
         this.args = args;
     }
 
-    /** Runs until the JVM is asked to stop. */
+    /**
+     * Runs until the JVM is asked to stop.
+     *
+     * @throws IllegalArgumentException when the runtime named by the configuration cannot be used (the message names
+     *                                  the flag)
+     */
     public void run() {
         log.info("Starting static-pod-agent version={} node={} runtime={} endpoint={} staticPodPath={}", version(),
                 config.nodeName(), config.runtime(), config.effectiveRuntimeEndpoint(), config.staticPodPath());
@@ -52,7 +57,8 @@ public final class StaticPodAgent {
             log.info("Config fields accepted but not acted on by this agent fields={}", config.ignoredFields());
         }
         Observability ops = new Observability(config, InstantSource.system());
-        ContainerRuntime runtime = ops.meter(RuntimeAdapters.open(config));
+        RuntimeAdapters.Opened adapter = RuntimeAdapters.open(config);
+        ContainerRuntime runtime = ops.meter(adapter.runtime());
         try {
             log.info("Container runtime answers version=\"{}\"", runtime.version());
         } catch (RuntimeException e) {
@@ -71,7 +77,7 @@ public final class StaticPodAgent {
                 MonotonicClock.SYSTEM, scanned::get, mirror, (ready, message) -> {
                     ops.health().runtime(ready, message); // /healthz
                     mirror.runtimeHealth(ready, message); // the Node's Ready condition
-                });
+                }, adapter.sandboxImage());
         DesiredState state = new DesiredState(pods);
         FileManifestSource source = new FileManifestSource(config.staticPodPath(), config.fileCheckFrequency(),
                 new ManifestReader(config.nodeName()), snapshot -> {

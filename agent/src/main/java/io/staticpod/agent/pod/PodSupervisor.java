@@ -65,10 +65,12 @@ public final class PodSupervisor implements PodListener, Relister.Listener, Auto
      * @param desiredSynced true once the first full scan of the manifests has been applied: until then nothing found
      *                      in the runtime is treated as an orphan
      * @param health        told when the runtime stops or starts answering the relister
+     * @param sandboxImage  the image the runtime runs sandboxes of, pulled when missing; null when the runtime sees to
+     *                      its own
      */
     public PodSupervisor(ContainerRuntime runtime, String nodeName, Path rootDir, InstantSource wall,
                          InstantSource monotonic, BooleanSupplier desiredSynced, MirrorClient mirror,
-                         Relister.HealthListener health) {
+                         Relister.HealthListener health, String sandboxImage) {
         this.timer = Executors.newSingleThreadScheduledExecutor(threads("pod-timer"));
         this.lanes = Executors.newFixedThreadPool(16, threads("pod-lane"));
         this.stoppers = Executors.newCachedThreadPool(threads("pod-stop"));
@@ -84,7 +86,8 @@ public final class PodSupervisor implements PodListener, Relister.Listener, Auto
         Prober prober = new Prober(runtime.exec().orElse(null), runtime.name(), probes, wall, handler);
         PodCache cache = new PodCache(runtime, launch::podSelector, monotonic);
         PodSync sync = new PodSync(runtime, launch, cache, new RestartHistory(wall, monotonic), prober,
-                new PodStatuses(runtime.name(), prober, volumes), mirror, manifestErrors::get, stoppers, nodeAddress);
+                new PodStatuses(runtime.name(), prober, volumes), mirror, manifestErrors::get, stoppers, nodeAddress,
+                sandboxImage);
         this.workers = new PodWorkers(sync::sync, lanes, timer, monotonic, this::publishMirrors);
         handler.wakeWith(workers::wake);
         this.relister = new Relister(runtime, launch.ownerSelector(), cache, monotonic, this, health);

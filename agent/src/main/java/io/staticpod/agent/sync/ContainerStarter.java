@@ -28,11 +28,11 @@ final class ContainerStarter {
     private final MirrorClient mirror;
     private final PresentImages images;
 
-    ContainerStarter(ContainerRuntime runtime, LaunchConfigs launch, MirrorClient mirror) {
+    ContainerStarter(ContainerRuntime runtime, LaunchConfigs launch, MirrorClient mirror, PresentImages images) {
         this.runtime = runtime;
         this.launch = launch;
         this.mirror = mirror;
-        this.images = new PresentImages(runtime.images());
+        this.images = images;
     }
 
     /** A start that failed; {@code reason} is the kubelet's waiting reason (ErrImagePull, RunContainerError …). */

@@ -7,6 +7,7 @@ import io.staticpod.agent.relist.ContainerView;
 import io.staticpod.agent.relist.PodCache;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
+import io.staticpod.manifest.model.ImagePullPolicy;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.mirror.PodEvent;
 import io.staticpod.mirror.PodStatus;
@@ -43,14 +44,24 @@ final class PodExecutor {
     private final PodKiller killer;
     private final ContainerStarter starter;
     private final MirrorClient mirror;
-    private final String nodeAddress;
+    private final Node node;
+
+    /**
+     * What the executor knows of the node.
+     *
+     * @param address      the node's address (a host-network pod's)
+     * @param sandboxImage the image sandboxes run, made present before one is run; null when the runtime sees to it
+     * @param images       the images known to be present
+     */
+    record Node(String address, String sandboxImage, PresentImages images) {
+    }
 
     /** What was done: when to look again (monotonic, or null) and why containers wait, for the status. */
     record Result(Instant wakeAt, Map<String, PodStatus.Waiting> waiting) {
     }
 
     PodExecutor(ContainerRuntime runtime, LaunchConfigs launch, PodCache cache, RestartHistory history,
-                PodKiller killer, ContainerStarter starter, MirrorClient mirror, String nodeAddress) {
+                PodKiller killer, ContainerStarter starter, MirrorClient mirror, Node node) {
         this.runtime = runtime;
         this.launch = launch;
         this.cache = cache;
@@ -58,7 +69,7 @@ final class PodExecutor {
         this.killer = killer;
         this.starter = starter;
         this.mirror = mirror;
-        this.nodeAddress = nodeAddress;
+        this.node = node;
     }
 
     /** @param pod the desired pod, or null when the key's pod is removed */
@@ -141,11 +152,17 @@ final class PodExecutor {
 
     private String createSandbox(StaticPod pod, SandboxConfig config) {
         try {
+            if (node.sandboxImage() != null) {
+                node.images().ensure(node.sandboxImage(), ImagePullPolicy.IfNotPresent);
+            }
             String id = runtime.sandboxes().run(config);
             log.info("Created sandbox of static pod pod={} id={} attempt={} file={}", pod.key(), shortId(id),
                     config.metadata().attempt(), pod.file());
             return id;
         } catch (RuntimeError e) {
+            if (e instanceof RuntimeError.ImageUnavailable && node.sandboxImage() != null) {
+                node.images().forget(node.sandboxImage()); // removed behind the agent's back: asked again next time
+            }
             mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Warning, "FailedCreatePodSandBox",
                     "Failed to create pod sandbox: " + e.getMessage(), null));
             throw e;
@@ -155,7 +172,7 @@ final class PodExecutor {
     /** The address containers see as {@code status.podIP}: the node's on its network, else the sandbox's if any. */
     private String podIp(StaticPod pod, String sandboxId) {
         if (pod.pod().spec().hostNetwork()) {
-            return nodeAddress;
+            return node.address();
         }
         return runtime.capabilities().podNetwork() ? cache.sandboxIp(sandboxId) : null;
     }

@@ -51,10 +51,12 @@ public final class PodSync {
      * @param stoppers       runs the stops of one kill in parallel
      * @param manifestErrors the current manifest error of a pod whose last good version runs, or null
      * @param nodeAddress    the node's address: a host-network pod's, where its probes go
+     * @param sandboxImage   the image the runtime runs sandboxes of, made present before a sandbox is run; null when
+     *                       the runtime takes care of its own (CRI)
      */
     public PodSync(ContainerRuntime runtime, LaunchConfigs launch, PodCache cache, RestartHistory history,
                    Prober prober, PodStatuses statuses, MirrorClient mirror, Function<PodKey, String> manifestErrors,
-                   Executor stoppers, String nodeAddress) {
+                   Executor stoppers, String nodeAddress, String sandboxImage) {
         this.runtime = runtime;
         this.cache = cache;
         this.history = history;
@@ -63,8 +65,10 @@ public final class PodSync {
         this.mirror = mirror;
         this.manifestErrors = manifestErrors;
         this.nodeAddress = nodeAddress;
+        PresentImages images = new PresentImages(runtime.images());
         this.executor = new PodExecutor(runtime, launch, cache, history, new PodKiller(runtime, stoppers, mirror),
-                new ContainerStarter(runtime, launch, mirror), mirror, nodeAddress);
+                new ContainerStarter(runtime, launch, mirror, images), mirror,
+                new PodExecutor.Node(nodeAddress, sandboxImage, images));
     }
 
     /**

@@ -35,7 +35,7 @@ class PodSupervisorTest {
     private PodSupervisor supervisor() {
         runtime.addImage(TestPods.BUSYBOX);
         supervisor = new PodSupervisor(runtime, TestPods.NODE, root, InstantSource.system(), InstantSource.system(),
-                scanned::get, new RecordingMirrorClient(), (ready, message) -> { });
+                scanned::get, new RecordingMirrorClient(), (ready, message) -> { }, null);
         return supervisor;
     }
 
