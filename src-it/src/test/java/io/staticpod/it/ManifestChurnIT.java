@@ -210,7 +210,7 @@ class ManifestChurnIT {
                 + model.losers());
         Map<String, Observed> want = expected.entrySet().stream().collect(Collectors.toMap(
                 e -> e.getKey() + "-" + node, e -> new Observed(e.getValue().file(),
-                        List.of(e.getValue().version()), sandboxed(e.getKey()) ? 1 : 0), (a, b) -> a, TreeMap::new));
+                        List.of(e.getValue().version()), 1), (a, b) -> a, TreeMap::new)); // hostNetwork ones too
         Map<String, String> wantMirrors = expected.entrySet().stream().collect(Collectors.toMap(
                 e -> e.getKey() + "-" + node, e -> String.valueOf(e.getValue().version()), (a, b) -> a,
                 TreeMap::new));
@@ -250,13 +250,11 @@ class ManifestChurnIT {
                 .collect(Collectors.groupingBy(c -> c.label("io.kubernetes.pod.name")));
         Map<String, Observed> out = new TreeMap<>();
         byPod.forEach((pod, cs) -> {
-            List<Seen> apps = cs.stream().filter(c -> "container".equals(c.label("io.kubernetes.docker.type")))
-                    .toList();
+            List<Seen> apps = cs.stream().filter(c -> !c.sandbox()).toList();
             String file = apps.stream().map(c -> c.label("io.staticpod.agent.file")).distinct()
                     .collect(Collectors.joining(" | "));
             List<Integer> versions = apps.stream().map(c -> version(c.id())).sorted().toList();
-            int sandboxes = (int) cs.stream().filter(c -> "podsandbox".equals(c.label("io.kubernetes.docker.type")))
-                    .count();
+            int sandboxes = (int) cs.stream().filter(Seen::sandbox).count();
             out.put(pod, new Observed(file, versions, sandboxes));
         });
         return out;

@@ -23,7 +23,7 @@ import java.util.Map;
  * Maps a static pod onto the runtime's launch records: one sandbox per pod (on the node's network too, for
  * hostNetwork) and one container config per container in it. Names, labels and annotations are the kubelet's, so
  * that tools, log shippers and a restarted agent find everything again: labels {@code io.kubernetes.pod.name},
- * {@code .namespace}, {@code .uid}, {@code io.kubernetes.container.name} and the owner label
+ * {@code .namespace}, {@code .uid}, {@code io.kubernetes.container.name} ({@code POD} on sandboxes) and the owner label
  * {@code io.staticpod.agent.node}; the container hash, restart count, grace period and termination message path as
  * annotations. When the runtime writes log files, they go where the kubelet puts them:
  * {@code /var/log/pods/<ns>_<pod>_<uid>/<container>/<attempt>.log}.
@@ -69,6 +69,7 @@ public final class LaunchConfigs {
     public SandboxConfig sandbox(StaticPod pod, int attempt) throws LaunchException {
         Map<String, String> labels = new HashMap<>(pod.pod().metadata().labels()); // as the kubelet: the pod's labels
         labels.putAll(podLabels(pod));
+        labels.put(WellKnown.CONTAINER_NAME, WellKnown.SANDBOX_CONTAINER_NAME); // POD, as dockershim names it
         Path logDir = logDirectory(pod);
         if (logDir != null) {
             try {

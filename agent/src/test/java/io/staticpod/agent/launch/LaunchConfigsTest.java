@@ -38,7 +38,8 @@ class LaunchConfigsTest {
         assertThat(sandbox.hostname()).isEqualTo("web-n1");
         assertThat(sandbox.labels()).containsEntry(WellKnown.OWNER, TestPods.NODE)
                 .containsEntry(WellKnown.POD_NAME, "web-n1").containsEntry(WellKnown.POD_NAMESPACE, "default")
-                .containsEntry(WellKnown.POD_UID, pod.uid()).containsEntry("tier", "db");
+                .containsEntry(WellKnown.POD_UID, pod.uid()).containsEntry(WellKnown.CONTAINER_NAME, "POD")
+                .containsEntry("tier", "db");
         assertThat(sandbox.annotations()).containsEntry(WellKnown.CONFIG_HASH, pod.uid())
                 .containsEntry(WellKnown.CONFIG_SOURCE, "file");
         assertThat(sandbox.logDirectory()).isNull();
