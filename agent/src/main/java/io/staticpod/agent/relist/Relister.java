@@ -91,7 +91,7 @@ public final class Relister implements AutoCloseable {
     /** Relists now and every {@code period}, and follows the runtime's exit events when it has them. */
     public void start(Duration period) {
         runtime.events().ifPresent(e -> events = e.subscribe(ownerSelector, this::onEvent));
-        thread.scheduleWithFixedDelay(this::relist, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::relistGuarded, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Relists as soon as the relist thread is free (once, however often asked meanwhile). */
@@ -99,7 +99,7 @@ public final class Relister implements AutoCloseable {
         if (soon.compareAndSet(false, true)) {
             thread.execute(() -> {
                 soon.set(false);
-                relist();
+                relistGuarded();
             });
         }
     }
@@ -121,6 +121,15 @@ public final class Relister implements AutoCloseable {
         if (key != null) {
             cache.invalidate(key);
             listener.changed(key);
+        }
+    }
+
+    /** A relist whose unexpected failure is logged: the schedule must go on (an exception would end it). */
+    private void relistGuarded() {
+        try {
+            relist();
+        } catch (RuntimeException e) {
+            log.warn("Relist failed; the next one retries error={}", e.toString());
         }
     }
 

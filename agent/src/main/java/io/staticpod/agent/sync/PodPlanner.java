@@ -115,9 +115,9 @@ public final class PodPlanner {
     private void planNewSandbox(Sandbox newest) {
         mine.stream().filter(ContainerView::running).forEach(c -> kill(c, KillReason.SANDBOX_REPLACED));
         sandboxes.stream().filter(Sandbox::ready).forEach(sandboxesToStop::add);
-        if (policy == RestartPolicy.Never && newest != null && !mine.isEmpty()) {
+        if (policy == RestartPolicy.Never && !mine.isEmpty()) {
             noteNotRestarted(pod.pod().spec().containers());
-            return; // it ran: a Never pod is done, not started over
+            return; // it ran: a Never pod is done, not started over (even if its sandbox was removed meanwhile)
         }
         List<Container> inits = pod.pod().spec().initContainers();
         int wanted = 0;

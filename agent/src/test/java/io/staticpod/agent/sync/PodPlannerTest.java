@@ -113,6 +113,8 @@ class PodPlannerTest {
                 row("Never: a pod that ran gets no new sandbox", NEVER,
                         Seen.nothing().sandbox(NEVER, 0, false).exited(NEVER, "app", 0, 0, 1),
                         "exits: app-0=NOT_RESTARTED"),
+                row("Never: a pod that ran is not started over even when its sandbox was removed", NEVER,
+                        Seen.nothing().exited(NEVER, "app", 0, 0, 0), "exits: app-0=NOT_RESTARTED"),
                 row("in back-off: the container waits, CrashLoopBackOff, until the delay has passed since its exit", WEB,
                         Seen.nothing().sandbox(WEB, 0, true).exited(WEB, "app", 1, 0, 1),
                         backOff("app", 10, s.multipliedBy(5), "app-1", s.multipliedBy(2)),
