@@ -35,17 +35,30 @@ final class ContainerStarter {
         this.images = images;
     }
 
-    /** A start that failed; {@code reason} is the kubelet's waiting reason (ErrImagePull, RunContainerError …). */
+    /**
+     * A start that failed; {@code reason} is the kubelet's waiting reason (ErrImagePull, RunContainerError …), and
+     * {@code createdId} the container that was created but did not start, or null.
+     */
     static final class Failed extends Exception {
         private final String reason;
+        private final String createdId;
 
         Failed(String reason, String message, Throwable cause) {
+            this(reason, message, cause, null);
+        }
+
+        Failed(String reason, String message, Throwable cause, String createdId) {
             super(message, cause);
             this.reason = reason;
+            this.createdId = createdId;
         }
 
         String reason() {
             return reason;
+        }
+
+        String createdId() {
+            return createdId;
         }
     }
 
@@ -89,7 +102,7 @@ final class ContainerStarter {
         try {
             runtime.containers().start(id);
         } catch (RuntimeError e) {
-            throw new Failed("RunContainerError", e.getMessage(), e);
+            throw new Failed("RunContainerError", e.getMessage(), e, id);
         }
         mirror.podEvent(pod.key(), new PodEvent(PodEvent.Type.Normal, "Started", "Started container " + c.name(),
                 c.name()));

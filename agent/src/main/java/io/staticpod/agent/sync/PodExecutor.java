@@ -120,19 +120,42 @@ final class PodExecutor {
         }
         // 6. the next init container, or the app containers, in order
         Instant wake = a.wakeAt();
+        boolean kept = a.sandbox() instanceof PodActions.SandboxPlan.Keep;
         for (PodActions.Start s : starts) {
             ContainerRef ref = new ContainerRef(pod.uid(), s.container().name());
-            if (s.backOffEvent() != null) {
-                history.restarted(ref, s.backOffEvent()); // as the kubelet: the delay rises with every restart tried
-            }
             try {
                 starter.start(pod, s.container(), s.attempt(), sandboxId, config, files);
                 history.started(ref);
             } catch (ContainerStarter.Failed e) {
+                if (kept && e.createdId() != null && sandboxGone(pod, sandboxId, e.createdId())) {
+                    return new Result(history.now(), waiting); // the next sync replaces the sandbox
+                }
                 wake = earliest(wake, failed(pod, ref, e.reason(), e.getMessage(), waiting));
+            }
+            if (s.backOffEvent() != null) {
+                history.restarted(ref, s.backOffEvent()); // as the kubelet: each restart tried raises the delay
             }
         }
         return new Result(wake, waiting);
+    }
+
+    /**
+     * A container that could not start in the sandbox it was planned for, because that sandbox stopped meanwhile (an
+     * engine shutting down stops it an instant after the containers whose exits woke this sync): the container never
+     * ran and is not its fault, so it is removed and not counted as a restart.
+     */
+    private boolean sandboxGone(StaticPod pod, String sandboxId, String createdId) {
+        try {
+            if (runtime.sandboxes().status(sandboxId).map(st -> st.sandbox().ready()).orElse(false)) {
+                return false;
+            }
+            log.info("Sandbox of static pod stopped while its containers were starting; it is replaced pod={} "
+                    + "sandbox={}", pod.key(), shortId(sandboxId));
+            runtime.containers().remove(createdId);
+            return true;
+        } catch (RuntimeError e) {
+            return false; // the engine cannot tell: count it as the failure it looks like
+        }
     }
 
     private void stopOtherVersions(PodKey key, StaticPod pod, PodActions a) {

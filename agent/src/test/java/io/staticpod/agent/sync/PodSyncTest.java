@@ -302,6 +302,26 @@ class PodSyncTest {
     }
 
     @Test
+    void aContainerThatCannotStartBecauseItsSandboxStoppedMeanwhileIsNotCountedAsARestart() {
+        SyncFixture f = fixture();
+        StaticPod pod = pod("web", "");
+        f.sync(pod);
+        Sandbox sandbox = f.view(pod).sandboxes().get(0);
+        // an engine shutting down: the container's exit is seen while its sandbox still looks ready
+        f.exit(pod, f.running(pod, "app").id(), 0);
+        f.view(pod);
+        f.fake.sandboxes().stop(sandbox.id());
+
+        f.sync(pod);
+
+        assertThat(f.containers(pod, "app")).extracting(ContainerView::attempt).containsExactly(0);
+        f.cache.invalidate(pod.key());
+        f.sync(pod);
+        assertThat(f.running(pod, "app").attempt()).isEqualTo(1);
+        assertThat(f.running(pod, "app").sandboxId()).isNotEqualTo(sandbox.id());
+    }
+
+    @Test
     void aSandboxRemovedBehindTheAgentsBackIsReplacedAndItsContainersRestartInTheNewOne() {
         SyncFixture f = fixture();
         StaticPod pod = pod("web", "");
