@@ -19,14 +19,17 @@ final class CliErrors {
     private CliErrors() {
     }
 
-    /** True when the command failed only because its container (or object) does not exist. */
+    /**
+     * True when the command failed only because its container (or object) does not exist. The summary line that
+     * {@code docker start} adds ({@code Error: failed to start containers: <id>}) says nothing more.
+     */
     static boolean notFound(CommandResult result) {
         if (result.succeeded()) {
             return false;
         }
         boolean any = false;
         for (String line : result.stderr().split("\n")) {
-            if (line.isBlank()) {
+            if (line.isBlank() || line.startsWith("Error: failed to start containers:")) {
                 continue;
             }
             String lower = line.toLowerCase(Locale.ROOT);

@@ -87,7 +87,8 @@ class DockerCliRuntimeTest {
 
     @Test
     void theClisFailuresAreTyped() {
-        runner.expect("docker", "start", "abc").fails(1, "Error response from daemon: No such container: abc\n");
+        runner.expect("docker", "start", "abc").fails(1, "Error response from daemon: No such container: abc\n"
+                + "Error: failed to start containers: abc\n");
         runner.expect("docker", "start", "def").fails(1, "Error response from daemon: failed to create shim task:"
                 + " OCI runtime create failed: exec: \"/nonexistent\": stat /nonexistent: no such file or directory\n");
         runner.expect("docker", "ps", "-a", "-q", "--no-trunc", "--filter", "label=a=b").fails(1,
