@@ -9,7 +9,6 @@ import io.staticpod.runtime.spi.testing.ContainerRuntimeContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testcontainers.DockerClientFactory;
@@ -32,43 +31,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DockerApiRuntimeContractIT extends ContainerRuntimeContract {
 
     private static DockerApiRuntime docker;
-    private static String problem;
-    private static boolean checked;
 
     @RegisterExtension
-    static final ExecutionCondition SKIPPED_WITHOUT_DOCKER_OUTSIDE_CI = context ->
-            context.getTestMethod().isEmpty() || ItEnvironment.ci() || problem() == null
-                    ? ConditionEvaluationResult.enabled("Docker is usable, or CI=true")
-                    : ConditionEvaluationResult.disabled(problem() + " (skipped because CI is not true)");
+    static final ExecutionCondition SKIPPED_WITHOUT_DOCKER_OUTSIDE_CI = DockerEngines.SKIPPED_WITHOUT_DOCKER_OUTSIDE_CI;
 
     @BeforeAll
     static void dockerAndTheTestImagesAreUsable() {
-        if (problem() != null && ItEnvironment.ci()) {
-            throw new AssertionError("CI=true and " + problem());
-        }
-        docker = newRuntime();
-    }
-
-    static DockerApiRuntime newRuntime() {
-        return DockerApiRuntime.connect(DockerApiRuntime.DEFAULT_ENDPOINT, Duration.ofSeconds(30),
-                ItEnvironment.PAUSE);
-    }
-
-    private static synchronized String problem() {
-        if (!checked) {
-            try (DockerApiRuntime candidate = newRuntime()) {
-                candidate.version();
-                for (String image : new String[]{ItEnvironment.BUSYBOX, ItEnvironment.PAUSE}) {
-                    if (candidate.images().status(image).isEmpty()) {
-                        problem = "test image " + image + " missing (scripts/lib.sh ensure_images builds it)";
-                    }
-                }
-            } catch (RuntimeError e) {
-                problem = e.getMessage();
-            }
-            checked = true;
-        }
-        return problem;
+        DockerEngines.requireUnderCi();
+        docker = DockerEngines.api();
     }
 
     @AfterAll
@@ -86,7 +56,7 @@ class DockerApiRuntimeContractIT extends ContainerRuntimeContract {
 
     @Override
     protected ContainerRuntime newRuntimeInstance() {
-        return newRuntime();
+        return DockerEngines.api();
     }
 
     @Override

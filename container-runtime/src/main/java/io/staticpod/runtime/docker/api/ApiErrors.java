@@ -2,6 +2,7 @@ package io.staticpod.runtime.docker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.staticpod.runtime.docker.Secrets;
 import io.staticpod.runtime.spi.RuntimeError;
 
 import java.io.IOException;
@@ -86,18 +87,12 @@ final class ApiErrors {
     }
 
     /**
-     * {@code error} with every occurrence of {@code secrets} in its message replaced by {@code …}: the engine may
-     * quote the request it refused. Values shorter than four characters are left (they would garble the message and
-     * hide nothing). The cause is dropped: it carries no more than the message.
+     * {@code error} with every occurrence of {@code secrets} in its message replaced ({@link Secrets#redact}): the
+     * engine may quote the request it refused. The cause is dropped: it carries no more than the message.
      */
     static RuntimeError redact(RuntimeError error, Collection<String> secrets) {
         String message = error.getMessage();
-        String redacted = message;
-        for (String secret : secrets) {
-            if (secret.length() >= 4) {
-                redacted = redacted.replace(secret, "…");
-            }
-        }
+        String redacted = Secrets.redact(message, secrets);
         if (redacted.equals(message)) {
             return error;
         }

@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * daemon thread of its own ({@code docker-api-events-N}) that delivers to the listener.
  *
  * <p>The first connection asks for events since the subscription (Docker replays the ones it still has), so none
- * made after {@link #subscribe} returns is missed while the connection is being set up. When the stream ends or
+ * made after {@link #subscribe} returns is missed while the connection is being set up; should it fail, the
+ * RESYNC delivered once a later one succeeds covers the gap. When the stream ends or
  * breaks (the engine restarted, the connection was cut, even mid-line), the thread reconnects after a back-off of
  * 0.5 s doubling to 10 s (back to 0.5 s after a connection that lasted 10 s), and delivers
  * {@link ContainerEvent.Type#RESYNC} first: events may have been missed, relist. Sandboxes' events are delivered too,
@@ -123,7 +124,8 @@ final class ApiEvents implements ExitEvents {
 
         /** One connection: reads until it ends. Returns why it ended (null: closed). */
         private String readOnce(boolean afterGap) throws IOException {
-            DockerHttp.Stream stream = api.http.open("GET", api.path("/events?" + query()), null, api.callTimeout);
+            DockerHttp.Stream stream = api.http.open("GET", api.path("/events?" + query(!afterGap)), null,
+                    api.callTimeout);
             synchronized (lock) {
                 if (closed) {
                     stream.close();
@@ -155,7 +157,11 @@ final class ApiEvents implements ExitEvents {
             }
         }
 
-        private String query() {
+        /**
+         * The filters, and on the first connection {@code since} the subscription: later ones need no replay, since
+         * the RESYNC that follows them makes the caller relist after the stream is open again.
+         */
+        private String query(boolean first) {
             List<String> terms = new ArrayList<>();
             new TreeMap<>(labels).forEach((k, v) -> terms.add(k + "=" + v));
             String filters = ApiClient.JSON.createObjectNode()
@@ -164,8 +170,8 @@ final class ApiEvents implements ExitEvents {
                     .<com.fasterxml.jackson.databind.node.ObjectNode>set("event", ApiClient.JSON.valueToTree(
                             List.of("start", "die", "destroy")))
                     .set("label", ApiClient.JSON.valueToTree(terms)).toString();
-            return "since=" + since.getEpochSecond() + "." + String.format("%09d", since.getNano())
-                    + "&filters=" + ApiClient.encode(filters);
+            return (first ? "since=" + since.getEpochSecond() + "." + String.format("%09d", since.getNano()) + "&"
+                    : "") + "filters=" + ApiClient.encode(filters);
         }
 
         private void event(String line) {

@@ -58,7 +58,7 @@ final class ApiExec implements ExecSync {
             }
             ScheduledFuture<?> timer = api.http.schedule(() -> {
                 timedOut.set(true);
-                stream.close();
+                stream.cancel();
             }, Duration.ofNanos(Math.max(0, end - System.nanoTime())));
             try {
                 Frames frames = new Frames(stream.body);

@@ -6,10 +6,10 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -71,11 +71,11 @@ final class DockerHttp implements AutoCloseable {
     /** An answer whose body is read as it comes; closing it closes its connection. */
     static final class Stream implements AutoCloseable {
         private final HttpUriRequestBase request;
-        private final CloseableHttpResponse response;
+        private final ClassicHttpResponse response;
         final int status;
         final InputStream body;
 
-        private Stream(HttpUriRequestBase request, CloseableHttpResponse response, InputStream body) {
+        private Stream(HttpUriRequestBase request, ClassicHttpResponse response, InputStream body) {
             this.request = request;
             this.response = response;
             this.status = response.getCode();
@@ -83,10 +83,18 @@ final class DockerHttp implements AutoCloseable {
         }
 
         /** Ends the stream at once, also while another thread reads it. */
+        void cancel() {
+            request.cancel();
+            try {
+                response.close();
+            } catch (IOException ignored) {
+                // the connection is gone either way: the request was cancelled first
+            }
+        }
+
         @Override
         public void close() {
-            request.cancel();
-            response.close(CloseMode.IMMEDIATE);
+            cancel();
         }
     }
 
@@ -122,7 +130,7 @@ final class DockerHttp implements AutoCloseable {
                 PoolConcurrencyPolicy.STRICT, PoolReusePolicy.LIFO, TimeValue.ofMinutes(1), null);
         pool.setMaxTotal(connections);
         pool.setDefaultMaxPerRoute(connections);
-        pool.setDefaultConnectionConfig(ConnectionConfig.custom()
+        pool.setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(10))
                 .setValidateAfterInactivity(TimeValue.ofSeconds(1)).setTimeToLive(TimeValue.ofMinutes(1)).build());
         return HttpClients.custom().setConnectionManager(pool)
                 .setRetryStrategy(new DefaultHttpRequestRetryStrategy(1, TimeValue.ZERO_MILLISECONDS))
@@ -135,10 +143,12 @@ final class DockerHttp implements AutoCloseable {
         long end = System.nanoTime() + deadline.toNanos();
         HttpUriRequestBase request = request(method, pathAndQuery, json, deadline);
         ScheduledFuture<?> timer = watchdog.schedule(request::cancel, deadline.toNanos(), TimeUnit.NANOSECONDS);
-        try (CloseableHttpResponse response = calls.execute(request)) {
-            byte[] body = read(response.getEntity(), end);
-            Header version = response.getFirstHeader("Api-Version");
-            return new Answer(response.getCode(), body, version == null ? null : version.getValue());
+        try {
+            return calls.execute(request, response -> {
+                byte[] body = read(response.getEntity(), end);
+                Header version = response.getFirstHeader("Api-Version");
+                return new Answer(response.getCode(), body, version == null ? null : version.getValue());
+            });
         } catch (IOException e) {
             throw System.nanoTime() - end >= 0 || request.isCancelled()
                     ? new TimedOutException("no answer within " + deadline, e) : e;
@@ -156,16 +166,16 @@ final class DockerHttp implements AutoCloseable {
         // the head within the deadline; then reads wait as long as the stream is quiet
         request.setConfig(RequestConfig.copy(request.getConfig()).setResponseTimeout(Timeout.DISABLED).build());
         ScheduledFuture<?> timer = watchdog.schedule(request::cancel, deadline.toNanos(), TimeUnit.NANOSECONDS);
-        CloseableHttpResponse response;
+        ClassicHttpResponse response;
         try {
-            response = streams.execute(request);
+            response = streams.executeOpen(null, request, null);
         } catch (IOException e) {
             throw request.isCancelled() ? new TimedOutException("no answer within " + deadline, e) : e;
         } finally {
             timer.cancel(false);
         }
         if (request.isCancelled()) {
-            response.close(CloseMode.IMMEDIATE);
+            response.close();
             throw new TimedOutException("no answer within " + deadline, null);
         }
         HttpEntity entity = response.getEntity();
@@ -180,8 +190,8 @@ final class DockerHttp implements AutoCloseable {
     private static HttpUriRequestBase request(String method, String pathAndQuery, byte[] json, Duration deadline) {
         HttpUriRequestBase request = new HttpUriRequestBase(method, URI.create("http://docker" + pathAndQuery));
         Timeout timeout = Timeout.ofMilliseconds(Math.max(1, deadline.toMillis()));
-        request.setConfig(RequestConfig.custom().setConnectionRequestTimeout(timeout).setConnectTimeout(timeout)
-                .setResponseTimeout(timeout).setRedirectsEnabled(false).build());
+        request.setConfig(RequestConfig.custom().setConnectionRequestTimeout(timeout).setResponseTimeout(timeout)
+                .setRedirectsEnabled(false).build());
         if (json != null) {
             request.setEntity(new ByteArrayEntity(json, ContentType.APPLICATION_JSON));
         }
