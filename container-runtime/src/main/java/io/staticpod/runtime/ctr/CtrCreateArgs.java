@@ -36,11 +36,17 @@ final class CtrCreateArgs {
     /**
      * The pause container: its own network (loopback only), IPC and UTS namespaces, or the node's; the node's PID
      * namespace for a hostPID pod. No output is kept: pause writes none.
+     *
+     * @param pidFile where ctr writes the pause process's pid (to set the pod's host name), or null
      */
     static List<String> sandbox(List<String> ctr, SandboxConfig config, String id, String imageRef,
-                                Map<String, String> labels) {
+                                Map<String, String> labels, Path pidFile) {
         List<String> argv = new ArrayList<>(ctr);
         argv.addAll(List.of("run", "-d", "--null-io"));
+        if (pidFile != null) {
+            argv.add("--pid-file");
+            argv.add(pidFile.toString());
+        }
         labels(argv, labels);
         if (config.hostNetwork()) {
             hostNetwork(argv);
