@@ -63,11 +63,12 @@ class CtrContainersTest extends CtrFixture {
                 "--mount", "type=bind,src=" + data + ",dst=/data,options=rbind:ro",
                 "--mount", "type=bind,src=" + sandboxFile("hosts") + ",dst=/etc/hosts,options=rbind:ro",
                 "--mount", "type=bind,src=" + sandboxFile("resolv.conf") + ",dst=/etc/resolv.conf,options=rbind:ro",
+                "--mount", "type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec:nodev",
                 "--with-ns", "network:/proc/22631/ns/net", "--with-ns", "uts:/proc/22631/ns/uts",
                 "--with-ns", "ipc:/proc/22631/ns/ipc", "--with-ns", "pid:/proc/22631/ns/pid",
                 "--cap-add", "CAP_NET_ADMIN"));
         CtrFlags.DEFAULT_CAPABILITIES.forEach(c -> create.addAll(List.of("--cap-drop", c)));
-        create.addAll(List.of("--read-only", "--seccomp",
+        create.addAll(List.of("--read-only=true", "--seccomp=true",
                 "--cpu-quota", "50000", "--cpu-period", "100000", "--memory-limit", "67108864",
                 "--", BUSYBOX, APP, "sh", "-c", "echo $0", "x"));
         runner.expect(create.toArray(String[]::new)).succeeds("");
@@ -98,8 +99,9 @@ class CtrContainersTest extends CtrFixture {
         List<String> create = argv("containers", "create");
         create.addAll(ourLabels("app", APP));
         create.addAll(List.of("--mount", "type=bind,src=" + dir.resolve("node-hosts") + ",dst=/etc/hosts,options=rbind:ro",
-                "--net-host", "--with-ns", "uts:/proc/self/ns/uts", "--with-ns", "ipc:/proc/self/ns/ipc",
-                "--with-ns", "pid:/proc/self/ns/pid", "--allow-new-privs", "--", BUSYBOX, APP));
+                "--mount", "type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec:nodev",
+                "--net-host=true", "--with-ns", "uts:/proc/self/ns/uts", "--with-ns", "ipc:/proc/self/ns/ipc",
+                "--with-ns", "pid:/proc/self/ns/pid", "--allow-new-privs=true", "--", BUSYBOX, APP));
         runner.expect(create.toArray(String[]::new)).succeeds("");
         ids.add(APP);
         SandboxConfig host = new SandboxConfig(podSandbox().metadata(), null, null, null, null, null, null,
