@@ -34,11 +34,11 @@ class ContainerdRuntimeContractIT extends ContainerRuntimeContract {
 
     static final String BUSYBOX = System.getProperty("spa.busybox.image", "static-pod-agent.local/busybox:1.35");
     static final String PAUSE = System.getProperty("spa.pause.image", "static-pod-agent.local/pause:1.0");
-    static final String ADDRESS = setting("spa.containerd.address", "SPA_CONTAINERD_SOCKET",
+    static final String ADDRESS = ItEnvironment.setting("spa.containerd.address", "SPA_CONTAINERD_SOCKET",
             "/run/static-pod-agent-test/containerd/containerd.sock");
-    static final String NAMESPACE = setting("spa.containerd.namespace", "SPA_CONTAINERD_NAMESPACE",
+    static final String NAMESPACE = ItEnvironment.setting("spa.containerd.namespace", "SPA_CONTAINERD_NAMESPACE",
             CtrRuntime.DEFAULT_NAMESPACE);
-    static final Path LOG_DIR = Path.of(setting("spa.containerd.logDir", "SPA_CONTAINERD_LOG_DIR",
+    static final Path LOG_DIR = Path.of(ItEnvironment.setting("spa.containerd.logDir", "SPA_CONTAINERD_LOG_DIR",
             "/var/log/static-pod-agent-test/containers"));
 
     private static CtrRuntime containerd;
@@ -76,14 +76,6 @@ class ContainerdRuntimeContractIT extends ContainerRuntimeContract {
 
     private static boolean ci() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
-    }
-
-    private static String setting(String property, String env, String fallback) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            value = System.getenv(env);
-        }
-        return value == null || value.isBlank() ? fallback : value;
     }
 
     private static synchronized String problem() {
