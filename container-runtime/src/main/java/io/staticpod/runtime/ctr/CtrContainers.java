@@ -42,6 +42,7 @@ final class CtrContainers implements Containers {
     private final CtrTasks tasks;
     private final CtrImages images;
     private final SandboxFiles files;
+    private final CtrLoggers loggers;
     private final Path logDir;
     private final Path cgroupRoot;
     private final Duration timeout;
@@ -49,12 +50,13 @@ final class CtrContainers implements Containers {
     private final InstantSource clock;
     private final Supplier<String> ids;
 
-    CtrContainers(CtrCli cli, CtrTasks tasks, CtrImages images, SandboxFiles files, Path logDir, Path cgroupRoot,
-                  Duration timeout, Duration createTimeout, InstantSource clock, Supplier<String> ids) {
+    CtrContainers(CtrCli cli, CtrTasks tasks, CtrImages images, SandboxFiles files, CtrLoggers loggers, Path logDir,
+                  Path cgroupRoot, Duration timeout, Duration createTimeout, InstantSource clock, Supplier<String> ids) {
         this.cli = cli;
         this.tasks = tasks;
         this.images = images;
         this.files = files;
+        this.loggers = loggers;
         this.logDir = logDir;
         this.cgroupRoot = cgroupRoot;
         this.timeout = timeout;
@@ -91,6 +93,7 @@ final class CtrContainers implements Containers {
         ours.put(CtrLabels.IMAGE, config.image());
         ours.put(CtrLabels.IMAGE_ID, image.configDigest());
         ours.put(CtrLabels.LOG_PATH, logDir.resolve(id + ".log").toString());
+        ours.put(CtrLabels.LOG_FORMAT, loggers.format());
         if (config.resources().cpuShares() > 0) {
             ours.put(CtrLabels.CPU_SHARES, Long.toString(config.resources().cpuShares()));
         }
@@ -188,9 +191,14 @@ final class CtrContainers implements Containers {
             throw new RuntimeError.Refused(what + ": cannot create the log directory " + logPath.getParent() + ": "
                     + e.getMessage(), e);
         }
+        long shares = Long.parseLong(c.labels().getOrDefault(CtrLabels.CPU_SHARES, "0"));
+        boolean prepared = shares > 0 && prepareShares(containerId, shares);
         CommandResult result = cli.call(what, createTimeout, "tasks", "start", "-d", "--log-uri",
-                CtrFlags.logUri(logPath), containerId);
+                loggers.uri(c.label(CtrLabels.LOG_FORMAT), logPath), containerId);
         if (!result.succeeded()) {
+            if (prepared) {
+                CgroupCpu.release(cgroupRoot, cli.namespace(), containerId);
+            }
             RuntimeError error = CtrErrors.failure(what, result);
             if (error instanceof RuntimeError.Refused && !CtrErrors.isAlreadyExists(result)) {
                 label(what, containerId, CtrLabels.ERROR + "=" + CtrErrors.errorLine(result),
@@ -199,9 +207,18 @@ final class CtrContainers implements Containers {
             throw error;
         }
         label(what, containerId, CtrLabels.STARTED_AT + "=" + clock.instant());
-        String shares = c.label(CtrLabels.CPU_SHARES);
-        if (shares != null) {
-            setShares(containerId, Long.parseLong(shares));
+        if (shares > 0 && !prepared) {
+            setShares(containerId, shares);
+        }
+    }
+
+    private boolean prepareShares(String id, long shares) {
+        try {
+            return CgroupCpu.prepare(cgroupRoot, cli.namespace(), id, shares);
+        } catch (IOException e) {
+            log.warn("Cannot prepare the CPU shares of a container; they are written once it runs id={} shares={}"
+                    + " error={}", id, shares, e.toString());
+            return false;
         }
     }
 

@@ -17,18 +17,28 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The command lines of the pod-level adapter: {@code ctr run -d --null-io} of a sandbox's pause container, and
  * {@code ctr containers create} of a container joining it. Arguments after the image are the process's: a {@code --}
- * ends ctr's flags first, since {@code containers create} would otherwise take a {@code -c} of {@code sh -c} for its
- * own {@code --config}. Every refusal here names the setting and never shows an environment value.
+ * ends ctr's flags first, since {@code containers create} reorders its arguments and would otherwise take a
+ * {@code -c} of {@code sh -c} for its own {@code --config}. Every refusal here names the setting and never shows an
+ * environment value.
  */
 final class CtrCreateArgs {
 
     /** containerd's limit on a label's key and value together. */
     static final int MAX_LABEL_BYTES = 4096;
+    /**
+     * Written {@code --flag=true}: {@code ctr containers create}, unlike {@code ctr run}, reorders its arguments and
+     * takes the word after a bare boolean flag for that flag's value, so a {@code --read-only --} would swallow the
+     * {@code --} and a process's {@code -c} would become ctr's own.
+     */
+    private static final Set<String> BOOLEAN_FLAGS = Set.of("--privileged", "--read-only", "--allow-new-privs",
+            "--seccomp", "--net-host");
+    private static final String CGROUP = "/sys/fs/cgroup";
 
     private CtrCreateArgs() {
     }
@@ -36,11 +46,17 @@ final class CtrCreateArgs {
     /**
      * The pause container: its own network (loopback only), IPC and UTS namespaces, or the node's; the node's PID
      * namespace for a hostPID pod. No output is kept: pause writes none.
+     *
+     * @param pidFile where ctr writes the pause process's pid (to set the pod's host name), or null
      */
     static List<String> sandbox(List<String> ctr, SandboxConfig config, String id, String imageRef,
-                                Map<String, String> labels) {
+                                Map<String, String> labels, Path pidFile) {
         List<String> argv = new ArrayList<>(ctr);
         argv.addAll(List.of("run", "-d", "--null-io"));
+        if (pidFile != null) {
+            argv.add("--pid-file");
+            argv.add(pidFile.toString());
+        }
         labels(argv, labels);
         if (config.hostNetwork()) {
             hostNetwork(argv);
@@ -82,6 +98,12 @@ final class CtrCreateArgs {
             argv.add(mount.type() == Mount.Type.TMPFS ? CtrFlags.tmpfsMount(mount.containerPath(), mount.sizeBytes())
                     : CtrFlags.bindMount(mount.hostPath(), mount.containerPath(), mount.readOnly()));
         }
+        if (mounts.stream().noneMatch(m -> m.containerPath().equals(CGROUP))) {
+            // containerd's default spec has no cgroup file system; Docker and CRI runtimes mount the container's own
+            argv.add("--mount");
+            argv.add("type=cgroup,src=cgroup,dst=" + CGROUP + ",options="
+                    + (config.security().privileged() ? "rw" : "ro") + ":nosuid:noexec:nodev");
+        }
         String ns = "/proc/" + sandboxPid + "/ns/";
         if (sandbox.hostNetwork()) {
             hostNetwork(argv);
@@ -100,6 +122,7 @@ final class CtrCreateArgs {
         CtrFlags.seccomp(argv, seccomp.kind() != Seccomp.Kind.UNCONFINED, seccomp.localhostPath());
         Resources r = config.resources();
         CtrFlags.resources(argv, r.cpuQuotaMicros(), r.cpuPeriodMicros(), r.memoryLimitBytes());
+        argv.replaceAll(a -> BOOLEAN_FLAGS.contains(a) ? a + "=true" : a);
         argv.addAll(List.of("--", imageRef, id));
         argv.addAll(CtrFlags.processArgs(config.command(), config.args(), image.entrypoint()));
         return argv;

@@ -19,6 +19,20 @@ public final class CtrFlags {
      */
     public static final String HOST_NS = "/proc/self/ns/";
 
+    /** What containerd 1.6 gives a container that is not privileged ({@code oci.populateDefaultUnixSpec}). */
+    public static final List<String> DEFAULT_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID",
+            "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+            "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
+    /** Every capability up to Linux 5.9's; runc ignores, with a warning, those the kernel does not know. */
+    public static final List<String> ALL_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE",
+            "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+            "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+            "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+            "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME",
+            "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+            "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+            "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE");
+
     private CtrFlags() {
     }
 
@@ -49,21 +63,28 @@ public final class CtrFlags {
     }
 
     /**
-     * Privileged, capabilities (given without {@code CAP_}, or {@code ALL}), a read-only root, and no-new-privileges,
-     * which ctr sets unless told otherwise and Kubernetes does not.
+     * Privileged, capabilities, a read-only root, and no-new-privileges, which ctr sets unless told otherwise and
+     * Kubernetes does not. Capabilities come without {@code CAP_}, or as {@code ALL}. ctr refuses {@code ALL} ("must
+     * be specified with 'CAP_' prefix") and applies its additions before its drops, so the sets are worked out here:
+     * adding ALL adds every capability ({@link #ALL_CAPABILITIES}), dropping ALL drops containerd's defaults
+     * ({@link #DEFAULT_CAPABILITIES}), and nothing added is dropped.
      */
     public static void security(List<String> argv, boolean privileged, List<String> capAdd, List<String> capDrop,
                                 boolean readOnlyRoot, boolean noNewPrivileges) {
         if (privileged) {
             argv.add("--privileged");
         }
-        capAdd.forEach(c -> {
+        List<String> added = capAdd.contains("ALL") ? ALL_CAPABILITIES
+                : capAdd.stream().map(CtrFlags::capability).distinct().toList();
+        List<String> dropped = capDrop.contains("ALL") ? DEFAULT_CAPABILITIES
+                : capDrop.stream().map(CtrFlags::capability).distinct().toList();
+        added.forEach(c -> {
             argv.add("--cap-add");
-            argv.add(capability(c));
+            argv.add(c);
         });
-        capDrop.forEach(c -> {
+        dropped.stream().filter(c -> !added.contains(c)).forEach(c -> {
             argv.add("--cap-drop");
-            argv.add(capability(c));
+            argv.add(c);
         });
         if (readOnlyRoot) {
             argv.add("--read-only");
@@ -123,7 +144,7 @@ public final class CtrFlags {
     }
 
     private static String capability(String c) {
-        return c.equals("ALL") || c.startsWith("CAP_") ? c : "CAP_" + c;
+        return c.startsWith("CAP_") ? c : "CAP_" + c;
     }
 
     /** ctr splits {@code --mount} at commas and {@code =}: such paths cannot be passed. */

@@ -50,6 +50,8 @@ public final class CtrLabels {
     public static final String NETWORK = PREFIX + "network";
     /** The CPU shares the adapter writes into the task's cgroup once started (ctr cannot create with them). */
     public static final String CPU_SHARES = PREFIX + "cpu-shares";
+    /** How the shim's logger writes the log: {@code cri} or {@code plain} ({@code CtrLoggers}). */
+    public static final String LOG_FORMAT = PREFIX + "log-format";
     /** Written when the task was started: when (RFC 3339). */
     public static final String STARTED_AT = PREFIX + "started-at";
     /** An annotation {@code k=v} is kept as the label {@code <ANNOTATION>k=v}: containerd has no annotations. */

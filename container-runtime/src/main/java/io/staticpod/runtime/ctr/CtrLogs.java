@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 
 /**
- * A container's output from its log file ({@code <logDir>/<id>.log}, written by the shim's logger, see
- * {@link CtrFlags#logUri}), read by {@link FileLogReader}: plain text, both streams interleaved, no times. A
- * container that has not started yet has an empty log; following it ends once the container has exited or is gone.
+ * A container's output from its log file ({@code <logDir>/<id>.log}, written by the shim's logger in the format
+ * {@link CtrLoggers} chose for it), read by {@link FileLogReader}. A container that has not started yet has an empty
+ * log; following it ends once the container has exited or is gone.
  */
 final class CtrLogs implements ContainerLogs {
 
@@ -35,7 +35,8 @@ final class CtrLogs implements ContainerLogs {
                 .orElseThrow(() -> new RuntimeError.NotFound(what + ": no such container"));
         Path file = Path.of(c.label(CtrLabels.LOG_PATH));
         try {
-            return new FileLogReader(file, options, () -> ended(containerId), clock, waiter);
+            return new FileLogReader(file, c.label(CtrLabels.LOG_FORMAT), options, () -> ended(containerId), clock,
+                    waiter);
         } catch (IOException e) {
             throw new RuntimeError.NotFound(what + ": cannot read " + file + ": " + e.getMessage());
         }

@@ -58,21 +58,25 @@ import java.util.function.Supplier;
  * statuses, kills, labels), {@value #CREATE_SECONDS} s for running a sandbox, creating and starting a container, 10
  * minutes for a pull; ctr itself gives up reaching containerd after {@link CtrCli#CONNECT_TIMEOUT}.
  *
- * <p><b>Logs</b> ({@code logs=true}, {@code logFiles=false}): each container's stdout and stderr are appended to
- * {@code <logDir>/<id>.log} (plain text, interleaved, no times) by a logger under the shim, so they outlive the agent
- * and containerd restarts; {@link ContainerLogs} reads them ({@link FileLogReader} says what times lines get), and
- * removing the container deletes the file. <b>Exec</b> ({@code exec=true}) is {@code ctr tasks exec}.
+ * <p><b>Logs</b> ({@code logs=true}, {@code logFiles=false}): each container's stdout and stderr go to
+ * {@code <logDir>/<id>.log}, in the CRI log format (a time, the stream and a partial flag per line) by a logger under
+ * the shim ({@link CtrLoggers}), so they outlive the agent and containerd restarts; {@link ContainerLogs} reads them
+ * ({@link FileLogReader}), and removing the container deletes the file. <b>Exec</b> ({@code exec=true}) is
+ * {@code ctr tasks exec}.
  *
  * <p><b>Environment</b> values never reach a command line: they go through a private {@code --env-file} deleted as
- * soon as ctr returns. ctr reads that file line by line, so a value it cannot carry (a line break, a trailing
- * carriage return, 60 KB or more) is refused ({@link RuntimeError.Refused} naming the variable, not its value).
+ * soon as ctr returns. ctr reads that file line by line and has no other way in, so a value it cannot carry (a line
+ * break, a trailing carriage return, 60 KB or more) is refused ({@link RuntimeError.Refused} naming the variable, not
+ * its value; {@code multiLineEnv=false}).
  *
- * <p><b>Applied</b> beyond ctr's flags: {@code /etc/hosts} (localhost; the node's on its network) and
- * {@code /etc/resolv.conf} (the sandbox's DNS config, or a copy of the node's) from {@link SandboxFiles}; in-memory
- * volumes as tmpfs mounts with their size; CPU shares written into the task's cgroup after the start
- * ({@link CgroupCpu}). <b>Not applied</b>, each named in a WARN (the pod runs without it, as before this adapter):
- * runAsUser/runAsGroup, supplementalGroups, an oom_score_adj, sysctls, host ports. The pod's hostname is not set
- * either (ctr has no flag for it): a sandbox's UTS namespace keeps the node's name.
+ * <p><b>Applied</b> beyond ctr's own flags: the pod's host name, set in the sandbox's UTS namespace with
+ * {@code nsenter} and {@code hostname} (Essential on Debian; a WARN when it fails, the pod then sees the node's
+ * name); {@code /etc/hosts} (localhost; the node's on its network) and {@code /etc/resolv.conf} (the sandbox's DNS
+ * config, or a copy of the node's) from {@link SandboxFiles}; in-memory volumes as tmpfs mounts with their size; CPU
+ * shares in the task's cgroup before it starts ({@link CgroupCpu}); capabilities with {@code ALL} worked out into
+ * the lists ctr takes ({@link CtrFlags#security}). <b>Not applied</b>, each named in a WARN (the pod runs without it,
+ * as before this adapter): runAsUser/runAsGroup and supplementalGroups ({@code runAsUser=false}: ctr 1.6 has no
+ * {@code --user}), an oom_score_adj, sysctls, host ports.
  */
 public final class CtrPodRuntime implements ContainerRuntime {
 
@@ -80,8 +84,12 @@ public final class CtrPodRuntime implements ContainerRuntime {
     public static final String DEFAULT_NAMESPACE = "static-pod-agent";
     /** Where container logs go unless another directory is given. */
     public static final Path DEFAULT_LOG_DIR = Path.of("/var/log/static-pod-agent/containers");
-    /** No pod network, no host ports, exec, no exit events, logs the agent reads through this runtime. */
-    public static final Capabilities CAPABILITIES = new Capabilities(false, false, true, false, true, false);
+    /**
+     * No pod network, no host ports, exec, no exit events, logs the agent reads through this runtime, no users, no
+     * environment values with line breaks.
+     */
+    public static final Capabilities CAPABILITIES = new Capabilities(false, false, true, false, true, false, false,
+            false);
 
     static final long CALL_SECONDS = 30;
     static final long CREATE_SECONDS = 120;
@@ -92,9 +100,10 @@ public final class CtrPodRuntime implements ContainerRuntime {
      * The node as the adapter sees it, and the seams unit tests replace.
      *
      * @param filesDir where {@link SandboxFiles} keeps each sandbox's hosts and resolv.conf
+     * @param perl     the interpreter of the containers' log writer ({@link CtrLoggers})
      * @param ids      new container and sandbox ids
      */
-    record Node(Path cgroupRoot, Path filesDir, Path nodeHosts, Path nodeResolvConf, InstantSource clock,
+    record Node(Path cgroupRoot, Path filesDir, Path nodeHosts, Path nodeResolvConf, Path perl, InstantSource clock,
                 CtrTasks.Sleeper sleeper, FileLogReader.Waiter waiter, Supplier<String> ids) {
     }
 
@@ -122,7 +131,8 @@ public final class CtrPodRuntime implements ContainerRuntime {
                                        CommandRunner runner) {
         return new CtrPodRuntime(runner, "ctr", socket, namespace, sandboxImage, logDir, new Node(
                 Path.of("/sys/fs/cgroup"), logDir.toAbsolutePath().resolveSibling("sandboxes"), Path.of("/etc/hosts"),
-                Path.of("/etc/resolv.conf"), InstantSource.system(), d -> Thread.sleep(d.toMillis()),
+                Path.of("/etc/resolv.conf"), Path.of("/usr/bin/perl"), InstantSource.system(),
+                d -> Thread.sleep(d.toMillis()),
                 FileLogReader.MONITOR, () -> HexFormat.of().formatHex(randomBytes())));
     }
 
@@ -136,8 +146,8 @@ public final class CtrPodRuntime implements ContainerRuntime {
         this.images = new CtrImages(cli, timeout, PULL_TIMEOUT);
         SandboxFiles files = new SandboxFiles(node.filesDir(), node.nodeHosts(), node.nodeResolvConf());
         this.sandboxes = new CtrSandboxes(cli, tasks, images, files, sandboxImage, timeout, createTimeout, node.ids());
-        this.containers = new CtrContainers(cli, tasks, images, files, logDir, node.cgroupRoot(), timeout,
-                createTimeout, node.clock(), node.ids());
+        this.containers = new CtrContainers(cli, tasks, images, files, new CtrLoggers(node.perl()), logDir,
+                node.cgroupRoot(), timeout, createTimeout, node.clock(), node.ids());
         this.exec = new CtrExec(cli);
         this.logs = new CtrLogs(tasks, node.clock(), node.waiter());
     }

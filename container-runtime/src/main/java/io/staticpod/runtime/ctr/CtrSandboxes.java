@@ -1,6 +1,7 @@
 package io.staticpod.runtime.ctr;
 
 import io.staticpod.runtime.ctr.CtrTasks.Seen;
+import io.staticpod.runtime.exec.CommandException;
 import io.staticpod.runtime.exec.CommandResult;
 import io.staticpod.runtime.spi.NamespaceMode;
 import io.staticpod.runtime.spi.PodSandboxes;
@@ -12,6 +13,9 @@ import io.staticpod.runtime.spi.SandboxStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,15 +24,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Sandboxes through ctr: a pause container ({@code ctr run -d --null-io}) whose namespaces the pod's containers
- * join. Stopping a sandbox kills its containers and its pause process at once (SIGKILL, as CRI runtimes do: the
+ * join, with the pod's host name set in its UTS namespace. Stopping a sandbox kills its containers and its pause process at once (SIGKILL, as CRI runtimes do: the
  * agent stops containers gracefully before); removing it removes them too. See {@link CtrPodRuntime}.
  */
 final class CtrSandboxes implements PodSandboxes {
 
     private static final Logger log = LoggerFactory.getLogger(CtrSandboxes.class);
+    /** What sethostname takes from us: a DNS name, as Kubernetes validates a pod's hostname. */
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,62}[A-Za-z0-9])?");
 
     private final CtrCli cli;
     private final CtrTasks tasks;
@@ -71,8 +78,9 @@ final class CtrSandboxes implements PodSandboxes {
         }
         String id = ids.get();
         files.write(id, config);
-        CommandResult result = cli.callArgv(what, CtrCreateArgs.sandbox(cli.base(), config, id, ref, labels),
-                createTimeout);
+        Path pidFile = hostname(config) == null ? null : files.pidFile(id);
+        CommandResult result = cli.callArgv(what, CtrCreateArgs.sandbox(cli.base(), config, id, ref, labels,
+                pidFile), createTimeout);
         if (!result.succeeded()) {
             RuntimeError error = CtrErrors.failure(what, result);
             try {
@@ -82,7 +90,44 @@ final class CtrSandboxes implements PodSandboxes {
             }
             throw error;
         }
+        if (pidFile != null) {
+            setHostname(config, pidFile);
+        }
         return id;
+    }
+
+    /** The host name to set in the sandbox's own UTS namespace, or null (on the node's network, none asked). */
+    private static String hostname(SandboxConfig config) {
+        String name = config.hostname();
+        return config.hostNetwork() || name == null || name.isBlank() ? null : name;
+    }
+
+    /**
+     * ctr has no flag for a host name, so it is set in the pause process's UTS namespace, which the containers join,
+     * before any of them starts: {@code nsenter --target PID --uts -- hostname -- NAME} (util-linux and hostname are
+     * Essential on Debian). The agent must see the node's processes (it runs on the node). When that fails the pod
+     * runs with the node's name and a WARN says so.
+     */
+    private void setHostname(SandboxConfig config, Path pidFile) {
+        String name = hostname(config);
+        String problem;
+        try {
+            String pid = Files.readString(pidFile).strip();
+            if (!HOSTNAME.matcher(name).matches() || !pid.chars().allMatch(Character::isDigit)) {
+                problem = "not a host name, or no pid: " + pid;
+            } else {
+                CommandResult set = cli.runArgv(List.of("nsenter", "--target", pid, "--uts", "--", "hostname", "--",
+                        name), timeout);
+                problem = set.succeeded() ? null : "`" + CommandException.quote(set.argv()) + "` failed with exit code "
+                        + set.exitCode() + ": " + set.stderr().strip();
+            }
+        } catch (IOException | CommandException e) {
+            problem = e.getMessage();
+        }
+        if (problem != null) {
+            log.warn("Cannot set the host name of a pod; its containers see the node's pod={}/{} hostname={} error={}",
+                    config.metadata().namespace(), config.metadata().name(), name, problem);
+        }
     }
 
     private static Map<String, String> ours(SandboxConfig config) {

@@ -57,6 +57,11 @@ final class SandboxFiles {
         }
     }
 
+    /** Where ctr writes the sandbox's pause pid. */
+    Path pidFile(String sandboxId) {
+        return root.resolve(sandboxId).resolve("pid");
+    }
+
     /** {@code mounts} and, unless they cover the path already, the sandbox's hosts and resolv.conf, read-only. */
     List<Mount> mounts(String sandboxId, SandboxConfig config, List<Mount> mounts) {
         List<Mount> all = new ArrayList<>(mounts);

@@ -37,7 +37,7 @@ class CtrContainersTest extends CtrFixture {
         labels.addAll(List.of(more));
         labels.addAll(List.of("--label", "static-pod-agent.ctr/image=" + BUSYBOX,
                 "--label", "static-pod-agent.ctr/image-id=" + BUSYBOX_ID, "--label", "static-pod-agent.ctr/kind=container",
-                "--label", "static-pod-agent.ctr/log-path=" + logs.resolve(id + ".log"),
+                "--label", "static-pod-agent.ctr/log-format=cri", "--label", "static-pod-agent.ctr/log-path=" + logs.resolve(id + ".log"),
                 "--label", "static-pod-agent.ctr/name=" + name, "--label", "static-pod-agent.ctr/sandbox-id=" + SANDBOX));
         return labels;
     }
@@ -63,9 +63,12 @@ class CtrContainersTest extends CtrFixture {
                 "--mount", "type=bind,src=" + data + ",dst=/data,options=rbind:ro",
                 "--mount", "type=bind,src=" + sandboxFile("hosts") + ",dst=/etc/hosts,options=rbind:ro",
                 "--mount", "type=bind,src=" + sandboxFile("resolv.conf") + ",dst=/etc/resolv.conf,options=rbind:ro",
+                "--mount", "type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec:nodev",
                 "--with-ns", "network:/proc/22631/ns/net", "--with-ns", "uts:/proc/22631/ns/uts",
                 "--with-ns", "ipc:/proc/22631/ns/ipc", "--with-ns", "pid:/proc/22631/ns/pid",
-                "--cap-add", "CAP_NET_ADMIN", "--cap-drop", "ALL", "--read-only", "--seccomp",
+                "--cap-add", "CAP_NET_ADMIN"));
+        CtrFlags.DEFAULT_CAPABILITIES.forEach(c -> create.addAll(List.of("--cap-drop", c)));
+        create.addAll(List.of("--read-only=true", "--seccomp=true",
                 "--cpu-quota", "50000", "--cpu-period", "100000", "--memory-limit", "67108864",
                 "--", BUSYBOX, APP, "sh", "-c", "echo $0", "x"));
         runner.expect(create.toArray(String[]::new)).succeeds("");
@@ -96,8 +99,9 @@ class CtrContainersTest extends CtrFixture {
         List<String> create = argv("containers", "create");
         create.addAll(ourLabels("app", APP));
         create.addAll(List.of("--mount", "type=bind,src=" + dir.resolve("node-hosts") + ",dst=/etc/hosts,options=rbind:ro",
-                "--net-host", "--with-ns", "uts:/proc/self/ns/uts", "--with-ns", "ipc:/proc/self/ns/ipc",
-                "--with-ns", "pid:/proc/self/ns/pid", "--allow-new-privs", "--", BUSYBOX, APP));
+                "--mount", "type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec:nodev",
+                "--net-host=true", "--with-ns", "uts:/proc/self/ns/uts", "--with-ns", "ipc:/proc/self/ns/ipc",
+                "--with-ns", "pid:/proc/self/ns/pid", "--allow-new-privs=true", "--", BUSYBOX, APP));
         runner.expect(create.toArray(String[]::new)).succeeds("");
         ids.add(APP);
         SandboxConfig host = new SandboxConfig(podSandbox().metadata(), null, null, null, null, null, null,
@@ -177,17 +181,48 @@ class CtrContainersTest extends CtrFixture {
     }
 
     @Test
-    void startStartsTheTaskWithItsLogFileThenRecordsTheStartAndWritesTheCpuShares() throws Exception {
-        Path shares = Files.createDirectories(cgroup.resolve("cpu/spa").resolve(APP)).resolve("cpu.shares");
-        Files.writeString(shares, "1024\n");
+    void startStartsTheTaskWithItsCriLoggerAndCpuSharesAlreadyInPlaceThenRecordsTheStart() throws Exception {
+        Files.createDirectories(cgroup.resolve("cpu"));
+        Files.writeString(cgroup.resolve("cpu/cpu.shares"), "1024\n"); // a cgroup v1 cpu hierarchy
+        Path shares = cgroup.resolve("cpu/spa").resolve(APP).resolve("cpu.shares");
+        expect(ctr("containers", "info", APP), saved("info-app-created.json").replace("\"static-pod-agent.ctr/log-path\"",
+                "\"static-pod-agent.ctr/log-format\": \"cri\", \"static-pod-agent.ctr/log-path\""));
+        expect(ctr("tasks", "start", "-d", "--log-uri", new CtrLoggers(perl).criUri(logs.resolve(APP + ".log")), APP),
+                "");
+        expect(ctr("containers", "label", APP, "static-pod-agent.ctr/started-at=" + NOW), "");
+        List<String> sharesAtStart = new java.util.ArrayList<>();
+        CtrPodRuntime runtime = runtime(FileLogReader.MONITOR, (argv, timeout) -> {
+            if (argv.contains("start")) {
+                sharesAtStart.add(Files.exists(shares) ? read(shares) : "none");
+            }
+            return runner.run(argv, timeout);
+        });
+
+        runtime.containers().start(APP);
+
+        assertThat(sharesAtStart).containsExactly("256");
+        assertThat(logs).isDirectory();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void onCgroupV2TheSharesAreWrittenAsAWeightOnceTheTaskRuns() throws Exception {
+        Path weight = Files.createDirectories(cgroup.resolve("spa").resolve(APP)).resolve("cpu.weight");
+        Files.writeString(weight, "100\n");
         expect(ctr("containers", "info", APP), saved("info-app-created.json"));
         expect(ctr("tasks", "start", "-d", "--log-uri", CtrFlags.logUri(logs.resolve(APP + ".log")), APP), "");
         expect(ctr("containers", "label", APP, "static-pod-agent.ctr/started-at=" + NOW), "");
 
         runtime().containers().start(APP);
 
-        assertThat(shares).hasContent("256");
-        assertThat(logs).isDirectory();
+        assertThat(weight).hasContent(Long.toString(CgroupCpu.weight(256)));
     }
 
     @Test

@@ -50,12 +50,16 @@ abstract class CtrFixture {
     Path logs;
     Path files;
     Path cgroup;
+    /** An executable named like perl: containers get CRI-format logs ({@link CtrLoggers}). */
+    Path perl;
 
     @BeforeEach
     void aNodeOfItsOwn() throws Exception {
         logs = dir.resolve("logs");
         files = dir.resolve("sandboxes");
         cgroup = dir.resolve("cgroup");
+        perl = Files.createFile(dir.resolve("perl"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         Files.writeString(dir.resolve("node-hosts"), "127.0.0.1 localhost node1\n");
         Files.writeString(dir.resolve("node-resolv.conf"), "nameserver 192.0.2.53\n");
     }
@@ -70,8 +74,13 @@ abstract class CtrFixture {
     }
 
     CtrPodRuntime runtime(FileLogReader.Waiter waiter) {
-        return new CtrPodRuntime(runner, "ctr", "unix://" + SOCKET, "spa", PAUSE, logs, new CtrPodRuntime.Node(
-                cgroup, files, dir.resolve("node-hosts"), dir.resolve("node-resolv.conf"), now::get,
+        return runtime(waiter, runner);
+    }
+
+    /** On {@code commands}, which may watch the scripted runner's calls before passing them on. */
+    CtrPodRuntime runtime(FileLogReader.Waiter waiter, io.staticpod.runtime.exec.CommandRunner commands) {
+        return new CtrPodRuntime(commands, "ctr", "unix://" + SOCKET, "spa", PAUSE, logs, new CtrPodRuntime.Node(
+                cgroup, files, dir.resolve("node-hosts"), dir.resolve("node-resolv.conf"), perl, now::get,
                 d -> {
                     sleeps.add(d);
                     now.set(now.get().plus(d));

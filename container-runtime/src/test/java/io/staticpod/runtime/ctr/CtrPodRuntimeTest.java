@@ -19,7 +19,7 @@ class CtrPodRuntimeTest extends CtrFixture {
 
 
     @Test
-    void itSaysItHasNoPodNetworkNoHostPortsNoExitEventsButExecAndLogsAndCallsNothingToSayIt() {
+    void itSaysItHasNoPodNetworkHostPortsExitEventsUsersOrLineBreaksButExecAndLogsAndCallsNothingToSayIt() {
         CtrPodRuntime runtime = runtime();
 
         assertThat(runtime.name()).isEqualTo("containerd");
@@ -29,6 +29,8 @@ class CtrPodRuntimeTest extends CtrFixture {
         assertThat(runtime.capabilities().logFiles()).isFalse();
         assertThat(runtime.capabilities().exec()).isTrue();
         assertThat(runtime.capabilities().logs()).isTrue();
+        assertThat(runtime.capabilities().runAsUser()).isFalse();
+        assertThat(runtime.capabilities().multiLineEnv()).isFalse();
         assertThat(runtime.events()).isEmpty();
         assertThat(runtime.exec()).isPresent();
         assertThat(runtime.logs()).isPresent();

@@ -28,27 +28,53 @@ class CtrSandboxesTest extends CtrFixture {
 
 
     /** {@code ctr run} of the pause container for {@link #podSandbox()} on {@code network}, then {@code rest}. */
-    static String[] runArgv(String network, String... rest) {
-        List<String> argv = argv("run", "-d", "--null-io", "--label", "smoke=ctrport",
+    String[] runArgv(String network, String... rest) {
+        return runArgvWithPid(null, network, rest);
+    }
+
+    /** The same, with ctr writing the pause pid for sandbox {@code pidOf} (to set its host name). */
+    String[] runArgvWithPid(String pidOf, String network, String... rest) {
+        List<String> argv = argv("run", "-d", "--null-io");
+        if (pidOf != null) {
+            argv.addAll(List.of("--pid-file", files.resolve(pidOf).resolve("pid").toString()));
+        }
+        argv.addAll(List.of("--label", "smoke=ctrport",
                 "--label", "static-pod-agent.ctr/annotation/kubernetes.io/config.hash=abc",
                 "--label", "static-pod-agent.ctr/attempt=0", "--label", "static-pod-agent.ctr/kind=sandbox",
                 "--label", "static-pod-agent.ctr/network=" + network, "--label", "static-pod-agent.ctr/pod-name=web-n1",
-                "--label", "static-pod-agent.ctr/pod-namespace=default", "--label", "static-pod-agent.ctr/pod-uid=uid-smoke");
+                "--label", "static-pod-agent.ctr/pod-namespace=default", "--label", "static-pod-agent.ctr/pod-uid=uid-smoke"));
         argv.addAll(List.of(rest));
         return argv.toArray(String[]::new);
     }
 
+    /** A runner that writes the pause pid where {@code ctr run --pid-file} says, then runs the scripted one. */
+    io.staticpod.runtime.exec.CommandRunner writingPids() {
+        return (argv, timeout) -> {
+            int at = argv.indexOf("--pid-file");
+            if (at > 0) {
+                try {
+                    Files.writeString(Path.of(argv.get(at + 1)), "22631\n");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return runner.run(argv, timeout);
+        };
+    }
+
     @Test
-    void aSandboxIsAPauseContainerWhoseMetadataAndAnnotationsAreLabelsOfOurOwn() throws Exception {
+    void aSandboxIsAPauseContainerWhoseMetadataAndAnnotationsAreLabelsOfOurOwnAndWhoseHostnameIsSet()
+            throws Exception {
         imagePresent(PAUSE, PAUSE_MANIFEST, PAUSE_ID, "pause");
         expect(ctr("containers", "ls", "-q", LEFTOVERS), "");
-        runner.expect(runArgv("POD", "--", PAUSE, SANDBOX)).succeeds("");
+        runner.expect(runArgvWithPid(SANDBOX, "POD", "--", PAUSE, SANDBOX)).succeeds("");
+        runner.expect("nsenter", "--target", "22631", "--uts", "--", "hostname", "--", "web").succeeds("");
         ids.add(SANDBOX);
         SandboxConfig config = new SandboxConfig(podSandbox().metadata(), "web", null,
                 new DnsConfig(List.of("10.0.0.10"), List.of("svc.local"), List.of("ndots:5")), null,
                 Map.of("smoke", "ctrport"), Map.of("kubernetes.io/config.hash", "abc"), null, null, false);
 
-        assertThat(runtime().sandboxes().run(config)).isEqualTo(SANDBOX);
+        assertThat(runtime(FileLogReader.MONITOR, writingPids()).sandboxes().run(config)).isEqualTo(SANDBOX);
         assertThat(files.resolve(SANDBOX).resolve("hosts")).hasContent(SandboxFiles.LOCALHOST.strip());
         assertThat(files.resolve(SANDBOX).resolve("resolv.conf"))
                 .hasContent("nameserver 10.0.0.10\nsearch svc.local\noptions ndots:5");
@@ -84,7 +110,7 @@ class CtrSandboxesTest extends CtrFixture {
     }
 
     @Test
-    void aLeftoverOfTheSamePodAndAttemptIsRemovedWithItsContainersFirst() throws Exception {
+    void aLeftoverOfTheSamePodAndAttemptIsRemovedWithItsContainersFirstAndAHostnameThatCannotBeSetIsNoFailure() throws Exception {
         String next = "0".repeat(64);
         imagePresent(PAUSE, PAUSE_MANIFEST, PAUSE_ID, "pause");
         expect(ctr("containers", "ls", "-q", LEFTOVERS), SANDBOX + "\n");
@@ -96,11 +122,13 @@ class CtrSandboxesTest extends CtrFixture {
         expect(ctr("containers", "delete", APP), "");
         expect(ctr("tasks", "delete", "--force", SANDBOX), "");
         expect(ctr("containers", "delete", SANDBOX), "");
-        runner.expect(runArgv("POD", "--", PAUSE, next)).succeeds("");
+        runner.expect(runArgvWithPid(next, "POD", "--", PAUSE, next)).succeeds("");
+        runner.expect("nsenter", "--target", "22631", "--uts", "--", "hostname", "--", "web").fails(1,
+                "nsenter: cannot open /proc/22631/ns/uts: No such file or directory\n");
         ids.add(next);
         Files.createDirectories(files.resolve(SANDBOX));
 
-        assertThat(runtime().sandboxes().run(podSandbox())).isEqualTo(next);
+        assertThat(runtime(FileLogReader.MONITOR, writingPids()).sandboxes().run(podSandbox())).isEqualTo(next);
         assertThat(files.resolve(SANDBOX)).doesNotExist();
     }
 
@@ -108,7 +136,7 @@ class CtrSandboxesTest extends CtrFixture {
     void aSandboxThatCannotRunIsRemovedAndItsErrorTyped() {
         imagePresent(PAUSE, PAUSE_MANIFEST, PAUSE_ID, "pause");
         expect(ctr("containers", "ls", "-q", LEFTOVERS), "");
-        runner.expect(runArgv("POD", "--", PAUSE, SANDBOX)).fails(1, saved("tasks-start-nonexistent.stderr"));
+        runner.expect(runArgvWithPid(SANDBOX, "POD", "--", PAUSE, SANDBOX)).fails(1, saved("tasks-start-nonexistent.stderr"));
         expect(ctr("containers", "ls", "-q"), SANDBOX + "\n");
         expect(ctr("tasks", "ls"), tasks());
         expect(ctr("containers", "info", SANDBOX), saved("info-sandbox-running.json"));

@@ -40,7 +40,7 @@ class FileLogReaderTest {
 
     List<String> read(Path file, LogOptions options) throws Exception {
         List<String> lines = new ArrayList<>();
-        try (FileLogReader reader = new FileLogReader(file, options, () -> true, now::get, (d, r) -> {
+        try (FileLogReader reader = new FileLogReader(file, CtrLoggers.PLAIN, options, () -> true, now::get, (d, r) -> {
             throw new AssertionError("a read that does not follow never waits");
         })) {
             for (LogLine line = reader.next(); line != null; line = reader.next()) {
@@ -53,7 +53,7 @@ class FileLogReaderTest {
     @Test
     void everyLineComesWithTheTimeTheFileWasLastWrittenAsStdout() throws Exception {
         Path file = log("one\ntwo\n");
-        try (FileLogReader reader = new FileLogReader(file, LogOptions.ALL, () -> true, now::get, FileLogReader.MONITOR)) {
+        try (FileLogReader reader = new FileLogReader(file, CtrLoggers.PLAIN, LogOptions.ALL, () -> true, now::get, FileLogReader.MONITOR)) {
             LogLine one = reader.next();
             assertThat(new String(one.bytes(), StandardCharsets.UTF_8)).isEqualTo("one");
             assertThat(one.time()).isEqualTo(WRITTEN);
@@ -66,10 +66,10 @@ class FileLogReaderTest {
 
     @Test
     void aLastLineWithoutLineEndAndAnOverlongLineComeAsPartialLines() throws Exception {
-        String longLine = "x".repeat(FileLogReader.MAX_LINE + 10);
+        String longLine = "x".repeat(CtrLoggers.MAX_TEXT + 10);
 
         assertThat(read(log(longLine + "\nlast"), LogOptions.ALL)).containsExactly(
-                "x".repeat(FileLogReader.MAX_LINE) + "<partial>", "x".repeat(10), "last<partial>");
+                "x".repeat(CtrLoggers.MAX_TEXT) + "<partial>", "x".repeat(10), "last<partial>");
     }
 
     @Test
@@ -119,7 +119,7 @@ class FileLogReaderTest {
         };
         List<String> lines = new ArrayList<>();
         List<Instant> times = new ArrayList<>();
-        try (FileLogReader reader = new FileLogReader(file, new LogOptions(true, -1, null), ended::get, now::get,
+        try (FileLogReader reader = new FileLogReader(file, CtrLoggers.PLAIN, new LogOptions(true, -1, null), ended::get, now::get,
                 waiter)) {
             for (LogLine line = reader.next(); line != null; line = reader.next()) {
                 lines.add(new String(line.bytes(), StandardCharsets.UTF_8) + (line.partial() ? "<partial>" : ""));
@@ -138,7 +138,7 @@ class FileLogReaderTest {
     void closeEndsAFollowThatWaitsForMore() throws Exception {
         Path file = log("");
         AtomicReference<FileLogReader> self = new AtomicReference<>();
-        FileLogReader reader = new FileLogReader(file, new LogOptions(true, -1, null), () -> false, now::get,
+        FileLogReader reader = new FileLogReader(file, CtrLoggers.PLAIN, new LogOptions(true, -1, null), () -> false, now::get,
                 (d, r) -> self.get().close());
         self.set(reader);
 
@@ -148,12 +148,80 @@ class FileLogReaderTest {
     @Test
     @Timeout(60) // a hang guard: the real waiter must not wait its day once closed
     void theRealWaiterReturnsAtOnceOnceClosed() throws Exception {
-        FileLogReader reader = new FileLogReader(log(""), new LogOptions(true, -1, null), () -> false, now::get,
+        FileLogReader reader = new FileLogReader(log(""), CtrLoggers.PLAIN, new LogOptions(true, -1, null), () -> false, now::get,
                 FileLogReader.MONITOR);
         reader.close();
 
         FileLogReader.MONITOR.await(Duration.ofDays(1), reader);
         assertThat(reader.next()).isNull();
+    }
+
+    static final String CRI = "2026-12-06T18:00:00.100000001Z stdout F one\n"
+            + "2026-12-06T18:00:00.200000002Z stderr F two\n"
+            + "2026-12-06T18:00:00.300000003Z stdout P thr\n"
+            + "2026-12-06T18:00:00.300000004Z stdout F ee\n"
+            + "2026-12-06T18:00:00.400000005Z stdout F \n";
+
+    List<LogLine> readCri(Path file, LogOptions options) throws Exception {
+        List<LogLine> lines = new ArrayList<>();
+        try (FileLogReader reader = new FileLogReader(file, CtrLoggers.CRI, options, () -> true, now::get, (d, r) -> {
+            throw new AssertionError("a read that does not follow never waits");
+        })) {
+            for (LogLine line = reader.next(); line != null; line = reader.next()) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    static String text(LogLine line) {
+        return new String(line.bytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void criLinesCarryTheirOwnTimeStreamAndPartialFlag() throws Exception {
+        List<LogLine> lines = readCri(log(CRI), LogOptions.ALL);
+
+        assertThat(lines).extracting(FileLogReaderTest::text).containsExactly("one", "two", "thr", "ee", "");
+        assertThat(lines).extracting(LogLine::stream).containsExactly(LogLine.Stream.STDOUT, LogLine.Stream.STDERR,
+                LogLine.Stream.STDOUT, LogLine.Stream.STDOUT, LogLine.Stream.STDOUT);
+        assertThat(lines).extracting(LogLine::partial).containsExactly(false, false, true, false, false);
+        assertThat(lines.get(1).time()).isEqualTo(Instant.parse("2026-12-06T18:00:00.200000002Z"));
+    }
+
+    @Test
+    void criTailTakesTheLastLinesThenSinceDropsTheEarlierOnesToTheNanosecond() throws Exception {
+        Path file = log(CRI);
+
+        assertThat(readCri(file, new LogOptions(false, 2, null))).extracting(FileLogReaderTest::text)
+                .containsExactly("ee", "");
+        assertThat(readCri(file, new LogOptions(false, -1, Instant.parse("2026-12-06T18:00:00.200000003Z"))))
+                .extracting(FileLogReaderTest::text).containsExactly("thr", "ee", "");
+        assertThat(readCri(file, new LogOptions(false, 4, Instant.parse("2026-12-06T18:00:00.300000004Z"))))
+                .extracting(FileLogReaderTest::text).containsExactly("ee", "");
+    }
+
+    @Test
+    void followingACriLogWaitsForALineTheLoggerIsStillWriting() throws Exception {
+        Path file = log("2026-12-06T18:00:00.1Z stdout F first\n2026-12-06T18:00:00.2Z std");
+        AtomicInteger waits = new AtomicInteger();
+        AtomicBoolean ended = new AtomicBoolean();
+        List<String> lines = new ArrayList<>();
+        try (FileLogReader reader = new FileLogReader(file, CtrLoggers.CRI, new LogOptions(true, -1, null),
+                ended::get, now::get, (d, r) -> {
+            now.set(now.get().plus(d));
+            if (waits.incrementAndGet() == 1) {
+                append(file, "err F second\n");
+                ended.set(true);
+            }
+            assertThat(waits.get()).as("waits").isLessThan(100);
+        })) {
+            for (LogLine line = reader.next(); line != null; line = reader.next()) {
+                lines.add(line.stream() + " " + text(line));
+            }
+        }
+
+        assertThat(lines).containsExactly("STDOUT first", "STDERR second");
     }
 
     private static void append(Path file, String text) {

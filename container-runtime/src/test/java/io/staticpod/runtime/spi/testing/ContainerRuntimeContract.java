@@ -60,6 +60,9 @@ import static org.awaitility.Awaitility.await;
 public abstract class ContainerRuntimeContract extends ContractLifecycle {
 
     private static final String REAL = "needs a real process (supportsRealProcesses())";
+    /** Values that only a runtime with {@code multiLineEnv} takes, the docker CLI's own HTTP_PROXY among them. */
+    private static final Map<String, String> LINE_BREAKS = Map.of("MULTI", "line 1\nline 2\n", "CR", "ends in cr\r",
+            "HTTP_PROXY", "multi\nline");
 
     @TempDir
     Path dir;
@@ -77,11 +80,11 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
         values.put("DOLLAR", "$HOME $(id) ${x} `id`");
         values.put("SPACES", "  padded  ");
         values.put("HASH", "#not a comment");
-        values.put("MULTI", "line 1\nline 2\n");
-        values.put("CR", "ends in cr\r");
         values.put("DOCKER_HOST", "unix:///nonexistent/docker.sock"); // read by the docker CLI for itself
-        values.put("HTTP_PROXY", "multi\nline");
         values.put("my.dotted-name", "d v"); // a valid Kubernetes name that no shell can read as a variable
+        if (runtime().capabilities().multiLineEnv()) { // else refused: the next test
+            values.putAll(LINE_BREAKS);
+        }
         List<EnvVar> env = new ArrayList<>(List.of(new EnvVar("FOO", "overridden by the later FOO")));
         values.forEach((k, v) -> env.add(new EnvVar(k, v)));
         SandboxConfig pod = pod("env").build();
@@ -94,6 +97,19 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
         values.forEach((name, value) -> assertThat(environ).as(name).contains(name + "=" + value)
                 .filteredOn(e -> e.startsWith(name + "=")).hasSize(1));
         assertThat(Files.readString(dir.resolve("pwd"))).isEqualTo("/work/dir\n");
+    }
+
+    @Test
+    void aValueTheRuntimeCouldOnlyPassOnACommandLineIsRefusedNamingTheVariableNotItsValue() {
+        assumeThat(runtime().capabilities().multiLineEnv()).as("capability multiLineEnv is false").isFalse();
+        SandboxConfig pod = pod("env-refused").build();
+        String sandbox = run(pod);
+
+        LINE_BREAKS.forEach((name, value) -> assertThatThrownBy(() -> runtime().containers().create(sandbox,
+                busybox("app", SLEEPER).env(List.of(new EnvVar("OK", "fine"), new EnvVar(name, value))).build(), pod))
+                .as(name).isInstanceOf(RuntimeError.Refused.class).hasMessageContaining(name)
+                .hasMessageNotContaining(value.strip()).hasMessageNotContaining("fine"));
+        assertThat(runtime().containers().list(testLabels())).isEmpty();
     }
 
     @Test
@@ -198,26 +214,43 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
     }
 
     @Test
-    void theUserCapabilitiesAndAReadOnlyRootAreApplied() throws IOException {
+    void theUserAndGroupAreApplied() throws IOException {
         assumeThat(supportsRealProcesses()).as(REAL).isTrue();
-        SandboxConfig pod = pod("security").build();
-        String sandbox = run(pod);
-        List<Mount> out = List.of(Mount.bind(dir.toString(), "/out", false));
+        assumeThat(runtime().capabilities().runAsUser()).as("capability runAsUser").isTrue();
+        assertThat(idOfAContainerRunningAs(1234L, 5678L)).isEqualTo("1234 5678\n");
+    }
+
+    @Test
+    void withoutTheUserCapabilityAContainerRunsAsItsImagesUser() throws IOException {
+        assumeThat(supportsRealProcesses()).as(REAL).isTrue();
+        assumeThat(runtime().capabilities().runAsUser()).as("capability runAsUser is false").isFalse();
+        assertThat(idOfAContainerRunningAs(1234L, 5678L)).isEqualTo("0 0\n");
+    }
+
+    private String idOfAContainerRunningAs(Long user, Long group) throws IOException {
+        SandboxConfig pod = pod("user").build();
         Path forAnyone = Files.createDirectory(dir.resolve("any"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
         Files.setPosixFilePermissions(forAnyone, PosixFilePermissions.fromString("rwxrwxrwx")); // past the umask
-        String user = start(sandbox, pod, busybox("user", "echo $(id -u) $(id -g) > /out/id")
+        String id = start(run(pod), pod, busybox("user", "echo $(id -u) $(id -g) > /out/id")
                 .mounts(List.of(Mount.bind(forAnyone.toString(), "/out", false)))
-                .security(new ContainerSecurity(false, 1234L, 5678L, List.of(), List.of(), List.of(), false, false,
+                .security(new ContainerSecurity(false, user, group, List.of(), List.of(), List.of(), false, false,
                         Seccomp.UNCONFINED, NamespaceMode.CONTAINER)));
-        String locked = start(sandbox, pod, busybox("locked", "grep CapEff /proc/self/status > /out/caps;"
-                + " if touch /x 2>/dev/null; then echo writable; else echo read-only; fi > /out/root").mounts(out)
+        assertThat(awaitExited(id).exitCode()).isZero();
+        return Files.readString(forAnyone.resolve("id"));
+    }
+
+    @Test
+    void capabilitiesAndAReadOnlyRootAreApplied() throws IOException {
+        assumeThat(supportsRealProcesses()).as(REAL).isTrue();
+        SandboxConfig pod = pod("security").build();
+        String locked = start(run(pod), pod, busybox("locked", "grep CapEff /proc/self/status > /out/caps;"
+                + " if touch /x 2>/dev/null; then echo writable; else echo read-only; fi > /out/root")
+                .mounts(List.of(Mount.bind(dir.toString(), "/out", false)))
                 .security(new ContainerSecurity(false, null, null, List.of(), List.of("NET_BIND_SERVICE"),
                         List.of("ALL"), true, true, Seccomp.RUNTIME_DEFAULT, NamespaceMode.CONTAINER)));
 
-        assertThat(awaitExited(user).exitCode()).isZero();
         assertThat(awaitExited(locked).exitCode()).isZero();
-        assertThat(Files.readString(forAnyone.resolve("id"))).isEqualTo("1234 5678\n");
         assertThat(Files.readString(dir.resolve("caps"))).matches("CapEff:\\s+0000000000000400\n");
         assertThat(Files.readString(dir.resolve("root"))).isEqualTo("read-only\n");
     }
