@@ -3,6 +3,7 @@ package io.staticpod.agent;
 import io.staticpod.config.AgentConfig;
 import io.staticpod.runtime.ctr.CtrPodRuntime;
 import io.staticpod.runtime.docker.api.DockerApiRuntime;
+import io.staticpod.runtime.docker.cli.DockerCliRuntime;
 import io.staticpod.runtime.exec.ProcessCommandRunner;
 import io.staticpod.runtime.spi.ContainerRuntime;
 
@@ -31,10 +32,13 @@ final class RuntimeAdapters {
         return switch (config.runtime()) {
             case DOCKER -> new Opened(DockerApiRuntime.connect(endpoint, DockerApiRuntime.DEFAULT_CALL_TIMEOUT, pause),
                     pause);
+            // no endpoint configured: the CLI's own choice (DOCKER_HOST, else Docker's socket), as the docker CLI
+            case DOCKER_CLI -> new Opened(DockerCliRuntime.create(config.dockerCli(), config.runtimeEndpoint(),
+                    DockerApiRuntime.DEFAULT_CALL_TIMEOUT, pause), pause);
             case CTR -> new Opened(CtrPodRuntime.create(endpoint, CtrPodRuntime.DEFAULT_NAMESPACE, pause,
                     CtrPodRuntime.DEFAULT_LOG_DIR, new ProcessCommandRunner()), pause);
-            case DOCKER_CLI, CONTAINERD, CRI -> throw new IllegalArgumentException("--runtime " + config.runtime()
-                    + " is not in this build yet; use --runtime docker or --runtime ctr");
+            case CONTAINERD, CRI -> throw new IllegalArgumentException("--runtime " + config.runtime()
+                    + " (CRI) is not in this build yet; use --runtime ctr for containerd");
         };
     }
 }

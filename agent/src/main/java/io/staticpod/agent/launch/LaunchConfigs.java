@@ -38,16 +38,24 @@ public final class LaunchConfigs {
     private final Volumes volumes;
     private final EnvResolver env;
     private final Path podLogRoot;
+    private final boolean appliesUsers;
 
     /**
-     * @param podLogRoot where pods' log directories go ({@link #POD_LOGS}) when the runtime writes log files; null
-     *                   when it keeps logs its own way
+     * @param podLogRoot   where pods' log directories go ({@link #POD_LOGS}) when the runtime writes log files; null
+     *                     when it keeps logs its own way
+     * @param appliesUsers the runtime applies {@code runAsUser} ({@code Capabilities.runAsUser})
      */
-    public LaunchConfigs(String nodeName, Volumes volumes, EnvResolver env, Path podLogRoot) {
+    public LaunchConfigs(String nodeName, Volumes volumes, EnvResolver env, Path podLogRoot, boolean appliesUsers) {
         this.nodeName = nodeName;
         this.volumes = volumes;
         this.env = env;
         this.podLogRoot = podLogRoot;
+        this.appliesUsers = appliesUsers;
+    }
+
+    /** A runtime that applies users and groups. */
+    public LaunchConfigs(String nodeName, Volumes volumes, EnvResolver env, Path podLogRoot) {
+        this(nodeName, volumes, env, podLogRoot, true);
     }
 
     /** The labels of everything this agent owns. */
@@ -104,6 +112,11 @@ public final class LaunchConfigs {
      *                         termination log cannot be created
      */
     public ContainerConfig container(StaticPod pod, Container c, int attempt, PodFiles files) throws LaunchException {
+        if (!appliesUsers && PodSettings.runAsNonRoot(pod, c)) {
+            throw new LaunchException("container " + c.name() + ": runAsNonRoot is set, and this runtime cannot run a "
+                    + "container as another user than its image's: use a runtime that can (--runtime docker, "
+                    + "containerd or cri), or drop runAsNonRoot");
+        }
         Map<String, String> resolved = env.env(pod, c, files.podIp());
         List<Mount> mounts = new ArrayList<>();
         for (VolumeMount m : c.volumeMounts()) {

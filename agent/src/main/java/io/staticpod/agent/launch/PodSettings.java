@@ -73,6 +73,12 @@ final class PodSettings {
                 namespaces(pod).pid());
     }
 
+    /** The container must not run as root ({@code runAsNonRoot}, the container's over the pod's). */
+    static boolean runAsNonRoot(StaticPod pod, Container c) {
+        return flag(pod.containerManifest(c.name()).path("securityContext"),
+                pod.manifest().path("spec").path("securityContext"), "runAsNonRoot");
+    }
+
     /** Network, PID and IPC namespaces of the pod's sandbox (and so of its containers). */
     static NamespaceOptions namespaces(StaticPod pod) {
         JsonNode spec = pod.manifest().path("spec");

@@ -81,7 +81,7 @@ public final class PodSupervisor implements PodListener, Relister.Listener, Auto
         String nodeAddress = io.staticpod.agent.probe.HostAddress.primary();
         LaunchConfigs launch = new LaunchConfigs(nodeName, volumes, new EnvResolver(nodeName, nodeAddress,
                 Runtime.getRuntime().availableProcessors(), NodeMemory.totalBytes()),
-                runtime.capabilities().logFiles() ? LaunchConfigs.POD_LOGS : null);
+                runtime.capabilities().logFiles() ? LaunchConfigs.POD_LOGS : null, runtime.capabilities().runAsUser());
         ProbeHandler handler = new ProbeHandler(mirror);
         Prober prober = new Prober(runtime.exec().orElse(null), runtime.name(), probes, wall, handler);
         PodCache cache = new PodCache(runtime, launch::podSelector, monotonic);

@@ -165,6 +165,22 @@ class LaunchConfigsTest {
     }
 
     @Test
+    void runAsNonRootOnARuntimeThatCannotApplyAUserIsRefusedNotRunAsRoot() throws Exception {
+        StaticPod pod = TestPods.podWith("""
+                    securityContext: {runAsNonRoot: true, runAsUser: 1000}
+                """);
+        LaunchConfigs ctrLike = new LaunchConfigs(TestPods.NODE, new Volumes(root.resolve("state")),
+                new EnvResolver(TestPods.NODE, "192.0.2.10", 2, 8L << 30), null, false);
+        PodFiles files = ctrLike.prepare(pod, null);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ctrLike.container(pod,
+                        pod.pod().spec().containers().get(0), 0, files))
+                .isInstanceOf(LaunchException.class).hasMessageContaining("runAsNonRoot is set, and this runtime");
+        assertThat(configs(null).container(pod, pod.pod().spec().containers().get(0), 0, files).security().runAsUser())
+                .isEqualTo(1000L);
+    }
+
+    @Test
     void aMountOfAnUnsupportedVolumeIsALaunchErrorNamingIt() throws Exception {
         StaticPod pod = TestPods.podWith("""
                     volumeMounts: [{name: nope, mountPath: /x}]
