@@ -83,7 +83,8 @@ public final class PodSupervisor implements PodListener, Relister.Listener, Auto
                 Runtime.getRuntime().availableProcessors(), NodeMemory.totalBytes()),
                 runtime.capabilities().logFiles() ? LaunchConfigs.POD_LOGS : null, runtime.capabilities().runAsUser());
         ProbeHandler handler = new ProbeHandler(mirror);
-        Prober prober = new Prober(runtime.exec().orElse(null), runtime.name(), probes, wall, handler);
+        Prober prober = new Prober(runtime.capabilities().exec() ? runtime.exec().orElse(null) : null, runtime.name(),
+                probes, wall, handler);
         PodCache cache = new PodCache(runtime, launch::podSelector, monotonic);
         PodSync sync = new PodSync(runtime, launch, cache, new RestartHistory(wall, monotonic), prober,
                 new PodStatuses(runtime.name(), prober, volumes), mirror, manifestErrors::get, stoppers, nodeAddress,

@@ -90,7 +90,9 @@ public final class Relister implements AutoCloseable {
 
     /** Relists now and every {@code period}, and follows the runtime's exit events when it has them. */
     public void start(Duration period) {
-        runtime.events().ifPresent(e -> events = e.subscribe(ownerSelector, this::onEvent));
+        if (runtime.capabilities().exitEvents()) {
+            runtime.events().ifPresent(e -> events = e.subscribe(ownerSelector, this::onEvent));
+        }
         thread.scheduleWithFixedDelay(this::relistGuarded, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 

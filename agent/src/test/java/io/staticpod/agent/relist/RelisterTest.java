@@ -128,6 +128,28 @@ class RelisterTest {
     }
 
     @Test
+    void aChangeInAPodFetchesOnlyTheStatusesOfWhatChangedNeverAnExitedOneAgain() throws Exception {
+        Relister relister = relister();
+        StaticPod pod = TestPods.pod("web", "");
+        String first = run(pod);
+        relister.relist();
+        runtime.exit(first, 1);
+        relister.relist();
+        int statuses = runtime.calls(Call.STATUS);
+
+        SandboxConfig sandbox = launch.sandbox(pod, 0);
+        String sandboxId = runtime.sandboxes().list(launch.ownerSelector()).get(0).id();
+        String second = runtime.containers().create(sandboxId, launch.container(pod,
+                pod.pod().spec().containers().get(0), 1, launch.prepare(pod, null)), sandbox);
+        runtime.containers().start(second);
+        relister.relist();
+
+        assertThat(runtime.calls(Call.STATUS)).isEqualTo(statuses + 1); // the new one only
+        assertThat(cache.current(pod.key()).containers()).extracting(ContainerView::id)
+                .containsExactlyInAnyOrder(first, second);
+    }
+
+    @Test
     void anExitEventWakesThePodAtOnceAndItsLaneThenReadsTheRuntime() throws Exception {
         Relister relister = relister();
         StaticPod pod = TestPods.pod("web", "");
