@@ -39,6 +39,12 @@ public final class Main {
         if (System.getenv("JOURNAL_STREAM") != null) {
             System.setProperty("spa.log.prefix", "%-5level");
         }
-        new StaticPodAgent(config, args).run();
+        try {
+            new StaticPodAgent(config, args).run();
+        } catch (IllegalArgumentException e) {
+            System.err.println("static-pod-agent: invalid configuration:");
+            System.err.println("  " + e.getMessage());
+            System.exit(2);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.staticpod.agent;
 
+import io.staticpod.agent.clock.MonotonicClock;
 import io.staticpod.agent.desired.DesiredState;
 import io.staticpod.agent.health.Observability;
 import io.staticpod.agent.reload.ConfigReloader;
@@ -10,10 +11,8 @@ import io.staticpod.config.ConfigLoader;
 import io.staticpod.manifest.ManifestReader;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.mirror.api.MirrorClients;
-import io.staticpod.runtime.ContainerRuntime;
-import io.staticpod.runtime.containerd.CtrRuntime;
-import io.staticpod.runtime.docker.DockerCliRuntime;
-import io.staticpod.runtime.exec.ProcessCommandRunner;
+import io.staticpod.runtime.spi.ContainerRuntime;
+import io.staticpod.runtime.spi.RuntimeVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,16 +44,21 @@ public final class StaticPodAgent {
         this.args = args;
     }
 
-    /** Runs until the JVM is asked to stop. */
+    /**
+     * Runs until the JVM is asked to stop.
+     *
+     * @throws IllegalArgumentException when the runtime named by the configuration cannot be used (the message names
+     *                                  the flag)
+     */
     public void run() {
-        log.info("Starting static-pod-agent version={} node={} runtime={} staticPodPath={}", version(),
-                config.nodeName(), config.runtime().name().toLowerCase(java.util.Locale.ROOT),
-                config.staticPodPath());
+        log.info("Starting static-pod-agent version={} node={} runtime={} endpoint={} staticPodPath={}", version(),
+                config.nodeName(), config.runtime(), config.effectiveRuntimeEndpoint(), config.staticPodPath());
         if (!config.ignoredFields().isEmpty()) {
             log.info("Config fields accepted but not acted on by this agent fields={}", config.ignoredFields());
         }
         Observability ops = new Observability(config, InstantSource.system());
-        ContainerRuntime runtime = ops.meter(runtime());
+        RuntimeAdapters.Opened adapter = RuntimeAdapters.open(config);
+        ContainerRuntime runtime = ops.meter(adapter.runtime());
         try {
             log.info("Container runtime answers version=\"{}\"", runtime.version());
         } catch (RuntimeException e) {
@@ -69,8 +73,11 @@ public final class StaticPodAgent {
         });
         AtomicBoolean scanned = new AtomicBoolean();
         MirrorClient mirror = ops.observe(mirrorClient(runtime));
-        PodSupervisor pods = new PodSupervisor(runtime, config.nodeName(), config.podInfraContainerImage(),
-                config.rootDir(), InstantSource.system(), scanned::get, mirror);
+        PodSupervisor pods = new PodSupervisor(runtime, config.nodeName(), config.rootDir(), InstantSource.system(),
+                MonotonicClock.SYSTEM, scanned::get, mirror, (ready, message) -> {
+                    ops.health().runtime(ready, message); // /healthz
+                    mirror.runtimeHealth(ready, message); // the Node's Ready condition
+                }, adapter.sandboxImage());
         DesiredState state = new DesiredState(pods);
         FileManifestSource source = new FileManifestSource(config.staticPodPath(), config.fileCheckFrequency(),
                 new ManifestReader(config.nodeName()), snapshot -> {
@@ -92,6 +99,7 @@ public final class StaticPodAgent {
             ops.close();
             source.close();
             pods.close();
+            runtime.close();
             mirror.close();
             loop.shutdownNow();
             stopped.countDown();
@@ -125,23 +133,14 @@ public final class StaticPodAgent {
         return new DeferredMirrorClient(() -> {
             String runtimeVersion;
             try {
-                runtimeVersion = runtime.version().replaceFirst(" ", "://");
+                RuntimeVersion v = runtime.version();
+                runtimeVersion = v.runtimeName() + "://" + v.runtimeVersion();
             } catch (RuntimeException e) {
                 runtimeVersion = runtime.name() + "://unknown";
             }
             return MirrorClients.fromKubeconfig(config.kubeconfig(), config.nodeName(), config.nodeLabels(),
                     runtimeVersion);
         });
-    }
-
-    private ContainerRuntime runtime() {
-        if (config.runtime() == AgentConfig.RuntimeKind.CONTAINERD) {
-            String endpoint = config.runtimeEndpoint() != null ? config.runtimeEndpoint()
-                    : "unix:///run/containerd/containerd.sock";
-            return new CtrRuntime(new ProcessCommandRunner(), endpoint, CtrRuntime.DEFAULT_NAMESPACE,
-                    CtrRuntime.DEFAULT_LOG_DIR);
-        }
-        return new DockerCliRuntime(new ProcessCommandRunner());
     }
 
     static String version() {

@@ -125,7 +125,9 @@ public final class ConfigLoader {
                 }
             }
         }
-        String runtimeEndpoint = notBlank(flags.containerRuntimeEndpoint);
+        String runtimeEndpoint = notBlank(flags.containerRuntimeEndpoint) != null
+                ? Values.endpoint("--container-runtime-endpoint", flags.containerRuntimeEndpoint, errors)
+                : file.runtimeEndpoint();
         Boolean strict = flags.strictManifestPermissions != null
                 ? Values.bool("--strict-manifest-permissions", flags.strictManifestPermissions, errors)
                 : file.strictManifestPermissions();
@@ -138,7 +140,7 @@ public final class ConfigLoader {
         }
         return new Outcome.Run(new AgentConfig(staticPodPath, fileCheckFrequency, syncFrequency, nodeName, runtime,
                 podInfraContainerImage, rootDir, healthzBindAddress, healthzPort, kubeconfig, logLevel,
-                List.copyOf(ignored), nodeLabels, runtimeEndpoint, Boolean.TRUE.equals(strict)));
+                List.copyOf(ignored), nodeLabels, runtimeEndpoint, Boolean.TRUE.equals(strict), file.dockerCli()));
     }
 
     /** The picocli command for {@link Flags}, tolerant of unknown flags so they can be reported with the rest. */

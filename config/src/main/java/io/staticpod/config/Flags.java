@@ -12,15 +12,15 @@ import picocli.CommandLine.Option;
         usageHelpWidth = 100,
         description = {
             "Runs the static pods in a manifest directory the way the kubelet does: every Pod manifest in",
-            "the directory becomes running containers (Docker or containerd), restarted when they exit,",
+            "the directory becomes running containers (Docker, containerd or any CRI runtime), restarted when they exit,",
             "stopped when the file goes away, and published as a mirror pod when --kubeconfig is given.",
             ""},
         footer = {
             "",
             "Flags win over the --config file. The file is a KubeletConfiguration: the agent reads",
-            "staticPodPath, fileCheckFrequency, syncFrequency, healthzBindAddress, healthzPort and its own",
-            "staticPodAgent: section (runtime, podInfraContainerImage, rootDir, logLevel,",
-            "strictManifestPermissions); it accepts every",
+            "staticPodPath, fileCheckFrequency, syncFrequency, healthzBindAddress, healthzPort,",
+            "containerRuntimeEndpoint and its own staticPodAgent: section (runtime, dockerCli,",
+            "podInfraContainerImage, rootDir, logLevel, strictManifestPermissions); it accepts every",
             "other field and lists, once at startup, the ones it does not act on."})
 final class Flags {
     @Option(names = "--config", paramLabel = "FILE",
@@ -35,8 +35,9 @@ final class Flags {
             description = "Node name, lowercased (default: this host's name).")
     String hostnameOverride;
 
-    @Option(names = "--runtime", paramLabel = "docker|containerd",
-            description = "Container runtime to drive (default: docker).")
+    @Option(names = "--runtime", paramLabel = "docker|docker-cli|ctr|containerd|cri",
+            description = "Container runtime to drive: docker (the Docker Engine API, the default), docker-cli (the"
+                    + " docker command line), ctr (containerd's command line), containerd or cri (CRI).")
     String runtime;
 
     @Option(names = "--pod-infra-container-image", paramLabel = "IMAGE",
@@ -87,8 +88,9 @@ final class Flags {
     String nodeLabels;
 
     @Option(names = "--container-runtime-endpoint", paramLabel = "ENDPOINT",
-            description = "The containerd socket for --runtime containerd (default: "
-                    + "unix:///run/containerd/containerd.sock); kubeadm passes it.")
+            description = "The runtime's socket: docker's for docker and docker-cli (default:"
+                    + " unix:///var/run/docker.sock), the CRI socket for containerd and cri, containerd's for ctr"
+                    + " (default: unix:///run/containerd/containerd.sock); kubeadm passes it.")
     String containerRuntimeEndpoint;
 
     @Option(names = "--bootstrap-kubeconfig", paramLabel = "FILE",

@@ -34,23 +34,25 @@ record KubeletConfigFile(Path staticPodPath,
                          Path rootDir,
                          String logLevel,
                          Boolean strictManifestPermissions,
+                         String runtimeEndpoint,
+                         String dockerCli,
                          List<String> ignoredFields) {
     static final String API_VERSION = "kubelet.config.k8s.io/v1beta1";
     static final String KIND = "KubeletConfiguration";
     static final String SECTION = "staticPodAgent";
 
     static final KubeletConfigFile NONE =
-            new KubeletConfigFile(null, null, null, null, null, null, null, null, null, null, List.of());
+            new KubeletConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, List.of());
 
     /** A file that could not be read or parsed (already reported): nothing in it is known. */
     static final KubeletConfigFile UNREADABLE =
-            new KubeletConfigFile(null, null, null, null, null, null, null, null, null, null, List.of());
+            new KubeletConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, List.of());
 
     /** Top-level keys the agent reads; all others are ignored. */
     private static final Set<String> READ = Set.of("apiVersion", "kind", "staticPodPath", "fileCheckFrequency",
-            "syncFrequency", "healthzBindAddress", "healthzPort", SECTION);
+            "syncFrequency", "healthzBindAddress", "healthzPort", "containerRuntimeEndpoint", SECTION);
     private static final Set<String> SECTION_KEYS = Set.of("runtime", "podInfraContainerImage", "rootDir", "logLevel",
-            "strictManifestPermissions");
+            "strictManifestPermissions", "dockerCli");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -140,6 +142,7 @@ record KubeletConfigFile(Path staticPodPath,
             String sync = scalar(root, "syncFrequency");
             String bind = scalar(root, "healthzBindAddress");
             String port = scalar(root, "healthzPort");
+            String endpoint = scalar(root, "containerRuntimeEndpoint");
 
             Section section = section(root.get(SECTION));
             return new KubeletConfigFile(
@@ -149,7 +152,10 @@ record KubeletConfigFile(Path staticPodPath,
                     bind == null || bind.isEmpty() ? null : Values.ipAddress(key("healthzBindAddress"), bind, errors),
                     port == null ? null : Values.port(key("healthzPort"), port, errors),
                     section.runtime, section.podInfraContainerImage, section.rootDir, section.logLevel,
-                    section.strictManifestPermissions, List.copyOf(ignored));
+                    section.strictManifestPermissions,
+                    endpoint == null || endpoint.isBlank() ? null
+                            : Values.endpoint(key("containerRuntimeEndpoint"), endpoint, errors),
+                    section.dockerCli, List.copyOf(ignored));
         }
 
         private Section section(JsonNode node) {
@@ -186,6 +192,10 @@ record KubeletConfigFile(Path staticPodPath,
             }
             if (logLevel != null) {
                 s.logLevel = Values.logLevel(key(SECTION + ".logLevel"), logLevel, errors);
+            }
+            String dockerCli = scalar(node, "dockerCli", SECTION + ".dockerCli");
+            if (dockerCli != null && !dockerCli.isBlank()) {
+                s.dockerCli = dockerCli.trim();
             }
             String strict = scalar(node, "strictManifestPermissions", SECTION + ".strictManifestPermissions");
             if (strict != null) {
@@ -240,5 +250,6 @@ record KubeletConfigFile(Path staticPodPath,
         Path rootDir;
         String logLevel;
         Boolean strictManifestPermissions;
+        String dockerCli;
     }
 }

@@ -57,15 +57,32 @@ final class Values {
     }
 
     static AgentConfig.RuntimeKind runtime(String key, String raw, List<String> errors) {
-        switch (raw.trim().toLowerCase(Locale.ROOT)) {
-            case "docker":
-                return AgentConfig.RuntimeKind.DOCKER;
-            case "containerd":
-                return AgentConfig.RuntimeKind.CONTAINERD;
-            default:
-                errors.add(key + ": " + quote(raw) + " is not a runtime; use docker or containerd");
-                return null;
+        String name = raw.trim().toLowerCase(Locale.ROOT);
+        for (AgentConfig.RuntimeKind kind : AgentConfig.RuntimeKind.values()) {
+            if (kind.flagName().equals(name)) {
+                return kind;
+            }
         }
+        errors.add(key + ": " + quote(raw) + " is not a runtime; use docker (the Docker Engine API), docker-cli, ctr, "
+                + "containerd or cri");
+        return null;
+    }
+
+    /**
+     * A runtime endpoint as the kubelet takes it: {@code unix:///path}, or an absolute socket path (made a
+     * {@code unix://} URL); other transports are not supported.
+     */
+    static String endpoint(String key, String raw, List<String> errors) {
+        String e = raw.trim();
+        if (e.startsWith("/")) {
+            e = "unix://" + e;
+        }
+        if (!e.startsWith("unix:///") || e.length() == "unix:///".length()) {
+            errors.add(key + ": " + quote(raw) + " is not a UNIX socket; use unix:///path/to/the.sock (such as "
+                    + "unix:///var/run/docker.sock or unix:///run/containerd/containerd.sock)");
+            return null;
+        }
+        return e;
     }
 
     static String logLevel(String key, String raw, List<String> errors) {

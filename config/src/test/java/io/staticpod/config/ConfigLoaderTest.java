@@ -125,6 +125,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyRuntimeHasItsFlagNameAndDefaultEndpointAndTheDockerCliDefaultsToThePath() throws Exception {
+        assertThat(run("--pod-manifest-path=/m").runtime()).isEqualTo(RuntimeKind.DOCKER);
+        assertThat(run("--pod-manifest-path=/m").effectiveRuntimeEndpoint()).isEqualTo("unix:///var/run/docker.sock");
+        assertThat(run("--pod-manifest-path=/m").dockerCli()).isEqualTo("docker");
+        assertThat(run("--pod-manifest-path=/m", "--runtime", "docker-cli").runtime())
+                .isEqualTo(RuntimeKind.DOCKER_CLI);
+        AgentConfig ctr = run("--pod-manifest-path=/m", "--runtime=ctr");
+        assertThat(ctr.runtime()).isEqualTo(RuntimeKind.CTR);
+        assertThat(ctr.effectiveRuntimeEndpoint()).isEqualTo("unix:///run/containerd/containerd.sock");
+        assertThat(run("--pod-manifest-path=/m", "--runtime=cri").runtime()).isEqualTo(RuntimeKind.CRI);
+        assertThat(run("--pod-manifest-path=/m", "--runtime=containerd", "--container-runtime-endpoint",
+                "/run/k3s/containerd.sock").effectiveRuntimeEndpoint()).isEqualTo("unix:///run/k3s/containerd.sock");
+    }
+
+    @Test
+    void anEndpointFlagThatIsNotAUnixSocketIsAnError() {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> run("--pod-manifest-path=/m", "--container-runtime-endpoint", "npipe:////./pipe/docker"));
+
+        assertThat(e.errors()).containsExactly("--container-runtime-endpoint: \"npipe:////./pipe/docker\" is not a"
+                + " UNIX socket; use unix:///path/to/the.sock (such as unix:///var/run/docker.sock or"
+                + " unix:///run/containerd/containerd.sock)");
+    }
+
+    @Test
     void takesTheNodeNameFromTheHostLowercased() throws Exception {
         assertThat(run("--pod-manifest-path=/m").nodeName()).isEqualTo("node-1");
     }
@@ -177,7 +202,7 @@ class ConfigLoaderTest {
         assertThat(e.errors()).hasSize(10);
         assertThat(e.errors()).anySatisfy(m -> assertThat(m).startsWith("--hostname-override:")
                         .contains("DNS-1123 subdomain"))
-                .anySatisfy(m -> assertThat(m).startsWith("--runtime:").contains("docker or containerd"))
+                .anySatisfy(m -> assertThat(m).startsWith("--runtime:").contains("docker-cli, ctr, containerd or cri"))
                 .anySatisfy(m -> assertThat(m).startsWith("--healthz-port:").contains("0-65535"))
                 .anySatisfy(m -> assertThat(m).startsWith("--healthz-bind-address:").contains("not an IP address"))
                 .anySatisfy(m -> assertThat(m).startsWith("--file-check-frequency:")

@@ -103,7 +103,7 @@ class KubeletConfigFileTest {
         assertThat(config.runtime()).isEqualTo(RuntimeKind.DOCKER);
         assertThat(config.ignoredFields()).containsExactly(
                 "authentication", "authorization", "cgroupDriver", "clusterDNS", "clusterDomain",
-                "containerRuntimeEndpoint", "cpuManagerReconcilePeriod", "evictionHard",
+                "cpuManagerReconcilePeriod", "evictionHard",
                 "evictionPressureTransitionPeriod", "httpCheckFrequency", "imageMaximumGCAge", "imageMinimumGCAge",
                 "logging", "memorySwap", "nodeStatusReportFrequency", "nodeStatusUpdateFrequency", "resolvConf",
                 "rotateCertificates", "runtimeRequestTimeout", "shutdownGracePeriod",
@@ -207,6 +207,36 @@ class KubeletConfigFileTest {
     }
 
     @Test
+    void readsTheRuntimeEndpointAndTheDockerCli() throws Exception {
+        AgentConfig config = run("--config", write("""
+                apiVersion: kubelet.config.k8s.io/v1beta1
+                kind: KubeletConfiguration
+                staticPodPath: /m
+                containerRuntimeEndpoint: /run/other/docker.sock
+                staticPodAgent:
+                  runtime: docker-cli
+                  dockerCli: /opt/podman/bin/docker
+                """).toString());
+
+        assertThat(config.runtime()).isEqualTo(RuntimeKind.DOCKER_CLI);
+        assertThat(config.runtimeEndpoint()).isEqualTo("unix:///run/other/docker.sock");
+        assertThat(config.dockerCli()).isEqualTo("/opt/podman/bin/docker");
+        assertThat(config.ignoredFields()).isEmpty();
+    }
+
+    @Test
+    void anEndpointThatIsNotAUnixSocketIsAnErrorNamingTheField() throws Exception {
+        assertThat(errors("""
+                apiVersion: kubelet.config.k8s.io/v1beta1
+                kind: KubeletConfiguration
+                staticPodPath: /m
+                containerRuntimeEndpoint: tcp://10.0.0.1:2375
+                """)).containsExactly(dir.resolve("config.yaml") + ": containerRuntimeEndpoint: \"tcp://10.0.0.1:2375\""
+                + " is not a UNIX socket; use unix:///path/to/the.sock (such as unix:///var/run/docker.sock or"
+                + " unix:///run/containerd/containerd.sock)");
+    }
+
+    @Test
     void namesTheNearestKeyForAMisspellingInOurSection() throws Exception {
         assertThat(errors("""
                 apiVersion: kubelet.config.k8s.io/v1beta1
@@ -218,7 +248,7 @@ class KubeletConfigFileTest {
                 """)).containsExactly(
                 dir.resolve("config.yaml") + ": staticPodAgent.runtim: unknown key; did you mean staticPodAgent.runtime?",
                 dir.resolve("config.yaml") + ": staticPodAgent.sandboxImage: unknown key; valid keys:"
-                        + " logLevel, podInfraContainerImage, rootDir, runtime, strictManifestPermissions");
+                        + " dockerCli, logLevel, podInfraContainerImage, rootDir, runtime, strictManifestPermissions");
     }
 
     @Test
@@ -231,7 +261,8 @@ class KubeletConfigFileTest {
                   runtime: cri-o
                   logLevel: [INFO]
                 """)).satisfiesExactlyInAnyOrder(
-                m -> assertThat(m).endsWith("staticPodAgent.runtime: \"cri-o\" is not a runtime; use docker or containerd"),
+                m -> assertThat(m).endsWith("staticPodAgent.runtime: \"cri-o\" is not a runtime; use docker (the Docker"
+                        + " Engine API), docker-cli, ctr, containerd or cri"),
                 m -> assertThat(m).endsWith("staticPodAgent.logLevel: expected a single value, found a list"));
     }
 
@@ -255,14 +286,14 @@ class KubeletConfigFileTest {
                 staticPodAgent: {}
                 """);
         for (String field : KubeletFields.V1BETA1) {
-            if (!List.of("staticPodPath", "fileCheckFrequency", "syncFrequency", "healthzPort", "healthzBindAddress")
-                    .contains(field)) {
+            if (!List.of("staticPodPath", "fileCheckFrequency", "syncFrequency", "healthzPort", "healthzBindAddress",
+                    "containerRuntimeEndpoint").contains(field)) {
                 yaml.append(field).append(": null\n");
             }
         }
         AgentConfig config = run("--config", write(yaml.toString()).toString());
 
-        assertThat(config.ignoredFields()).hasSize(KubeletFields.V1BETA1.size() - 5).isSorted();
+        assertThat(config.ignoredFields()).hasSize(KubeletFields.V1BETA1.size() - 6).isSorted();
     }
 
     @Test

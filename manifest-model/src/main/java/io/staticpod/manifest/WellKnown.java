@@ -27,6 +27,10 @@ public final class WellKnown {
     public static final String TYPE_CONTAINER = "container";
     /** The pod's grace period in seconds, so that a container can be stopped properly after its manifest is gone. */
     public static final String POD_TERMINATION_GRACE_PERIOD = "io.kubernetes.pod.terminationGracePeriod";
+    /** Annotation on containers: where the container writes its termination message, as the kubelet sets it. */
+    public static final String TERMINATION_MESSAGE_PATH = "io.kubernetes.container.terminationMessagePath";
+    /** Annotation on containers: {@code File} or {@code FallbackToLogsOnError}, as the kubelet sets it. */
+    public static final String TERMINATION_MESSAGE_POLICY = "io.kubernetes.container.terminationMessagePolicy";
     /** On app containers: the id of the sandbox whose namespaces they joined, as dockershim. */
     public static final String SANDBOX_ID = "io.kubernetes.sandbox.id";
 

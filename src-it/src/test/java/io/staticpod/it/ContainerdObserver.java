@@ -1,27 +1,28 @@
 package io.staticpod.it;
 
-import io.staticpod.runtime.ContainerInfo;
-import io.staticpod.runtime.PullPolicy;
-import io.staticpod.runtime.containerd.CtrRuntime;
+import io.staticpod.runtime.ctr.CtrPodRuntime;
 import io.staticpod.runtime.exec.ProcessCommandRunner;
+import io.staticpod.runtime.spi.ContainerRuntime;
+import io.staticpod.runtime.spi.LogOptions;
+import io.staticpod.runtime.spi.LogReader;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What really runs on the tests' own containerd. Listing goes through {@link CtrRuntime} (the contract-tested
- * adapter: ctr shows our names and labels only through it); killing goes through {@code ctr tasks kill} itself.
+ * What really runs on the tests' own containerd, for an agent on {@code --runtime ctr}. Listing goes through our ctr
+ * adapter of the pod-level SPI (ctr shows our names and labels only through it); killing and the environment go through
+ * {@code ctr} itself.
  */
 final class ContainerdObserver implements RuntimeObserver {
-    static final String ADDRESS = ContainerdRuntimeContractIT.ADDRESS;
-    static final String NAMESPACE = CtrRuntime.DEFAULT_NAMESPACE;
+    static final String ADDRESS = setting("spa.containerd.address", "SPA_CONTAINERD_SOCKET",
+            "/run/static-pod-agent-test/containerd/containerd.sock");
+    static final String NAMESPACE = CtrPodRuntime.DEFAULT_NAMESPACE;
 
-    private final CtrRuntime ctr = new CtrRuntime(new ProcessCommandRunner(), "unix://" + ADDRESS, NAMESPACE,
-            CtrRuntime.DEFAULT_LOG_DIR);
+    private final ContainerRuntime ctr = CtrPodRuntime.create("unix://" + ADDRESS, NAMESPACE, ItEnvironment.PAUSE,
+            CtrPodRuntime.DEFAULT_LOG_DIR, new ProcessCommandRunner());
 
     @Override
     public void require() {
@@ -29,13 +30,16 @@ final class ContainerdObserver implements RuntimeObserver {
         String problem = null;
         try {
             ctr.version();
-            ctr.ensureImage(ItEnvironment.BUSYBOX, PullPolicy.NEVER);
-            ctr.ensureImage(ItEnvironment.PAUSE, PullPolicy.NEVER);
+            for (String image : List.of(ItEnvironment.BUSYBOX, ItEnvironment.PAUSE)) {
+                if (ctr.images().status(image).isEmpty()) {
+                    problem = "containerd at " + ADDRESS + " has no image " + image + " in namespace " + NAMESPACE;
+                }
+            }
         } catch (RuntimeException e) {
-            problem = "containerd at " + ADDRESS + " is not usable: " + e.getMessage()
-                    + " (scripts/test starts it: `. scripts/lib.sh; ensure_containerd`)";
+            problem = "containerd at " + ADDRESS + " is not usable: " + e.getMessage();
         }
         if (problem != null) {
+            problem += " (scripts/test starts it: `. scripts/lib.sh; ensure_containerd`)";
             if (ItEnvironment.ci()) {
                 throw new AssertionError("CI=true and " + problem);
             }
@@ -45,14 +49,12 @@ final class ContainerdObserver implements RuntimeObserver {
 
     @Override
     public List<String> agentArgs() {
-        return List.of("--runtime", "containerd", "--container-runtime-endpoint", "unix://" + ADDRESS);
+        return List.of("--runtime", "ctr", "--container-runtime-endpoint", "unix://" + ADDRESS);
     }
 
     @Override
     public List<Seen> all(String node) {
-        return ctr.list(Map.of(OWNER, node)).stream()
-                .map(c -> new Seen(c.id(), c.name(), c.labels(), c.state() == ContainerInfo.State.RUNNING))
-                .toList();
+        return SpiObserver.all(ctr, node);
     }
 
     @Override
@@ -91,25 +93,28 @@ final class ContainerdObserver implements RuntimeObserver {
 
     @Override
     public String logs(String id) {
-        try {
-            Path log = CtrRuntime.DEFAULT_LOG_DIR.resolve(id + ".log");
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "";
+        StringBuilder out = new StringBuilder();
+        try (LogReader r = ctr.logs().orElseThrow().open(id, LogOptions.ALL)) {
+            for (LogReader.LogLine l = r.next(); l != null; l = r.next()) {
+                out.append(new String(l.bytes(), StandardCharsets.UTF_8)).append(l.partial() ? "" : "\n");
+            }
+        } catch (IOException | RuntimeException e) {
+            return out.toString();
         }
+        return out.toString();
     }
 
     @Override
     public void removeAll(String node) {
-        for (ContainerInfo c : ctr.list(Map.of(OWNER, node))) {
-            try {
-                if (c.running()) {
-                    ctr.stop(c.id(), Duration.ZERO);
-                }
-                ctr.remove(c.id());
-            } catch (RuntimeException ignored) {
-                // already gone
-            }
+        SpiObserver.removeAll(ctr, Map.of(OWNER, node));
+    }
+
+    static String setting(String property, String env, String otherwise) {
+        String p = System.getProperty(property);
+        if (p != null && !p.isBlank()) {
+            return p;
         }
+        String e = System.getenv(env);
+        return e != null && !e.isBlank() ? e : otherwise;
     }
 }

@@ -21,6 +21,15 @@ final class ItEnvironment {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
+    /** A setting from the system property, else the environment variable, else the fallback. */
+    static String setting(String property, String env, String fallback) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(env);
+        }
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
     /** Fails under CI, skips elsewhere, when Docker or the local test images are not usable. */
     static void requireDocker() {
         String problem = dockerProblem();

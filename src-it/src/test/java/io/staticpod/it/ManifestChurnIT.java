@@ -36,8 +36,8 @@ import static org.awaitility.Awaitility.await;
  * replace through a temporary file, rename, delete, editor backups and swap files, invalid manifests, two files
  * naming the same pod — while a model follows the project's policies (a file that turns invalid keeps its last good
  * version; of two files naming one pod the first in sorted order wins; leftovers are ignored). At the end, the
- * running containers (Docker) and the mirror pods (a real API server) must be exactly the model, and the agent's log
- * must name every file that is invalid or a losing duplicate.
+ * running containers (a dockerd of the test's own, through the Docker Engine API) and the mirror pods (a real API
+ * server) must be exactly the model, and the agent's log must name every file that is invalid or a losing duplicate.
  *
  * <p>Seeded: {@code -Dchurn.seed=N} replays a run (the seed is printed); {@code -Dchurn.seconds=N} sets how long the
  * operations go on (default 100).
@@ -46,8 +46,8 @@ import static org.awaitility.Awaitility.await;
 class ManifestChurnIT {
     static final String SLEEP = OneAgentOnDocker.SLEEP;
     static final int PODS = 15;
-    /** Pods below this number get a sandbox (their own network); the others use the host's network. */
-    static final int WITH_SANDBOX = 3;
+    /** Pods below this number are on a network of their own; the others use the host's (in a sandbox too). */
+    static final int OWN_NETWORK = 3;
     /** A file's content is certainly seen by the agent this long after it was written (2 s re-list, plus slack). */
     static final long ESTABLISHED_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -58,11 +58,11 @@ class ManifestChurnIT {
     private final ApiServerFixture api;
     private final KubernetesClient admin;
     /*
-     * On containerd: Docker 20.10 (Debian's docker.io) has a libnetwork lock-order deadlock that thousands of
-     * container stops in a few minutes can hit (moby/moby#46661: every `docker inspect` of the affected containers
-     * hangs for good), which would take the rest of the suite with it. The agent's side is the same on both runtimes.
+     * On a dockerd of the test's own: Docker 20.10 (Debian's docker.io) has a libnetwork lock-order deadlock that
+     * thousands of container stops in a few minutes can hit (moby/moby#46661: every `docker inspect` of the affected
+     * containers hangs for good); a private engine keeps that from taking the shared one, and the suite, with it.
      */
-    private final RuntimeObserver runtime = new ContainerdObserver();
+    private final PrivateDockerObserver runtime = new PrivateDockerObserver();
     private final String node = "churn-" + UUID.randomUUID().toString().substring(0, 8);
     @TempDir
     Path tmp;
@@ -85,11 +85,11 @@ class ManifestChurnIT {
     }
 
     @AfterEach
-    void tearDown() throws InterruptedException {
+    void tearDown() throws Exception {
         if (agent != null) {
             agent.close();
         }
-        runtime.removeAll(node);
+        runtime.close(); // removes everything with the engine
         admin.pods().inAnyNamespace().withField("spec.nodeName", node).list().getItems().forEach(p ->
                 admin.pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
                         .withGracePeriod(0).delete());
@@ -210,7 +210,7 @@ class ManifestChurnIT {
                 + model.losers());
         Map<String, Observed> want = expected.entrySet().stream().collect(Collectors.toMap(
                 e -> e.getKey() + "-" + node, e -> new Observed(e.getValue().file(),
-                        List.of(e.getValue().version()), sandboxed(e.getKey()) ? 1 : 0), (a, b) -> a, TreeMap::new));
+                        List.of(e.getValue().version()), 1), (a, b) -> a, TreeMap::new)); // hostNetwork ones too
         Map<String, String> wantMirrors = expected.entrySet().stream().collect(Collectors.toMap(
                 e -> e.getKey() + "-" + node, e -> String.valueOf(e.getValue().version()), (a, b) -> a,
                 TreeMap::new));
@@ -234,8 +234,8 @@ class ManifestChurnIT {
         assertThat(agent.alive()).isTrue();
     }
 
-    private static boolean sandboxed(String pod) {
-        return pod.matches("p\\d+") && Integer.parseInt(pod.substring(1)) < WITH_SANDBOX;
+    private static boolean ownNetwork(String pod) {
+        return pod.matches("p\\d+") && Integer.parseInt(pod.substring(1)) < OWN_NETWORK;
     }
 
     private void guard(Model m, String file, String pod) throws IOException {
@@ -250,13 +250,11 @@ class ManifestChurnIT {
                 .collect(Collectors.groupingBy(c -> c.label("io.kubernetes.pod.name")));
         Map<String, Observed> out = new TreeMap<>();
         byPod.forEach((pod, cs) -> {
-            List<Seen> apps = cs.stream().filter(c -> "container".equals(c.label("io.kubernetes.docker.type")))
-                    .toList();
+            List<Seen> apps = cs.stream().filter(c -> !c.sandbox()).toList();
             String file = apps.stream().map(c -> c.label("io.staticpod.agent.file")).distinct()
                     .collect(Collectors.joining(" | "));
             List<Integer> versions = apps.stream().map(c -> version(c.id())).sorted().toList();
-            int sandboxes = (int) cs.stream().filter(c -> "podsandbox".equals(c.label("io.kubernetes.docker.type")))
-                    .count();
+            int sandboxes = (int) cs.stream().filter(Seen::sandbox).count();
             out.put(pod, new Observed(file, versions, sandboxes));
         });
         return out;
@@ -469,7 +467,7 @@ class ManifestChurnIT {
                     image: %s
                     command: [sh, -c, "%s"]
                     env: [{name: VERSION, value: "%d"}]
-                """.formatted(pod, version, extraLabel, !sandboxed(pod), ItEnvironment.BUSYBOX, command, version);
+                """.formatted(pod, version, extraLabel, !ownNetwork(pod), ItEnvironment.BUSYBOX, command, version);
     }
 
     /** An invalid manifest of one of five kinds; no prefix of one is valid either (a write seen half done). */

@@ -91,7 +91,7 @@ class ManifestDirectoryFaultsIT {
 
     /** The running app container of each pod, by pod name (without the node). */
     Map<String, Seen> running() {
-        return docker.running(node).stream().collect(Collectors.toMap(
+        return docker.running(node).stream().filter(c -> !c.sandbox()).collect(Collectors.toMap(
                 c -> c.label("io.kubernetes.pod.name").replace("-" + node, ""), c -> c, (a, b) -> {
                     throw new AssertionError("two running containers for " + a.label("io.kubernetes.pod.name"));
                 }));

@@ -138,13 +138,15 @@ class OperateAgentIT {
         await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(5))
                 .until(() -> metric("static_pod_agent_manifest_parse_errors_total") == 1.0);
 
-        // the runtime was called, timed per operation; nothing failed
-        assertThat(metric("static_pod_agent_runtime_operations_duration_seconds_count", "operation", "start"))
-                .isGreaterThanOrEqualTo(5.0); // 2 sandboxes + 2 apps + a restart + the new version's
-        assertThat(metric("static_pod_agent_runtime_operations_duration_seconds_count", "operation", "list"))
+        // the runtime was called, timed per operation (named as the kubelet names CRI calls)
+        assertThat(metric("static_pod_agent_runtime_operations_duration_seconds_count", "operation",
+                "run_podsandbox")).isGreaterThanOrEqualTo(3.0); // 2 pods + the new version's
+        assertThat(metric("static_pod_agent_runtime_operations_duration_seconds_count", "operation",
+                "start_container")).isGreaterThanOrEqualTo(4.0); // 2 apps + a restart + the new version's
+        assertThat(metric("static_pod_agent_runtime_operations_duration_seconds_count", "operation", "snapshot"))
                 .isGreaterThan(5.0);
-        assertThat(metric("static_pod_agent_runtime_operations_duration_seconds_count", "operation", "stop"))
-                .isGreaterThanOrEqualTo(1.0);
+        assertThat(metric("static_pod_agent_runtime_operations_duration_seconds_count", "operation",
+                "stop_container")).isGreaterThanOrEqualTo(1.0);
         assertThat(metric("static_pod_agent_mirror_client_calls_duration_seconds_count", "method", "podStatus"))
                 .isPositive();
         assertThat(metric("static_pod_agent_manifest_scans_total")).isGreaterThan(3.0);

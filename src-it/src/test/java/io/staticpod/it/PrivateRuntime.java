@@ -1,10 +1,9 @@
 package io.staticpod.it;
 
-import io.staticpod.runtime.ContainerInfo;
-import io.staticpod.runtime.ContainerRuntime;
-import io.staticpod.runtime.containerd.CtrRuntime;
-import io.staticpod.runtime.docker.DockerCliRuntime;
+import io.staticpod.runtime.ctr.CtrPodRuntime;
+import io.staticpod.runtime.docker.api.DockerApiRuntime;
 import io.staticpod.runtime.exec.ProcessCommandRunner;
+import io.staticpod.runtime.spi.ContainerRuntime;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,10 +85,7 @@ abstract class PrivateRuntime implements AutoCloseable {
 
     /** Every container (running or not) the agent for {@code node} owns here. */
     List<RuntimeObserver.Seen> all(String node) {
-        return client().list(Map.of(RuntimeObserver.OWNER, node)).stream()
-                .map(c -> new RuntimeObserver.Seen(c.id(), c.name(), c.labels(),
-                        c.state() == ContainerInfo.State.RUNNING))
-                .toList();
+        return SpiObserver.all(client(), node);
     }
 
     String tail() {
@@ -105,17 +101,9 @@ abstract class PrivateRuntime implements AutoCloseable {
     public void close() throws Exception {
         try {
             if (process != null && process.isAlive()) {
-                for (ContainerInfo c : client().list(Map.of())) {
-                    try {
-                        if (c.running()) {
-                            client().stop(c.id(), Duration.ZERO);
-                        }
-                        client().remove(c.id());
-                    } catch (RuntimeException ignored) {
-                        // gone already
-                    }
-                }
+                SpiObserver.removeAll(client(), Map.of());
             }
+            client().close();
         } finally {
             stop();
             unmountUnder(dir);
@@ -170,7 +158,7 @@ abstract class PrivateRuntime implements AutoCloseable {
     /** A second dockerd on a bridge of its own, without iptables rules (nothing it does touches docker0). */
     static final class Dockerd extends PrivateRuntime {
         private final String bridge = "spabr" + UUID.randomUUID().toString().substring(0, 8);
-        private final DockerCliRuntime client;
+        private final DockerApiRuntime client;
 
         Dockerd() throws IOException, InterruptedException {
             super("spa-dockerd-", "the test's own dockerd");
@@ -179,12 +167,8 @@ abstract class PrivateRuntime implements AutoCloseable {
             run("ip", "link", "add", bridge, "type", "bridge");
             run("ip", "addr", "add", "10.213." + subnet + ".1/24", "dev", bridge);
             run("ip", "link", "set", bridge, "up");
-            String host = "unix://" + dir.resolve("docker.sock");
-            this.client = new DockerCliRuntime((argv, timeout) -> {
-                List<String> withHost = new ArrayList<>(argv);
-                withHost.addAll(1, List.of("-H", host));
-                return new ProcessCommandRunner().run(withHost, timeout);
-            }, "docker", Duration.ofSeconds(30), Duration.ofSeconds(30));
+            this.client = DockerApiRuntime.connect("unix://" + dir.resolve("docker.sock"), Duration.ofSeconds(30),
+                    ItEnvironment.PAUSE);
         }
 
         @Override
@@ -202,12 +186,12 @@ abstract class PrivateRuntime implements AutoCloseable {
 
         @Override
         Map<String, String> agentEnv() {
-            return Map.of("DOCKER_HOST", "unix://" + dir.resolve("docker.sock"));
+            return Map.of();
         }
 
         @Override
         List<String> agentArgs() {
-            return List.of();
+            return List.of("--container-runtime-endpoint", "unix://" + dir.resolve("docker.sock"));
         }
 
         @Override
@@ -227,9 +211,9 @@ abstract class PrivateRuntime implements AutoCloseable {
         }
     }
 
-    /** A second containerd, configured as scripts/lib.sh configures the tests' one (CRI disabled). */
+    /** A second containerd, configured as scripts/lib.sh configured the tests' one (CRI disabled), driven through ctr. */
     static final class Containerd extends PrivateRuntime {
-        private final CtrRuntime client;
+        private final CtrPodRuntime client;
 
         Containerd() throws IOException {
             super("spa-ctrd-", "the test's own containerd");
@@ -249,8 +233,9 @@ abstract class PrivateRuntime implements AutoCloseable {
                     [metrics]
                       address = ""
                     """.formatted(dir));
-            this.client = new CtrRuntime(new ProcessCommandRunner(), "unix://" + dir.resolve("containerd.sock"),
-                    CtrRuntime.DEFAULT_NAMESPACE, CtrRuntime.DEFAULT_LOG_DIR);
+            this.client = CtrPodRuntime.create("unix://" + dir.resolve("containerd.sock"),
+                    CtrPodRuntime.DEFAULT_NAMESPACE, ItEnvironment.PAUSE, CtrPodRuntime.DEFAULT_LOG_DIR,
+                    new ProcessCommandRunner());
         }
 
         @Override
@@ -270,7 +255,7 @@ abstract class PrivateRuntime implements AutoCloseable {
 
         @Override
         List<String> agentArgs() {
-            return List.of("--runtime", "containerd", "--container-runtime-endpoint",
+            return List.of("--runtime", "ctr", "--container-runtime-endpoint",
                     "unix://" + dir.resolve("containerd.sock"));
         }
 
@@ -283,7 +268,7 @@ abstract class PrivateRuntime implements AutoCloseable {
         void loadImages() throws Exception {
             run("sh", "-c", "docker save " + ItEnvironment.BUSYBOX + " " + ItEnvironment.PAUSE
                     + " | ctr --address " + dir.resolve("containerd.sock") + " --namespace "
-                    + CtrRuntime.DEFAULT_NAMESPACE + " images import -");
+                    + CtrPodRuntime.DEFAULT_NAMESPACE + " images import -");
         }
     }
 }

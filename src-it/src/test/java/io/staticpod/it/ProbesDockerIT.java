@@ -54,13 +54,13 @@ class ProbesDockerIT extends OneAgentOnDocker {
                 """);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> docker.running(node, "sick-" + node, "app").stream()
-                .anyMatch(c -> "1".equals(c.labels().get("io.kubernetes.container.restartCount"))));
+                .anyMatch(c -> c.restartCount() == 1));
         agent.awaitLog(Duration.ofSeconds(5), "Liveness probe failed; restarting container of static pod",
                 "pod=default/sick-" + node, "command [cat, /tmp/healthy] exited with 1");
         agent.awaitLog(Duration.ofSeconds(10), "Readiness of static pod container changed",
                 "pod=default/healthy-" + node, "ready=true");
         Seen web = docker.running(node, "healthy-" + node, "web").get(0);
-        assertThat(web.labels()).containsEntry("io.kubernetes.container.restartCount", "0");
+        assertThat(web.restartCount()).isZero();
         assertThat(agent.log()).doesNotContain("probe failed; restarting container of static pod pod=default/healthy");
     }
 }

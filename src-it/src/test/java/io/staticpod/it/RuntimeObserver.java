@@ -7,10 +7,24 @@ import java.util.Map;
 interface RuntimeObserver {
     String OWNER = "io.staticpod.agent.node";
 
-    /** A container as seen: its id, its name without a leading slash, its labels, and whether it runs. */
+    /**
+     * A container or sandbox as seen: its id, its name (Docker's, without a leading slash), its labels with its
+     * annotations among them as {@code annotation.<key>} (as Docker keeps them), and whether it runs.
+     */
     record Seen(String id, String name, Map<String, String> labels, boolean running) {
         String label(String key) {
             return labels.get(key);
+        }
+
+        /** A pod's sandbox ({@code io.kubernetes.container.name=POD}). */
+        boolean sandbox() {
+            return "POD".equals(label("io.kubernetes.container.name"));
+        }
+
+        /** The restart count the agent gave it (the kubelet's annotation), or -1 for a sandbox. */
+        int restartCount() {
+            String v = label("annotation.io.kubernetes.container.restartCount");
+            return v == null ? -1 : Integer.parseInt(v);
         }
     }
 

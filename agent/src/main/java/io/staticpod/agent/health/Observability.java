@@ -10,7 +10,7 @@ import io.staticpod.agent.status.PodBoard;
 import io.staticpod.config.AgentConfig;
 import io.staticpod.manifest.ParseResult;
 import io.staticpod.mirror.MirrorClient;
-import io.staticpod.runtime.ContainerRuntime;
+import io.staticpod.runtime.spi.ContainerRuntime;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +26,8 @@ import java.util.function.Supplier;
 
 /**
  * How an operator sees the agent: health, metrics and the pods' status, assembled in one place so that the daemon's
- * wiring only adds hooks. The daemon wraps its runtime and its mirror client here, reports each scan and watch event,
- * and starts the endpoint once its parts exist.
+ * wiring only adds hooks. The daemon wraps its runtime and its mirror client here, reports each scan and watch event
+ * and the runtime's health ({@link #health()}), and starts the endpoint once its parts exist.
  */
 public final class Observability implements AutoCloseable {
     /** The reconcile thread's heartbeat period. */
@@ -65,10 +65,10 @@ public final class Observability implements AutoCloseable {
         return metrics.meter(runtime);
     }
 
-    /** The mirror client, timed and teed into the status board and (the runtime's health) into /healthz. Call once. */
+    /** The mirror client, timed and teed into the status board. Call once. */
     public MirrorClient observe(MirrorClient mirror) {
         board = new PodBoard(metrics.meter(mirror), metrics, clock, config.nodeName());
-        return new RuntimeHealthTap(board, health);
+        return board;
     }
 
     /** A full scan of the static pod path was applied. On the reconcile thread. */

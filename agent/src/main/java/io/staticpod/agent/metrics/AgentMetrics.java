@@ -8,7 +8,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.mirror.PodStatus;
-import io.staticpod.runtime.ContainerRuntime;
+import io.staticpod.runtime.spi.ContainerRuntime;
 
 import java.io.IOException;
 import java.io.OutputStream;

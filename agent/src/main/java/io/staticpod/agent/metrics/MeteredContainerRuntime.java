@@ -1,12 +1,22 @@
 package io.staticpod.agent.metrics;
 
-import io.staticpod.runtime.ContainerEvents;
-import io.staticpod.runtime.ContainerExec;
-import io.staticpod.runtime.ContainerInfo;
-import io.staticpod.runtime.ContainerRuntime;
-import io.staticpod.runtime.ImageResult;
-import io.staticpod.runtime.LaunchSpec;
-import io.staticpod.runtime.PullPolicy;
+import io.staticpod.runtime.spi.Capabilities;
+import io.staticpod.runtime.spi.ContainerConfig;
+import io.staticpod.runtime.spi.ContainerLogs;
+import io.staticpod.runtime.spi.ContainerRuntime;
+import io.staticpod.runtime.spi.ContainerStatus;
+import io.staticpod.runtime.spi.ContainerSummary;
+import io.staticpod.runtime.spi.Containers;
+import io.staticpod.runtime.spi.ExecSync;
+import io.staticpod.runtime.spi.ExitEvents;
+import io.staticpod.runtime.spi.ImageInfo;
+import io.staticpod.runtime.spi.Images;
+import io.staticpod.runtime.spi.PodSandboxes;
+import io.staticpod.runtime.spi.RuntimeSnapshot;
+import io.staticpod.runtime.spi.RuntimeVersion;
+import io.staticpod.runtime.spi.Sandbox;
+import io.staticpod.runtime.spi.SandboxConfig;
+import io.staticpod.runtime.spi.SandboxStatus;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,16 +25,24 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * A {@link ContainerRuntime} that times every call and counts failures, then forwards it unchanged. Keeps the runtime
- * module free of metrics. Operation names are the SPI's method names ({@code list}, {@code start}, …).
+ * A {@link ContainerRuntime} that times every call and counts failures, then forwards it unchanged, so that the
+ * runtime module stays free of metrics. Operations are named as the kubelet's {@code kubelet_runtime_operations_*}
+ * name CRI calls ({@code run_podsandbox}, {@code create_container}, {@code container_status}, {@code exec_sync} …),
+ * plus {@code snapshot} for the relist's one call. Exit events pass through untimed.
  */
-final class MeteredContainerRuntime implements ContainerRuntime, ContainerExec, ContainerEvents {
+final class MeteredContainerRuntime implements ContainerRuntime {
     private final ContainerRuntime delegate;
     private final AgentMetrics metrics;
+    private final PodSandboxes sandboxes;
+    private final Containers containers;
+    private final Images images;
 
     MeteredContainerRuntime(ContainerRuntime delegate, AgentMetrics metrics) {
         this.delegate = delegate;
         this.metrics = metrics;
+        this.sandboxes = new MeteredSandboxes(delegate.sandboxes());
+        this.containers = new MeteredContainers(delegate.containers());
+        this.images = new MeteredImages(delegate.images());
     }
 
     @Override
@@ -32,60 +50,56 @@ final class MeteredContainerRuntime implements ContainerRuntime, ContainerExec, 
         return delegate.name();
     }
 
-    /** Events pass through untimed; a runtime without them gives a handle that does nothing (the relist covers). */
     @Override
-    public AutoCloseable subscribe(Map<String, String> labels, java.util.function.Consumer<ContainerEvents.Event> l) {
-        return delegate instanceof ContainerEvents events ? events.subscribe(labels, l) : () -> { };
-    }
-
-    /** Exec probes go through too; a runtime without the ability fails each such probe saying so. */
-    @Override
-    public ContainerExec.Result exec(String containerId, List<String> command, Duration timeout) {
-        if (!(delegate instanceof ContainerExec exec)) {
-            throw new UnsupportedOperationException("the " + delegate.name() + " runtime cannot run exec probes");
-        }
-        return timed("exec", () -> exec.exec(containerId, command, timeout));
+    public Capabilities capabilities() {
+        return delegate.capabilities();
     }
 
     @Override
-    public String version() {
+    public RuntimeVersion version() {
         return timed("version", delegate::version);
     }
 
     @Override
-    public ImageResult ensureImage(String image, PullPolicy policy) {
-        return timed("ensureImage", () -> delegate.ensureImage(image, policy));
+    public PodSandboxes sandboxes() {
+        return sandboxes;
     }
 
     @Override
-    public String start(LaunchSpec spec) {
-        return timed("start", () -> delegate.start(spec));
+    public Containers containers() {
+        return containers;
     }
 
     @Override
-    public void stop(String id, Duration grace) {
-        timed("stop", () -> {
-            delegate.stop(id, grace);
-            return null;
-        });
+    public Images images() {
+        return images;
     }
 
     @Override
-    public void remove(String id) {
-        timed("remove", () -> {
-            delegate.remove(id);
-            return null;
-        });
+    public RuntimeSnapshot snapshot(Map<String, String> labels) {
+        return timed("snapshot", () -> delegate.snapshot(labels));
     }
 
     @Override
-    public Optional<ContainerInfo> inspect(String id) {
-        return timed("inspect", () -> delegate.inspect(id));
+    public Optional<ExecSync> exec() {
+        return delegate.exec().map(e -> (containerId, command, timeout) ->
+                timed("exec_sync", () -> e.exec(containerId, command, timeout)));
     }
 
     @Override
-    public List<ContainerInfo> list(Map<String, String> labels) {
-        return timed("list", () -> delegate.list(labels));
+    public Optional<ExitEvents> events() {
+        return delegate.events();
+    }
+
+    @Override
+    public Optional<ContainerLogs> logs() {
+        return delegate.logs().map(l -> (containerId, options) ->
+                timed("container_logs", () -> l.open(containerId, options)));
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
     }
 
     private <T> T timed(String operation, Supplier<T> call) {
@@ -97,6 +111,102 @@ final class MeteredContainerRuntime implements ContainerRuntime, ContainerExec, 
             return result;
         } finally {
             metrics.runtimeCall(operation, System.nanoTime() - start, failed);
+        }
+    }
+
+    private void timedRun(String operation, Runnable call) {
+        timed(operation, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    private final class MeteredSandboxes implements PodSandboxes {
+        private final PodSandboxes d;
+
+        MeteredSandboxes(PodSandboxes d) {
+            this.d = d;
+        }
+
+        @Override
+        public String run(SandboxConfig config) {
+            return timed("run_podsandbox", () -> d.run(config));
+        }
+
+        @Override
+        public void stop(String sandboxId) {
+            timedRun("stop_podsandbox", () -> d.stop(sandboxId));
+        }
+
+        @Override
+        public void remove(String sandboxId) {
+            timedRun("remove_podsandbox", () -> d.remove(sandboxId));
+        }
+
+        @Override
+        public Optional<SandboxStatus> status(String sandboxId) {
+            return timed("podsandbox_status", () -> d.status(sandboxId));
+        }
+
+        @Override
+        public List<Sandbox> list(Map<String, String> labels) {
+            return timed("list_podsandbox", () -> d.list(labels));
+        }
+    }
+
+    private final class MeteredContainers implements Containers {
+        private final Containers d;
+
+        MeteredContainers(Containers d) {
+            this.d = d;
+        }
+
+        @Override
+        public String create(String sandboxId, ContainerConfig config, SandboxConfig sandboxConfig) {
+            return timed("create_container", () -> d.create(sandboxId, config, sandboxConfig));
+        }
+
+        @Override
+        public void start(String containerId) {
+            timedRun("start_container", () -> d.start(containerId));
+        }
+
+        @Override
+        public void stop(String containerId, Duration grace) {
+            timedRun("stop_container", () -> d.stop(containerId, grace));
+        }
+
+        @Override
+        public void remove(String containerId) {
+            timedRun("remove_container", () -> d.remove(containerId));
+        }
+
+        @Override
+        public Optional<ContainerStatus> status(String containerId) {
+            return timed("container_status", () -> d.status(containerId));
+        }
+
+        @Override
+        public List<ContainerSummary> list(Map<String, String> labels) {
+            return timed("list_containers", () -> d.list(labels));
+        }
+    }
+
+    private final class MeteredImages implements Images {
+        private final Images d;
+
+        MeteredImages(Images d) {
+            this.d = d;
+        }
+
+        @Override
+        public Optional<ImageInfo> status(String image) {
+            return timed("image_status", () -> d.status(image));
+        }
+
+        @Override
+        public ImageInfo pull(String image) {
+            return timed("pull_image", () -> d.pull(image));
         }
     }
 }

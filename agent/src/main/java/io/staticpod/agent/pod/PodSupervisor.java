@@ -1,21 +1,32 @@
 package io.staticpod.agent.pod;
 
-import io.staticpod.agent.clock.MonotonicClock;
 import io.staticpod.agent.desired.PodListener;
-import io.staticpod.agent.probe.HostAddress;
+import io.staticpod.agent.launch.EnvResolver;
+import io.staticpod.agent.launch.LaunchConfigs;
+import io.staticpod.agent.launch.NodeMemory;
+import io.staticpod.agent.launch.Volumes;
+import io.staticpod.agent.probe.ProbeHandler;
 import io.staticpod.agent.probe.Prober;
+import io.staticpod.agent.relist.PodCache;
+import io.staticpod.agent.relist.Relister;
+import io.staticpod.agent.status.PodStatuses;
+import io.staticpod.agent.sync.PodSync;
+import io.staticpod.agent.sync.RestartHistory;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
-import io.staticpod.manifest.WellKnown;
 import io.staticpod.mirror.MirrorClient;
-import io.staticpod.runtime.ContainerEvents;
-import io.staticpod.runtime.ContainerExec;
-import io.staticpod.runtime.ContainerRuntime;
+import io.staticpod.runtime.spi.ContainerRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,64 +37,66 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs the desired static pods on a container runtime: the pod lanes, the relister and the periodic resync, wired
- * together. Receives the desired set's changes as a {@link PodListener}.
+ * Runs the desired static pods on a container runtime: the pod lanes, the relister (on its own thread) and the
+ * periodic resync, wired together. Receives the desired set's changes as a {@link PodListener}; decides what to do
+ * about pods the relister finds that no manifest wants (after the first full scan: remove them) and about pod state
+ * directories nothing uses any more.
+ *
+ * <p>Threads: 16 pod lanes at most, one lane timer, one relist thread, two probe threads, and parallel stops.
  */
-public final class PodSupervisor implements PodListener, AutoCloseable {
+public final class PodSupervisor implements PodListener, Relister.Listener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PodSupervisor.class);
+
     private final ScheduledExecutorService timer;
     private final ExecutorService lanes;
     private final ExecutorService stoppers;
     private final ScheduledExecutorService probes;
     private final PodWorkers workers;
     private final Relister relister;
+    private final Volumes volumes;
+    private final BooleanSupplier desiredSynced;
     private final Map<PodKey, String> manifestErrors = new ConcurrentHashMap<>();
-    private final ContainerRuntime runtime;
-    private final Map<String, String> ownerSelector;
-    private volatile AutoCloseable events;
     private final MirrorClient mirror;
     private volatile Map<PodKey, StaticPod> desired = Map.of();
 
     /**
-     * @param desiredSynced true once the first full scan of the manifests has been applied: until then no container
-     *                      is treated as an orphan
+     * @param wall          the system clock (the runtime's times are on it)
+     * @param monotonic     what back-off, timers and the relister's health are measured on
+     * @param desiredSynced true once the first full scan of the manifests has been applied: until then nothing found
+     *                      in the runtime is treated as an orphan
+     * @param health        told when the runtime stops or starts answering the relister
+     * @param sandboxImage  the image the runtime runs sandboxes of, pulled when missing; null when the runtime sees to
+     *                      its own
      */
-    public PodSupervisor(ContainerRuntime runtime, String nodeName, String sandboxImage, Path rootDir,
-                         InstantSource clock, BooleanSupplier desiredSynced, MirrorClient mirror) {
+    public PodSupervisor(ContainerRuntime runtime, String nodeName, Path rootDir, InstantSource wall,
+                         InstantSource monotonic, BooleanSupplier desiredSynced, MirrorClient mirror,
+                         Relister.HealthListener health, String sandboxImage) {
         this.timer = Executors.newSingleThreadScheduledExecutor(threads("pod-timer"));
         this.lanes = Executors.newFixedThreadPool(16, threads("pod-lane"));
         this.stoppers = Executors.newCachedThreadPool(threads("pod-stop"));
-        String nodeAddress = HostAddress.primary();
-        LaunchSpecs specs = new LaunchSpecs(nodeName, sandboxImage, new EnvResolver(nodeName, nodeAddress,
-                Runtime.getRuntime().availableProcessors(), NodeMemory.totalBytes()));
         this.probes = Executors.newScheduledThreadPool(2, threads("probe"));
-        ProbeHandler handler = new ProbeHandler(runtime, mirror, stoppers);
-        Prober prober = new Prober(runtime instanceof ContainerExec exec ? exec : null, probes, clock, handler);
-        Volumes volumes = new Volumes(rootDir);
-        PodSync sync = new PodSync(runtime, specs, volumes, new CrashBackoff(clock, MonotonicClock.SYSTEM), clock,
-                new PodKiller(runtime, stoppers, mirror), mirror, manifestErrors::get, prober, nodeAddress);
         this.mirror = mirror;
-        this.workers = new PodWorkers(sync, lanes, timer, clock, this::publishMirrors);
+        this.desiredSynced = desiredSynced;
+        this.volumes = new Volumes(rootDir);
+        String nodeAddress = io.staticpod.agent.probe.HostAddress.primary();
+        LaunchConfigs launch = new LaunchConfigs(nodeName, volumes, new EnvResolver(nodeName, nodeAddress,
+                Runtime.getRuntime().availableProcessors(), NodeMemory.totalBytes()),
+                runtime.capabilities().logFiles() ? LaunchConfigs.POD_LOGS : null, runtime.capabilities().runAsUser());
+        ProbeHandler handler = new ProbeHandler(mirror);
+        Prober prober = new Prober(runtime.capabilities().exec() ? runtime.exec().orElse(null) : null, runtime.name(),
+                probes, wall, handler);
+        PodCache cache = new PodCache(runtime, launch::podSelector, monotonic);
+        PodSync sync = new PodSync(runtime, launch, cache, new RestartHistory(wall, monotonic), prober,
+                new PodStatuses(runtime.name(), prober, volumes), mirror, manifestErrors::get, stoppers, nodeAddress,
+                sandboxImage);
+        this.workers = new PodWorkers(sync::sync, lanes, timer, monotonic, this::publishMirrors);
         handler.wakeWith(workers::wake);
-        this.relister = new Relister(runtime, specs.ownerSelector(), workers, desiredSynced, mirror, volumes);
-        this.runtime = runtime;
-        this.ownerSelector = specs.ownerSelector();
+        this.relister = new Relister(runtime, launch.ownerSelector(), cache, monotonic, this, health);
     }
 
-    /**
-     * Starts relisting every {@code relistPeriod} and resyncing every pod every {@code resyncPeriod}; with a runtime
-     * that streams events, a container's exit wakes its pod at once instead of at the next relist.
-     */
+    /** Starts relisting every {@code relistPeriod} and resyncing every pod every {@code resyncPeriod}. */
     public void start(Duration relistPeriod, Duration resyncPeriod) {
-        if (runtime instanceof ContainerEvents events) {
-            this.events = events.subscribe(ownerSelector, e -> {
-                String ns = e.labels().get(WellKnown.POD_NAMESPACE);
-                String name = e.labels().get(WellKnown.POD_NAME);
-                if (ns != null && name != null && !"start".equals(e.action())) {
-                    workers.wake(new PodKey(ns, name));
-                }
-            });
-        }
-        timer.scheduleWithFixedDelay(relister::relist, 0, relistPeriod.toMillis(), TimeUnit.MILLISECONDS);
+        relister.start(relistPeriod);
         timer.scheduleWithFixedDelay(workers::wakeAll, resyncPeriod.toMillis(), resyncPeriod.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -108,18 +121,18 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
     }
 
     private synchronized void publishMirrors() {
-        Map<PodKey, StaticPod> all = new java.util.HashMap<>(desired);
+        Map<PodKey, StaticPod> all = new HashMap<>(desired);
         workers.terminating().forEach(all::putIfAbsent);
         mirror.desiredPods(all);
     }
 
-    /** Relists now (on the timer thread): after the first full scan, orphans are found without waiting. */
+    /** Relists now: after the first full scan, orphans are found without waiting. */
     public void relistSoon() {
-        timer.execute(relister::relist);
+        relister.relistSoon();
     }
 
-    /** When the runtime last answered a relist, or null. */
-    public java.time.Instant lastRelist() {
+    /** When the runtime last answered a relist (monotonic), or null. */
+    public Instant lastRelist() {
         return relister.lastSuccess();
     }
 
@@ -133,16 +146,46 @@ public final class PodSupervisor implements PodListener, AutoCloseable {
         workers.podRemoved(key);
     }
 
+    @Override
+    public void changed(PodKey key) {
+        workers.wake(key);
+    }
+
+    @Override
+    public void resyncAll() {
+        workers.wakeAll();
+    }
+
+    /**
+     * After the first full scan: pods in the runtime that no lane knows were left by manifests removed while the
+     * agent was down, and are removed; so are state directories of pods that are neither wanted nor present. The
+     * directories are listed before the lanes are asked, so that a pod being created is never taken for one.
+     */
+    @Override
+    public void relisted(Set<PodKey> present, Set<String> uids) {
+        if (!desiredSynced.getAsBoolean()) {
+            return;
+        }
+        Set<String> dirs = new HashSet<>(volumes.podUids());
+        Set<PodKey> known = workers.keys();
+        for (PodKey key : present) {
+            if (!known.contains(key)) {
+                log.info("Removing containers of a static pod that no manifest defines any more pod={}", key);
+                workers.podRemoved(key);
+            }
+        }
+        dirs.removeAll(uids);
+        dirs.removeAll(workers.uids());
+        for (String uid : dirs) {
+            log.info("Removing the state directory of a static pod that no longer exists uid={}", uid);
+            volumes.cleanup(uid);
+        }
+    }
+
     /** Stops the agent's threads; containers keep running, as when the kubelet stops. */
     @Override
     public void close() {
-        if (events != null) {
-            try {
-                events.close();
-            } catch (Exception ignored) {
-                // the stream ends with the process anyway
-            }
-        }
+        relister.close();
         timer.shutdownNow();
         lanes.shutdownNow();
         stoppers.shutdownNow();

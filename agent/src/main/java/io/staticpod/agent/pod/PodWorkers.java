@@ -32,7 +32,13 @@ public final class PodWorkers implements PodListener {
     private static final Duration RETRY_MIN = Duration.ofSeconds(1);
     private static final Duration RETRY_MAX = Duration.ofSeconds(30);
 
-    private final PodSync sync;
+    private final Sync sync;
+
+    /** One sync of one pod (a {@code PodSync}): returns when to look again (monotonic), or null; may throw. */
+    @FunctionalInterface
+    public interface Sync {
+        Instant sync(PodKey key, StaticPod desired);
+    }
     private final Executor executor;
     private final ScheduledExecutorService timer;
     private final InstantSource clock;
@@ -55,9 +61,12 @@ public final class PodWorkers implements PodListener {
 
     private final Runnable terminated;
 
-    /** @param terminated called (on a lane thread) when a pod that was stopping has no container left */
-    PodWorkers(PodSync sync, Executor executor, ScheduledExecutorService timer, InstantSource clock,
-               Runnable terminated) {
+    /**
+     * @param clock      monotonic: what a sync's "look again at" is measured on
+     * @param terminated called (on a lane thread) when a pod that was stopping has no container left
+     */
+    public PodWorkers(Sync sync, Executor executor, ScheduledExecutorService timer, InstantSource clock,
+                      Runnable terminated) {
         this.terminated = terminated;
         this.sync = sync;
         this.executor = executor;
@@ -103,7 +112,7 @@ public final class PodWorkers implements PodListener {
     }
 
     /** The UIDs of every pod a lane wants or is still stopping. */
-    synchronized Set<String> uids() {
+    public synchronized Set<String> uids() {
         Set<String> out = new java.util.HashSet<>();
         lanes.values().forEach(l -> {
             if (l.desired != null) {

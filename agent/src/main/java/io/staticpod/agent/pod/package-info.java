@@ -1,7 +1,6 @@
 /**
- * Pods at run time: one serial lane per pod ({@link io.staticpod.agent.pod.PodWorkers}), the sync that brings the
- * runtime in line with a pod ({@code PodSync}: sandbox, init and app containers, restart policy and crash back-off,
- * graceful kill), the mapping of a pod onto the runtime's launch records, and the relister that notices container
- * exits and orphans.
+ * The pod layer: one serial, coalescing lane per pod ({@link io.staticpod.agent.pod.PodWorkers}) that runs a pod's
+ * sync ({@code agent.sync}), and the supervisor that wires lanes, relister and resync together and decides what to do
+ * about pods the runtime has that no manifest wants.
  */
 package io.staticpod.agent.pod;

@@ -2,7 +2,7 @@ package io.staticpod.agent.probe;
 
 import io.staticpod.manifest.model.ContainerPort;
 import io.staticpod.manifest.model.Probe;
-import io.staticpod.runtime.ContainerExec;
+import io.staticpod.runtime.spi.ExecSync;
 
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -28,18 +28,23 @@ final class ProbeRunner {
     static final String USER_AGENT = "kube-probe/1.20";
     private static final int MAX_BODY = 10 * 1024;
     /**
-     * Added to an exec probe's timeout: the runtime's CLI round trip ({@code docker exec}, {@code ctr tasks exec})
-     * takes hundreds of milliseconds on a busy node, and a liveness probe timing out on that alone would restart a
-     * healthy etcd. The kubelet talks to the runtime's API directly and has no such overhead.
+     * Added to an exec probe's deadline at the runtime: the round trip to the runtime (hundreds of milliseconds through
+     * a CLI adapter on a busy node) must not make a liveness probe time out and restart a healthy etcd. The probe
+     * itself still fails when the command ran longer than its {@code timeoutSeconds}.
      */
     static final Duration EXEC_OVERHEAD = Duration.ofSeconds(1);
 
-    private final ContainerExec exec;
+    private final ExecSync exec;
+    private final String runtimeName;
     private final SSLContext trustAll;
 
-    /** @param exec how to run exec probes, or null when the runtime cannot (such probes then fail, saying why) */
-    ProbeRunner(ContainerExec exec) {
+    /**
+     * @param exec        how to run exec probes, or null when the runtime cannot (such probes then fail, saying why)
+     * @param runtimeName the runtime's name, for that message
+     */
+    ProbeRunner(ExecSync exec, String runtimeName) {
         this.exec = exec;
+        this.runtimeName = runtimeName;
         this.trustAll = trustAll();
     }
 
@@ -71,9 +76,10 @@ final class ProbeRunner {
 
     private Outcome exec(String containerId, Probe.Exec e, Duration timeout) {
         if (exec == null) {
-            return new Outcome(false, "the container runtime cannot run exec probes");
+            return new Outcome(false, "the " + runtimeName + " runtime cannot run exec probes: use an httpGet or "
+                    + "tcpSocket probe, or another --runtime");
         }
-        ContainerExec.Result r = exec.exec(containerId, e.command(), timeout.plus(EXEC_OVERHEAD));
+        ExecSync.ExecResult r = exec.exec(containerId, e.command(), timeout.plus(EXEC_OVERHEAD));
         if (r.timedOut()) {
             return new Outcome(false, "command timed out after " + timeout.toSeconds() + "s");
         }

@@ -3,7 +3,7 @@ package io.staticpod.agent.probe;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.model.Container;
 import io.staticpod.manifest.model.Probe;
-import io.staticpod.runtime.ContainerExec;
+import io.staticpod.runtime.spi.ExecSync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +41,20 @@ public final class Prober {
         /** A container's readiness (or startup) changed: its pod's status should be reported again. */
         void changed(PodKey pod);
 
-        /** A liveness or startup probe failed {@code failureThreshold} times: the container must be restarted. */
+        /**
+         * A liveness or startup probe failed {@code failureThreshold} times: the container must be restarted (its
+         * pod's sync does it; {@link #failed} says so from now on).
+         */
         void unhealthy(PodKey pod, String container, String containerId, String probe, String message);
     }
 
-    public Prober(ContainerExec exec, ScheduledExecutorService scheduler, InstantSource clock,
+    /**
+     * @param exec        how exec probes run, or null when the runtime cannot (they fail, saying so)
+     * @param runtimeName for that message
+     */
+    public Prober(ExecSync exec, String runtimeName, ScheduledExecutorService scheduler, InstantSource clock,
                   ProbeListener listener) {
-        this.runner = new ProbeRunner(exec);
+        this.runner = new ProbeRunner(exec, runtimeName);
         this.scheduler = scheduler;
         this.clock = clock;
         this.listener = listener;
@@ -88,6 +95,15 @@ public final class Prober {
         return p.started && p.ready;
     }
 
+    /**
+     * {@code Liveness} or {@code Startup} when that probe of the container failed {@code failureThreshold} times (the
+     * container must be stopped), else null.
+     */
+    public String failed(String containerId) {
+        ContainerProbes p = byContainer.get(containerId);
+        return p == null ? null : p.failedProbe;
+    }
+
     /** True when the container has no startup probe or its startup probe succeeded. */
     public boolean started(String containerId, Container container) {
         ContainerProbes p = byContainer.get(containerId);
@@ -103,6 +119,7 @@ public final class Prober {
         volatile boolean started;
         volatile boolean ready;
         volatile boolean stopped;
+        volatile String failedProbe;
         final Map<String, ScheduledFuture<?>> futures = new ConcurrentHashMap<>();
 
         ContainerProbes(PodKey pod, Container container, String containerId, String host) {
@@ -195,12 +212,14 @@ public final class Prober {
                             listener.changed(pod);
                         } else {
                             stop();
+                            failedProbe = "Startup";
                             listener.unhealthy(pod, container.name(), containerId, "Startup", outcome.message());
                         }
                     }
                     case "liveness" -> {
                         if (!ok) {
                             stop();
+                            failedProbe = "Liveness";
                             listener.unhealthy(pod, container.name(), containerId, "Liveness", outcome.message());
                         }
                     }

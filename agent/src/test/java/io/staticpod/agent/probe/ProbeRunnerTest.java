@@ -3,7 +3,7 @@ package io.staticpod.agent.probe;
 import com.sun.net.httpserver.HttpServer;
 import io.staticpod.manifest.model.ContainerPort;
 import io.staticpod.manifest.model.Probe;
-import io.staticpod.runtime.ContainerExec;
+import io.staticpod.runtime.spi.ExecSync;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +47,7 @@ class ProbeRunnerTest {
     @Test
     void httpGetSucceedsFrom200To399AndSaysWhyOtherwise() throws IOException {
         int port = serve(200);
-        ProbeRunner runner = new ProbeRunner(null);
+        ProbeRunner runner = new ProbeRunner(null, "ctr");
 
         ProbeRunner.Outcome ok = runner.run(probe(new Probe.HttpGet("HTTP", null, "http", "/healthz", List.of())),
                 "c1", "127.0.0.1", List.of(new ContainerPort("http", port, 0, null, "TCP")));
@@ -64,7 +64,7 @@ class ProbeRunnerTest {
 
     @Test
     void tcpSocketSucceedsWhenAConnectionOpens() throws IOException {
-        ProbeRunner runner = new ProbeRunner(null);
+        ProbeRunner runner = new ProbeRunner(null, "ctr");
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             assertThat(runner.run(probe(new Probe.TcpSocket(null, "" + s.getLocalPort())), "c1", "127.0.0.1",
@@ -79,11 +79,11 @@ class ProbeRunnerTest {
 
     @Test
     void execSucceedsOnExitCodeZeroAndFailsOnTimeouts() {
-        ProbeRunner runner = new ProbeRunner((id, command, timeout) -> switch (command.get(0)) {
-            case "ok" -> new ContainerExec.Result(0, "", false);
-            case "slow" -> new ContainerExec.Result(-1, "", true);
-            default -> new ContainerExec.Result(2, "no such file", false);
-        });
+        ProbeRunner runner = new ProbeRunner((ExecSync) (id, command, timeout) -> switch (command.get(0)) {
+            case "ok" -> new ExecSync.ExecResult(0, "", false);
+            case "slow" -> new ExecSync.ExecResult(-1, "", true);
+            default -> new ExecSync.ExecResult(2, "no such file", false);
+        }, "fake");
 
         assertThat(runner.run(probe(new Probe.Exec(List.of("ok"))), "c1", null, List.of()).success()).isTrue();
         assertThat(runner.run(probe(new Probe.Exec(List.of("slow"))), "c1", null, List.of()).message())
@@ -93,8 +93,17 @@ class ProbeRunnerTest {
     }
 
     @Test
+    void anExecProbeOnARuntimeWithoutExecFailsNamingTheRuntime() {
+        ProbeRunner.Outcome outcome = new ProbeRunner(null, "ctr").run(probe(new Probe.Exec(List.of("true"))), "c1",
+                null, List.of());
+
+        assertThat(outcome.success()).isFalse();
+        assertThat(outcome.message()).startsWith("the ctr runtime cannot run exec probes");
+    }
+
+    @Test
     void aProbeWithoutAnAddressFailsSayingSo() {
-        assertThat(new ProbeRunner(null).run(probe(new Probe.TcpSocket(null, "80")), "c1", null, List.of()).message())
+        assertThat(new ProbeRunner(null, "ctr").run(probe(new Probe.TcpSocket(null, "80")), "c1", null, List.of()).message())
                 .contains("no address");
     }
 }

@@ -4,7 +4,7 @@ import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.model.Container;
 import io.staticpod.manifest.model.Probe;
 import io.staticpod.manifest.model.Probes;
-import io.staticpod.runtime.ContainerExec;
+import io.staticpod.runtime.spi.ExecSync;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +29,8 @@ class ProberTest {
     private final List<String> unhealthy = new CopyOnWriteArrayList<>();
     private final List<PodKey> changed = new CopyOnWriteArrayList<>();
     private final Prober prober = new Prober(
-            (id, command, timeout) -> new ContainerExec.Result(exitCodes.getOrDefault(command.get(0), 0), "", false),
-            scheduler, InstantSource.system(), new Prober.ProbeListener() {
+            (id, command, timeout) -> new ExecSync.ExecResult(exitCodes.getOrDefault(command.get(0), 0), "", false),
+            "fake", scheduler, InstantSource.system(), new Prober.ProbeListener() {
                 @Override
                 public void changed(PodKey pod) {
                     changed.add(pod);
@@ -96,13 +96,15 @@ class ProberTest {
     }
 
     @Test
-    void livenessFailingThresholdTimesAsksForARestartOnce() {
+    void livenessFailingThresholdTimesAsksForARestartOnceAndSaysSoToThePodsSync() {
         exitCodes.put("alive", 1);
         Container c = container(new Probes(exec("alive", 2), null, null));
 
         prober.track(POD, c, "c1", null, null);
+        assertThat(prober.failed("c1")).isNull();
 
         await().atMost(Duration.ofSeconds(6)).until(() -> unhealthy.contains("Liveness c1"));
+        assertThat(prober.failed("c1")).isEqualTo("Liveness");
         await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(() -> unhealthy.size() == 1);
     }
 

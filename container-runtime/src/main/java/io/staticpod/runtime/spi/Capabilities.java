@@ -5,15 +5,27 @@ package io.staticpod.runtime.spi;
  * ({@link ContainerRuntime#exec()}, {@link ContainerRuntime#events()}, {@link ContainerRuntime#logs()}) are present
  * exactly when the matching flag here is true.
  *
- * @param podNetwork a sandbox that is not on the node's network gets an address of its own ({@link SandboxStatus#ip()})
- * @param hostPorts  {@link PortMapping}s with a host port are published on the node
- * @param exec       {@link ContainerRuntime#exec()} is present
- * @param exitEvents {@link ContainerRuntime#events()} is present: exits are reported as they happen
- * @param logs       {@link ContainerRuntime#logs()} is present
- * @param logFiles   the runtime writes each container's output to {@link ContainerConfig#logPath()} under the
- *                   sandbox's {@link SandboxConfig#logDirectory()} in the CRI log format (CRI runtimes); false: it
- *                   keeps logs its own way
+ * @param podNetwork   a sandbox that is not on the node's network gets an address of its own ({@link SandboxStatus#ip()})
+ * @param hostPorts    {@link PortMapping}s with a host port are published on the node
+ * @param exec         {@link ContainerRuntime#exec()} is present
+ * @param exitEvents   {@link ContainerRuntime#events()} is present: exits are reported as they happen
+ * @param logs         {@link ContainerRuntime#logs()} is present
+ * @param logFiles     the runtime writes each container's output to {@link ContainerConfig#logPath()} under the
+ *                     sandbox's {@link SandboxConfig#logDirectory()} in the CRI log format (CRI runtimes); false: it
+ *                     keeps logs its own way
+ * @param runAsUser    {@link ContainerSecurity#runAsUser()}, {@link ContainerSecurity#runAsGroup()} and
+ *                     {@link ContainerSecurity#supplementalGroups()} are applied; false: the container runs as its
+ *                     image's user and groups (the adapter logs a WARN naming what it did not apply)
+ * @param multiLineEnv every environment value reaches the process exactly; false: a value the runtime could only pass
+ *                     on a command line (one holding a line break or ending in a carriage return) is refused with
+ *                     {@link RuntimeError.Refused} naming the variable, never its value
  */
 public record Capabilities(boolean podNetwork, boolean hostPorts, boolean exec, boolean exitEvents, boolean logs,
-                           boolean logFiles) {
+                           boolean logFiles, boolean runAsUser, boolean multiLineEnv) {
+
+    /** A runtime that applies users and groups and takes every environment value (every API runtime). */
+    public Capabilities(boolean podNetwork, boolean hostPorts, boolean exec, boolean exitEvents, boolean logs,
+                        boolean logFiles) {
+        this(podNetwork, hostPorts, exec, exitEvents, logs, logFiles, true, true);
+    }
 }

@@ -1,10 +1,16 @@
 package io.staticpod.it.controlplane;
 
-import io.staticpod.runtime.ContainerInfo;
-import io.staticpod.runtime.ImageResult;
-import io.staticpod.runtime.PullPolicy;
-import io.staticpod.runtime.containerd.CtrRuntime;
+import io.staticpod.runtime.ctr.CtrPodRuntime;
 import io.staticpod.runtime.exec.ProcessCommandRunner;
+import io.staticpod.runtime.spi.ContainerRuntime;
+import io.staticpod.runtime.spi.ContainerState;
+import io.staticpod.runtime.spi.ContainerStatus;
+import io.staticpod.runtime.spi.ContainerSummary;
+import io.staticpod.runtime.spi.ImageInfo;
+import io.staticpod.runtime.spi.LogOptions;
+import io.staticpod.runtime.spi.LogReader;
+import io.staticpod.runtime.spi.RuntimeSnapshot;
+import io.staticpod.runtime.spi.Sandbox;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,18 +23,17 @@ import java.util.Map;
 /**
  * The control plane test on the tests' own containerd ({@code scripts/lib.sh}: {@code ensure_containerd}, with the
  * four control plane images imported by {@code ensure_control_plane_images_containerd}). The agent runs with
- * {@code --runtime containerd}; containers are listed through {@link CtrRuntime} (ctr shows the agent's names and
- * labels only through it) and killed with {@code ctr tasks kill -s SIGKILL}.
+ * {@code --runtime ctr}; containers are listed through our ctr adapter (ctr shows the agent's names and labels only
+ * through it) and killed with {@code ctr tasks kill -s SIGKILL}.
  */
 class ControlPlaneContainerdIT extends ControlPlaneTests {
     static final String ADDRESS = setting("spa.containerd.address", "SPA_CONTAINERD_SOCKET",
             "/run/static-pod-agent-test/containerd/containerd.sock");
     /** The agent's namespace: it has no flag for another one. */
-    static final String NAMESPACE = CtrRuntime.DEFAULT_NAMESPACE;
-    /** Where the agent's containerd adapter writes container output. */
-    static final Path LOG_DIR = CtrRuntime.DEFAULT_LOG_DIR;
+    static final String NAMESPACE = CtrPodRuntime.DEFAULT_NAMESPACE;
 
-    private final CtrRuntime ctr = new CtrRuntime(new ProcessCommandRunner(), "unix://" + ADDRESS, NAMESPACE, LOG_DIR);
+    private final ContainerRuntime ctr = CtrPodRuntime.create("unix://" + ADDRESS, NAMESPACE,
+            ControlPlaneAgent.PAUSE, CtrPodRuntime.DEFAULT_LOG_DIR, new ProcessCommandRunner());
 
     @Override
     String runtime() {
@@ -37,7 +42,7 @@ class ControlPlaneContainerdIT extends ControlPlaneTests {
 
     @Override
     List<String> runtimeArgs() {
-        return List.of("--runtime", "containerd", "--container-runtime-endpoint", "unix://" + ADDRESS);
+        return List.of("--runtime", "ctr", "--container-runtime-endpoint", "unix://" + ADDRESS);
     }
 
     @Override
@@ -49,16 +54,16 @@ class ControlPlaneContainerdIT extends ControlPlaneTests {
         }
         List<String> missing = new ArrayList<>();
         for (String image : images) {
-            try {
-                ImageResult have = ctr.ensureImage(image, PullPolicy.NEVER);
-                // the images come from Docker: one rebuilt there and not imported again would test old binaries
-                Cmd docker = Cmd.run("docker", "image", "inspect", "--format", "{{.Id}}", image);
-                if (docker.ok() && have.imageId() != null && !docker.output().strip().equals(have.imageId())) {
-                    missing.add("the image " + image + " as Docker has it (containerd namespace " + NAMESPACE
-                            + " holds " + have.imageId() + ", Docker " + docker.output().strip() + ")");
-                }
-            } catch (RuntimeException e) {
+            java.util.Optional<ImageInfo> have = ctr.images().status(image);
+            if (have.isEmpty()) {
                 missing.add("the image " + image + " in containerd namespace " + NAMESPACE);
+                continue;
+            }
+            // the images come from Docker: one rebuilt there and not imported again would test old binaries
+            Cmd docker = Cmd.run("docker", "image", "inspect", "--format", "{{.Id}}", image);
+            if (docker.ok() && !docker.output().strip().equals(have.get().id())) {
+                missing.add("the image " + image + " as Docker has it (containerd namespace " + NAMESPACE
+                        + " holds " + have.get().id() + ", Docker " + docker.output().strip() + ")");
             }
         }
         return missing;
@@ -73,9 +78,9 @@ class ControlPlaneContainerdIT extends ControlPlaneTests {
 
     @Override
     List<String> runningContainers(String node, String component) {
-        return ctr.list(Map.of(OWNER, node, "io.kubernetes.pod.name", component + "-" + node,
+        return ctr.containers().list(Map.of(OWNER, node, "io.kubernetes.pod.name", component + "-" + node,
                         "io.kubernetes.container.name", component)).stream()
-                .filter(ContainerInfo::running).map(ContainerInfo::id).toList();
+                .filter(ContainerSummary::running).map(ContainerSummary::id).toList();
     }
 
     @Override
@@ -85,14 +90,21 @@ class ControlPlaneContainerdIT extends ControlPlaneTests {
 
     @Override
     void removeAll(String node) {
-        for (ContainerInfo c : ctr.list(Map.of(OWNER, node))) {
+        RuntimeSnapshot all = ctr.snapshot(Map.of(OWNER, node));
+        for (ContainerSummary c : all.containers()) {
             try {
-                if (c.running()) {
-                    ctr.stop(c.id(), Duration.ZERO);
-                }
-                ctr.remove(c.id());
+                ctr.containers().stop(c.id(), Duration.ZERO);
+                ctr.containers().remove(c.id());
             } catch (RuntimeException e) {
                 System.out.println("[control-plane] removing " + c.name() + " (" + c.id() + "): " + e.getMessage());
+            }
+        }
+        for (Sandbox b : all.sandboxes()) {
+            try {
+                ctr.sandboxes().stop(b.id());
+                ctr.sandboxes().remove(b.id());
+            } catch (RuntimeException e) {
+                System.out.println("[control-plane] removing sandbox " + b.id() + ": " + e.getMessage());
             }
         }
     }
@@ -101,27 +113,32 @@ class ControlPlaneContainerdIT extends ControlPlaneTests {
     String containers(String node, List<String> components) {
         StringBuilder b = new StringBuilder("--- containerd containers (node ").append(node).append(", namespace ")
                 .append(NAMESPACE).append(")\n");
-        List<ContainerInfo> all = ctr.list(Map.of(OWNER, node)); // newest first
-        for (ContainerInfo c : all) {
-            b.append(c.id(), 0, 12).append(' ').append(c.name()).append(' ').append(c.state())
-                    .append(c.state() == ContainerInfo.State.EXITED ? " (" + c.exitCode() + ")" : "")
-                    .append(c.error() == null ? "" : " " + c.error()).append('\n');
+        List<ContainerSummary> all = ctr.containers().list(Map.of(OWNER, node));
+        for (ContainerSummary c : all) {
+            ContainerStatus s = ctr.containers().status(c.id()).orElse(null);
+            b.append(c.id(), 0, 12).append(' ').append(c.name()).append('#').append(c.attempt()).append(' ')
+                    .append(c.state())
+                    .append(s != null && s.state() == ContainerState.EXITED ? " (" + s.exitCode() + ")" : "")
+                    .append(s == null || s.message() == null ? "" : " " + s.message()).append('\n');
         }
         for (String component : components) {
-            all.stream().filter(c -> component.equals(c.labels().get("io.kubernetes.container.name"))).findFirst()
-                    .ifPresent(c -> b.append("--- ").append(LOG_DIR.resolve(c.id() + ".log")).append(" of ")
-                            .append(component).append(", last 15 lines\n").append(tail(LOG_DIR.resolve(c.id() + ".log"), 15)));
+            all.stream().filter(c -> component.equals(c.name())).findFirst()
+                    .ifPresent(c -> b.append("--- output of ").append(component).append(" (").append(c.id(), 0, 12)
+                            .append("), last 15 lines\n").append(tail(c.id(), 15)));
         }
         return b.toString();
     }
 
-    private static String tail(Path file, int n) {
-        try {
-            List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of("(no log file)");
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size())) + "\n";
+    private String tail(String id, int n) {
+        List<String> lines = new ArrayList<>();
+        try (LogReader r = ctr.logs().orElseThrow().open(id, new LogOptions(false, n, null))) {
+            for (LogReader.LogLine l = r.next(); l != null; l = r.next()) {
+                lines.add(new String(l.bytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
         } catch (IOException | RuntimeException e) {
-            return "(cannot read: " + e.getMessage() + ")\n";
+            lines.add("(cannot read: " + e.getMessage() + ")");
         }
+        return String.join("\n", lines) + "\n";
     }
 
     private static String setting(String property, String env, String otherwise) {

@@ -1,0 +1,262 @@
+package io.staticpod.agent.launch;
+
+import io.staticpod.manifest.StaticPod;
+import io.staticpod.manifest.model.Volume;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Prepares a pod's volumes on the host: {@code emptyDir} directories under the agent's root directory (one per pod
+ * UID, removed with the pod) and the kubelet's {@code hostPath} type checks.
+ */
+public final class Volumes {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+    private static final int S_IFCHR = 0020000;
+    private static final int S_IFBLK = 0060000;
+
+    private final Path rootDir;
+
+    public Volumes(Path rootDir) {
+        this.rootDir = rootDir;
+    }
+
+    /**
+     * The host file mounted at a container instance's {@code terminationMessagePath}, created empty; what the
+     * container writes there becomes its termination message, as with the kubelet.
+     */
+    public Path terminationLog(String uid, String container, int attempt) {
+        return podDir(uid).resolve("containers").resolve(container).resolve(attempt + "-termination-log");
+    }
+
+    /** Reads a termination message: at most 4 KiB, as the kubelet; empty when there is none. */
+    public String terminationMessage(String uid, String container, int attempt) {
+        Path file = terminationLog(uid, container, attempt);
+        try (var in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Where the pod's own state (emptyDir volumes) lives. */
+    public Path podDir(String uid) {
+        return rootDir.resolve("pods").resolve(uid);
+    }
+
+    /**
+     * Creates what the volumes need and returns each volume's host path.
+     *
+     * @throws LaunchException naming the volume and the failed check
+     */
+    public Map<String, Path> prepare(StaticPod pod) throws LaunchException {
+        Map<String, Path> paths = new HashMap<>();
+        for (Volume v : pod.pod().spec().volumes()) {
+            if (v.hostPath() != null) {
+                Path p = Path.of(v.hostPath().path());
+                check(v.name(), p, v.hostPath().type() == null ? "" : v.hostPath().type());
+                paths.put(v.name(), p);
+            } else if (v.emptyDir() != null) {
+                Path p = podDir(pod.uid()).resolve("volumes").resolve("empty-dir").resolve(v.name());
+                try {
+                    Files.createDirectories(p);
+                } catch (IOException e) {
+                    throw new LaunchException("volume " + v.name() + ": cannot create emptyDir " + p + ": " + e);
+                }
+                if ("Memory".equals(v.emptyDir().medium())) {
+                    mountTmpfs(v.name(), p, v.emptyDir().sizeLimit());
+                }
+                paths.put(v.name(), p);
+            }
+            // other sources are not supported by this agent: their mounts are refused when the container starts
+        }
+        for (com.fasterxml.jackson.databind.JsonNode v : pod.manifest().path("spec").path("volumes")) {
+            if (v.has("downwardAPI")) {
+                paths.put(v.path("name").asText(), downwardApi(pod, v.path("name").asText(), v.path("downwardAPI")));
+            }
+        }
+        return paths;
+    }
+
+    /**
+     * A {@code downwardAPI} volume: one file per item, written before the containers start — labels and annotations
+     * as {@code key="value"} lines in key order, name, namespace and uid as their value — as the kubelet writes it.
+     */
+    private Path downwardApi(StaticPod pod, String volume, com.fasterxml.jackson.databind.JsonNode source)
+            throws LaunchException {
+        Path dir = podDir(pod.uid()).resolve("volumes").resolve("downward-api").resolve(volume);
+        try {
+            Files.createDirectories(dir);
+            for (com.fasterxml.jackson.databind.JsonNode item : source.path("items")) {
+                String rel = item.path("path").asText();
+                Path file = dir.resolve(rel).normalize();
+                if (!file.startsWith(dir)) {
+                    throw new LaunchException("volume " + volume + ": item path " + rel + " leaves the volume");
+                }
+                String field = item.path("fieldRef").path("fieldPath").asText("");
+                String content = switch (field) {
+                    case "metadata.labels" -> pairs(pod.pod().metadata().labels());
+                    case "metadata.annotations" -> pairs(pod.pod().metadata().annotations());
+                    case "metadata.name" -> pod.key().name();
+                    case "metadata.namespace" -> pod.key().namespace();
+                    case "metadata.uid" -> pod.uid();
+                    default -> throw new LaunchException("volume " + volume + ": item " + rel + ": field "
+                            + (field.isEmpty() ? "(resourceFieldRef)" : field) + " is not supported by this agent"
+                            + " in downwardAPI volumes (labels, annotations, name, namespace and uid are)");
+                };
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, content);
+            }
+        } catch (IOException e) {
+            throw new LaunchException("volume " + volume + ": cannot write downwardAPI files in " + dir + ": " + e);
+        }
+        return dir;
+    }
+
+    private static String pairs(Map<String, String> map) {
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(map).forEach((k, v) -> b.append(k).append("=\"").append(v.replace("\\", "\\\\")
+                .replace("\"", "\\\"").replace("\n", "\\n")).append("\"\n"));
+        return b.toString();
+    }
+
+    private static void check(String volume, Path p, String type) throws LaunchException {
+        try {
+            switch (type) {
+                case "" -> {
+                }
+                case "DirectoryOrCreate" -> Files.createDirectories(p);
+                case "FileOrCreate" -> {
+                    if (!Files.exists(p)) {
+                        Files.createDirectories(p.getParent());
+                        try {
+                            Files.createFile(p);
+                        } catch (FileAlreadyExistsException raced) {
+                            // created meanwhile: fine
+                        }
+                    }
+                    require(volume, p, Files.isRegularFile(p), "a file");
+                }
+                case "Directory" -> require(volume, p, Files.isDirectory(p), "a directory");
+                case "File" -> require(volume, p, Files.isRegularFile(p), "a file");
+                case "Socket" -> require(volume, p, mode(p) == S_IFSOCK, "a socket");
+                case "CharDevice" -> require(volume, p, mode(p) == S_IFCHR, "a character device");
+                case "BlockDevice" -> require(volume, p, mode(p) == S_IFBLK, "a block device");
+                default -> throw new LaunchException("volume " + volume + ": unknown hostPath type " + type);
+            }
+        } catch (IOException e) {
+            throw new LaunchException("volume " + volume + ": hostPath " + p + ": " + e);
+        }
+    }
+
+    private static int mode(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return -1;
+        }
+        return ((Integer) Files.getAttribute(p, "unix:mode")) & S_IFMT;
+    }
+
+    private static void require(String volume, Path p, boolean ok, String what) throws LaunchException {
+        if (!ok) {
+            throw new LaunchException("volume " + volume + ": hostPath type check failed: " + p + " is not " + what);
+        }
+    }
+
+    /**
+     * {@code emptyDir.medium: Memory}: a tmpfs mounted on the volume's directory, as the kubelet does, so every
+     * container of the pod shares it; its size is the volume's sizeLimit (else half the node's memory, tmpfs's own
+     * default).
+     */
+    private static void mountTmpfs(String volume, Path dir, String sizeLimit) throws LaunchException {
+        if (mounted(dir)) {
+            return;
+        }
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("mount", "-t", "tmpfs"));
+        if (sizeLimit != null && !sizeLimit.isBlank()) {
+            argv.add("-o");
+            argv.add("size=" + Quantity.parse(sizeLimit).longValue());
+        }
+        argv.add("tmpfs");
+        argv.add(dir.toString());
+        run(argv, "volume " + volume + ": cannot mount a tmpfs for emptyDir medium Memory on " + dir);
+    }
+
+    private static boolean mounted(Path dir) {
+        try {
+            String target = " " + dir.toAbsolutePath() + " ";
+            return Files.readAllLines(Path.of("/proc/mounts")).stream().anyMatch(l -> l.contains(target));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void run(java.util.List<String> argv, String what) throws LaunchException {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new LaunchException(what + ": " + String.join(" ", argv) + ": " + out.strip());
+            }
+        } catch (IOException e) {
+            throw new LaunchException(what + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException(what + ": interrupted");
+        }
+    }
+
+    /** The UIDs of the pods that have a directory of their own state under the root directory. */
+    public java.util.Set<String> podUids() {
+        Path pods = rootDir.resolve("pods");
+        if (!Files.isDirectory(pods)) {
+            return java.util.Set.of();
+        }
+        try (var list = Files.list(pods)) {
+            return list.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            return java.util.Set.of();
+        }
+    }
+
+    /** Removes the pod's own state (emptyDir contents, unmounting in-memory ones first). */
+    public void cleanup(String uid) {
+        Path dir = podDir(uid);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var list = Files.list(dir.resolve("volumes").resolve("empty-dir"))) {
+            for (Path v : list.toList()) {
+                if (mounted(v)) {
+                    run(java.util.List.of("umount", v.toString()), "unmounting " + v);
+                }
+            }
+        } catch (IOException | LaunchException ignored) {
+            // no emptyDir volumes, or one could not be unmounted: the walk below removes what it can
+        }
+        deleteTree(dir);
+    }
+
+    /** Deletes a directory and everything in it, as far as it can; a later cleanup retries the rest. */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // best effort; a later cleanup retries
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

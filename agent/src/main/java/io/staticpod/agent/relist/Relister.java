@@ -1,0 +1,235 @@
+package io.staticpod.agent.relist;
+
+import io.staticpod.manifest.PodKey;
+import io.staticpod.manifest.WellKnown;
+import io.staticpod.runtime.spi.ContainerEvent;
+import io.staticpod.runtime.spi.ContainerRuntime;
+import io.staticpod.runtime.spi.ContainerSummary;
+import io.staticpod.runtime.spi.RuntimeSnapshot;
+import io.staticpod.runtime.spi.Sandbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The kubelet's PLEG: one {@link ContainerRuntime#snapshot} of everything this agent owns every period, on a thread
+ * of its own (a hung list delays nothing else), compared with the previous one by ids and states; for each pod that
+ * changed, the statuses of its changed containers are fetched, its {@link PodView} cached and its lane woken. In the
+ * steady state a relist is that one list call and nothing else. Where the runtime streams exits, an exit wakes its pod
+ * at once (its cached view invalidated first); a gap in the stream triggers a relist.
+ *
+ * <p>It only observes: what to do about pods no manifest wants is the listener's decision. It reports the runtime's
+ * health: down at the first failed list (once), up again at the first list that succeeds, and then every pod is
+ * resynced.
+ *
+ * <p>Assumptions and blind spots: a container that exits and is replaced by someone else within one period is seen
+ * as changed only if its id or state changed. Relists run on one thread; {@link #lastSuccess()} may be read by any.
+ */
+public final class Relister implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Relister.class);
+
+    /** What the relister tells the pod layer. Called on the relist thread, or an event thread; must not block. */
+    public interface Listener {
+        /** Something of this pod changed in the runtime: sync it. */
+        void changed(PodKey key);
+
+        /** A full list succeeded: every pod key and pod UID the runtime has of this agent's. */
+        void relisted(Set<PodKey> present, Set<String> uids);
+
+        /** The runtime answers again after it did not: sync every pod. */
+        void resyncAll();
+    }
+
+    /** Whether the runtime answers; {@code message} says why not. Called on change only. */
+    public interface HealthListener {
+        void runtimeHealth(boolean ready, String message);
+    }
+
+    private final ContainerRuntime runtime;
+    private final Map<String, String> ownerSelector;
+    private final PodCache cache;
+    private final InstantSource clock;
+    private final Listener listener;
+    private final HealthListener health;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "relist");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean soon = new AtomicBoolean();
+    private volatile Instant lastSuccess;
+    private volatile AutoCloseable events;
+    // confined to the relist thread
+    private Map<PodKey, String> previous = Map.of();
+    private Instant failingSince;
+
+    /** @param clock monotonic */
+    public Relister(ContainerRuntime runtime, Map<String, String> ownerSelector, PodCache cache, InstantSource clock,
+                    Listener listener, HealthListener health) {
+        this.runtime = runtime;
+        this.ownerSelector = Map.copyOf(ownerSelector);
+        this.cache = cache;
+        this.clock = clock;
+        this.listener = listener;
+        this.health = health;
+    }
+
+    /** Relists now and every {@code period}, and follows the runtime's exit events when it has them. */
+    public void start(Duration period) {
+        if (runtime.capabilities().exitEvents()) {
+            runtime.events().ifPresent(e -> events = e.subscribe(ownerSelector, this::onEvent));
+        }
+        thread.scheduleWithFixedDelay(this::relistGuarded, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Relists as soon as the relist thread is free (once, however often asked meanwhile). */
+    public void relistSoon() {
+        if (soon.compareAndSet(false, true)) {
+            thread.execute(() -> {
+                soon.set(false);
+                relistGuarded();
+            });
+        }
+    }
+
+    /** When the runtime last answered a relist (monotonic), or null. */
+    public Instant lastSuccess() {
+        return lastSuccess;
+    }
+
+    private void onEvent(ContainerEvent e) {
+        if (e.type() == ContainerEvent.Type.RESYNC) {
+            relistSoon();
+            return;
+        }
+        if (e.type() != ContainerEvent.Type.EXITED) {
+            return; // starts are the agent's own doing; a removal by someone else is preceded by an exit
+        }
+        PodKey key = PodCache.keyOf(e.labels());
+        if (key != null) {
+            cache.invalidate(key);
+            listener.changed(key);
+        }
+    }
+
+    /** A relist whose unexpected failure is logged: the schedule must go on (an exception would end it). */
+    private void relistGuarded() {
+        try {
+            relist();
+        } catch (RuntimeException e) {
+            log.warn("Relist failed; the next one retries error={}", e.toString());
+        }
+    }
+
+    /** One relist. On the relist thread (tests call it directly). */
+    void relist() {
+        Instant listedAt = clock.instant();
+        RuntimeSnapshot snapshot;
+        try {
+            snapshot = runtime.snapshot(ownerSelector);
+        } catch (RuntimeException e) {
+            if (failingSince == null) {
+                failingSince = listedAt;
+                log.warn("Container runtime does not answer; static pods are not watched until it answers again, "
+                        + "then every pod is resynced runtime={} error={}", runtime.name(), e.getMessage());
+                health.runtimeHealth(false, runtime.name() + " does not answer: " + e.getMessage());
+            }
+            return;
+        }
+        lastSuccess = clock.instant();
+        boolean recovered = failingSince != null;
+        if (recovered) {
+            log.info("Container runtime answers again; resyncing every static pod runtime={} downFor={}s",
+                    runtime.name(), Duration.between(failingSince, lastSuccess).toSeconds());
+            failingSince = null;
+            health.runtimeHealth(true, null);
+        }
+        Map<PodKey, List<Sandbox>> sandboxes = new HashMap<>();
+        Map<PodKey, List<ContainerSummary>> containers = new HashMap<>();
+        Set<String> uids = new HashSet<>();
+        for (Sandbox s : snapshot.sandboxes()) {
+            sandboxes.computeIfAbsent(PodCache.keyOf(s), k -> new ArrayList<>()).add(s);
+            uids.add(s.metadata().uid());
+        }
+        for (ContainerSummary c : snapshot.containers()) {
+            PodKey key = PodCache.keyOf(c);
+            if (key != null) {
+                containers.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
+                uids.add(c.labels().getOrDefault(WellKnown.POD_UID, ""));
+            }
+        }
+        Set<PodKey> present = new HashSet<>(sandboxes.keySet());
+        present.addAll(containers.keySet());
+        Map<PodKey, String> now = new HashMap<>();
+        Set<PodKey> changed = new HashSet<>();
+        for (PodKey key : present) {
+            String fingerprint = fingerprint(sandboxes.getOrDefault(key, List.of()), containers.getOrDefault(key,
+                    List.of()));
+            if (fingerprint.equals(previous.get(key))) {
+                now.put(key, fingerprint);
+                continue;
+            }
+            try {
+                cache.put(key, new PodView(key, sandboxes.getOrDefault(key, List.of()),
+                        cache.views(containers.getOrDefault(key, List.of()))), listedAt);
+                now.put(key, fingerprint); // else the next relist tries this pod again
+                changed.add(key);
+            } catch (RuntimeException e) {
+                log.debug("Container status not read this time; the next relist retries pod={} error={}", key,
+                        e.getMessage());
+            }
+        }
+        for (PodKey gone : previous.keySet()) {
+            if (!present.contains(gone)) {
+                cache.put(gone, PodView.empty(gone), listedAt); // removed, by the agent or behind its back
+                changed.add(gone);
+            }
+        }
+        previous = now;
+        Set<String> ids = new HashSet<>();
+        snapshot.containers().forEach(c -> ids.add(c.id()));
+        Set<String> sandboxIds = new HashSet<>();
+        snapshot.sandboxes().forEach(s -> sandboxIds.add(s.id()));
+        cache.retain(present, ids, sandboxIds);
+        changed.forEach(listener::changed);
+        listener.relisted(present, uids);
+        if (recovered) {
+            listener.resyncAll();
+        }
+    }
+
+    private static String fingerprint(List<Sandbox> sandboxes, List<ContainerSummary> containers) {
+        Set<String> parts = new TreeSet<>();
+        sandboxes.forEach(s -> parts.add("s:" + s.id() + ":" + s.state()));
+        containers.forEach(c -> parts.add("c:" + c.id() + ":" + c.state()));
+        return String.join(",", parts);
+    }
+
+    /** Stops relisting and following events; the runtime connection is the caller's. */
+    @Override
+    public void close() {
+        AutoCloseable e = events;
+        if (e != null) {
+            try {
+                e.close();
+            } catch (Exception ignored) {
+                // the stream ends with the process anyway
+            }
+        }
+        thread.shutdownNow();
+    }
+}

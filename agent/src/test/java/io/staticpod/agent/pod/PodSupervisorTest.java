@@ -1,0 +1,98 @@
+package io.staticpod.agent.pod;
+
+import io.staticpod.agent.launch.EnvResolver;
+import io.staticpod.agent.launch.LaunchConfigs;
+import io.staticpod.agent.launch.Volumes;
+import io.staticpod.agent.testing.RecordingMirrorClient;
+import io.staticpod.agent.testing.TestPods;
+import io.staticpod.manifest.StaticPod;
+import io.staticpod.manifest.WellKnown;
+import io.staticpod.runtime.spi.SandboxConfig;
+import io.staticpod.runtime.spi.testing.FakeContainerRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What the pod layer does about what the relister finds that no manifest wants. */
+class PodSupervisorTest {
+    @TempDir
+    Path root;
+    private final FakeContainerRuntime runtime = new FakeContainerRuntime(InstantSource.system());
+    private final AtomicBoolean scanned = new AtomicBoolean();
+    private PodSupervisor supervisor;
+
+    private PodSupervisor supervisor() {
+        runtime.addImage(TestPods.BUSYBOX);
+        supervisor = new PodSupervisor(runtime, TestPods.NODE, root, InstantSource.system(), InstantSource.system(),
+                scanned::get, new RecordingMirrorClient(), (ready, message) -> { }, null);
+        return supervisor;
+    }
+
+    @AfterEach
+    void close() {
+        if (supervisor != null) {
+            supervisor.close();
+        }
+    }
+
+    /** Runs a pod as an earlier agent did. */
+    private void leftBehind(StaticPod pod) throws Exception {
+        runtime.addImage(TestPods.BUSYBOX);
+        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root),
+                new EnvResolver(TestPods.NODE, "192.0.2.1", 1, 1L << 30), null);
+        SandboxConfig sandbox = launch.sandbox(pod, 0);
+        String sandboxId = runtime.sandboxes().run(sandbox);
+        String id = runtime.containers().create(sandboxId, launch.container(pod, pod.pod().spec().containers().get(0),
+                0, launch.prepare(pod, null)), sandbox);
+        runtime.containers().start(id);
+    }
+
+    private int owned() {
+        return runtime.snapshot(Map.of(WellKnown.OWNER, TestPods.NODE)).containers().size();
+    }
+
+    @Test
+    void containersOfAPodNoManifestWantsAreRemovedOnlyAfterTheFirstFullScan() throws Exception {
+        StaticPod orphan = TestPods.pod("orphan", "");
+        leftBehind(orphan);
+        PodSupervisor supervisor = supervisor();
+
+        supervisor.relisted(Set.of(orphan.key()), Set.of(orphan.uid()));
+        assertThat(owned()).isEqualTo(1);
+
+        scanned.set(true);
+        supervisor.relisted(Set.of(orphan.key()), Set.of(orphan.uid()));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> owned() == 0);
+        assertThat(runtime.snapshot(Map.of(WellKnown.OWNER, TestPods.NODE)).sandboxes()).isEmpty();
+    }
+
+    @Test
+    void theStateOfPodsThatNoLaneWantsAndNoContainerUsesIsRemoved() throws Exception {
+        StaticPod kept = TestPods.pod("kept", "");
+        PodSupervisor supervisor = supervisor();
+        scanned.set(true);
+        Path gone = Files.createDirectories(root.resolve("pods/0123-gone/containers/app"));
+        Files.writeString(gone.resolve("0-termination-log"), "bye");
+        Path used = Files.createDirectories(root.resolve("pods/4567-used"));
+        Path keptDir = Files.createDirectories(root.resolve("pods").resolve(kept.uid()));
+        supervisor.podChanged(kept.key(), kept);
+
+        supervisor.relisted(Set.of(), Set.of("4567-used"));
+
+        assertThat(root.resolve("pods/0123-gone")).doesNotExist();
+        assertThat(used).isDirectory();
+        assertThat(keptDir).isDirectory();
+    }
+}

@@ -1,0 +1,232 @@
+package io.staticpod.agent.relist;
+
+import io.staticpod.agent.launch.EnvResolver;
+import io.staticpod.agent.launch.LaunchConfigs;
+import io.staticpod.agent.launch.Volumes;
+import io.staticpod.agent.testing.MutableClock;
+import io.staticpod.agent.testing.TestPods;
+import io.staticpod.manifest.PodKey;
+import io.staticpod.manifest.StaticPod;
+import io.staticpod.runtime.spi.ContainerState;
+import io.staticpod.runtime.spi.SandboxConfig;
+import io.staticpod.runtime.spi.testing.FakeContainerRuntime;
+import io.staticpod.runtime.spi.testing.FakeContainerRuntime.Call;
+import io.staticpod.runtime.spi.testing.Hold;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The relister against the in-memory runtime: what it asks the runtime, what it caches, whom it wakes. */
+class RelisterTest {
+    @TempDir
+    Path root;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final FakeContainerRuntime runtime = new FakeContainerRuntime(clock);
+    private final List<PodKey> changed = new CopyOnWriteArrayList<>();
+    private final List<Set<PodKey>> relisted = new CopyOnWriteArrayList<>();
+    private final AtomicInteger resyncs = new AtomicInteger();
+    private final List<String> health = new CopyOnWriteArrayList<>();
+    private LaunchConfigs launch;
+    private PodCache cache;
+    private Relister relister;
+
+    private Relister relister() {
+        runtime.addImage(TestPods.BUSYBOX);
+        launch = new LaunchConfigs(TestPods.NODE, new Volumes(root), new EnvResolver(TestPods.NODE, "192.0.2.1", 1,
+                1L << 30), null);
+        cache = new PodCache(runtime, launch::podSelector, clock);
+        relister = new Relister(runtime, launch.ownerSelector(), cache, clock, new Relister.Listener() {
+            @Override
+            public void changed(PodKey key) {
+                changed.add(key);
+            }
+
+            @Override
+            public void relisted(Set<PodKey> present, Set<String> uids) {
+                relisted.add(present);
+            }
+
+            @Override
+            public void resyncAll() {
+                resyncs.incrementAndGet();
+            }
+        }, (ready, message) -> health.add(ready ? "up" : "down: " + message));
+        return relister;
+    }
+
+    @AfterEach
+    void close() {
+        if (relister != null) {
+            relister.close();
+        }
+    }
+
+    /** Runs the pod's sandbox and its container, as a sync would; returns the container's id. */
+    private String run(StaticPod pod) throws Exception {
+        SandboxConfig sandbox = launch.sandbox(pod, 0);
+        String sandboxId = runtime.sandboxes().run(sandbox);
+        String id = runtime.containers().create(sandboxId, launch.container(pod, pod.pod().spec().containers().get(0),
+                0, launch.prepare(pod, null)), sandbox);
+        runtime.containers().start(id);
+        return id;
+    }
+
+    @Test
+    void theSteadyStateIsOneListCallAndNothingElse() throws Exception {
+        Relister relister = relister();
+        StaticPod pod = TestPods.pod("web", "");
+        run(pod);
+        relister.relist();
+        assertThat(changed).containsExactly(pod.key());
+        int statuses = runtime.calls(Call.STATUS) + runtime.calls(Call.SANDBOX_STATUS);
+        int snapshots = runtime.calls(Call.SNAPSHOT);
+
+        for (int i = 0; i < 5; i++) {
+            relister.relist();
+        }
+
+        assertThat(runtime.calls(Call.SNAPSHOT)).isEqualTo(snapshots + 5);
+        assertThat(runtime.calls(Call.STATUS) + runtime.calls(Call.SANDBOX_STATUS)).isEqualTo(statuses);
+        assertThat(runtime.calls(Call.LIST) + runtime.calls(Call.LIST_SANDBOXES)).isZero();
+        assertThat(changed).hasSize(1);
+        assertThat(relisted).hasSize(6).allSatisfy(p -> assertThat(p).containsExactly(pod.key()));
+    }
+
+    @Test
+    void anExitIsSeenAtTheNextRelistWhichCachesTheExitedStatusAndWakesThePod() throws Exception {
+        Relister relister = relister();
+        StaticPod pod = TestPods.pod("web", "");
+        String id = run(pod);
+        relister.relist();
+        changed.clear();
+
+        runtime.exit(id, 3);
+        relister.relist();
+
+        assertThat(changed).containsExactly(pod.key());
+        int snapshots = runtime.calls(Call.SNAPSHOT);
+        ContainerView app = cache.current(pod.key()).containers().get(0);
+        assertThat(app.state()).isEqualTo(ContainerState.EXITED);
+        assertThat(app.exitCode()).isEqualTo(3);
+        assertThat(runtime.calls(Call.SNAPSHOT)).isEqualTo(snapshots); // from the cache
+        int statuses = runtime.calls(Call.STATUS);
+        relister.relist();
+        relister.relist();
+        assertThat(runtime.calls(Call.STATUS)).isEqualTo(statuses); // an exited status never changes
+    }
+
+    @Test
+    void aChangeInAPodFetchesOnlyTheStatusesOfWhatChangedNeverAnExitedOneAgain() throws Exception {
+        Relister relister = relister();
+        StaticPod pod = TestPods.pod("web", "");
+        String first = run(pod);
+        relister.relist();
+        runtime.exit(first, 1);
+        relister.relist();
+        int statuses = runtime.calls(Call.STATUS);
+
+        SandboxConfig sandbox = launch.sandbox(pod, 0);
+        String sandboxId = runtime.sandboxes().list(launch.ownerSelector()).get(0).id();
+        String second = runtime.containers().create(sandboxId, launch.container(pod,
+                pod.pod().spec().containers().get(0), 1, launch.prepare(pod, null)), sandbox);
+        runtime.containers().start(second);
+        relister.relist();
+
+        assertThat(runtime.calls(Call.STATUS)).isEqualTo(statuses + 1); // the new one only
+        assertThat(cache.current(pod.key()).containers()).extracting(ContainerView::id)
+                .containsExactlyInAnyOrder(first, second);
+    }
+
+    @Test
+    void anExitEventWakesThePodAtOnceAndItsLaneThenReadsTheRuntime() throws Exception {
+        Relister relister = relister();
+        StaticPod pod = TestPods.pod("web", "");
+        String id = run(pod);
+        relister.start(Duration.ofHours(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> relister.lastSuccess() != null && !relisted.isEmpty());
+        changed.clear();
+        int snapshots = runtime.calls(Call.SNAPSHOT);
+
+        runtime.exit(id, 1); // the fake delivers the event on this thread
+
+        assertThat(changed).containsExactly(pod.key());
+        assertThat(cache.current(pod.key()).containers().get(0).exitCode()).isEqualTo(1);
+        assertThat(runtime.calls(Call.SNAPSHOT)).isEqualTo(snapshots + 1);
+    }
+
+    @Test
+    void aCutInTheEventStreamTriggersARelist() throws Exception {
+        Relister relister = relister();
+        relister.start(Duration.ofHours(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> relisted.size() == 1);
+
+        runtime.cutEvents();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> relisted.size() == 2);
+    }
+
+    @Test
+    void aPodWhoseContainersAreAllGoneIsWokenWithAnEmptyView() throws Exception {
+        Relister relister = relister();
+        StaticPod pod = TestPods.pod("web", "");
+        run(pod);
+        relister.relist();
+        changed.clear();
+
+        runtime.sandboxes().remove(runtime.sandboxes().list(launch.ownerSelector()).get(0).id());
+        relister.relist();
+
+        assertThat(changed).containsExactly(pod.key());
+        assertThat(cache.current(pod.key()).isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRuntimeThatStopsAnsweringIsReportedOnceAndWhenItAnswersAgainEveryPodIsResynced() {
+        Relister relister = relister();
+        relister.relist();
+        Instant before = relister.lastSuccess();
+
+        runtime.down("connection refused");
+        relister.relist();
+        relister.relist();
+        assertThat(health).containsExactly("down: fake does not answer: fake: SNAPSHOT: engine unavailable: connection refused");
+        assertThat(relister.lastSuccess()).isEqualTo(before);
+        assertThat(resyncs).hasValue(0);
+
+        runtime.up();
+        relister.relist();
+
+        assertThat(health).containsExactly("down: fake does not answer: fake: SNAPSHOT: engine unavailable: connection refused", "up");
+        assertThat(resyncs).hasValue(1);
+    }
+
+    @Test
+    void aListThatHangsHoldsOnlyTheRelistThread() throws Exception {
+        Relister relister = relister();
+        StaticPod pod = TestPods.pod("web", "");
+        run(pod);
+        relister.relist();
+        Hold hold = runtime.hold(Call.SNAPSHOT);
+        try {
+            relister.start(Duration.ofSeconds(1));
+            await().atMost(Duration.ofSeconds(5)).until(() -> hold.waiting() == 1);
+
+            // a lane reads its pod from the cache meanwhile, without waiting for the engine
+            assertThat(cache.current(pod.key()).containers()).hasSize(1);
+        } finally {
+            hold.release();
+        }
+    }
+}
