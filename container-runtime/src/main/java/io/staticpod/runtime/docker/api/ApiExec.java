@@ -2,7 +2,6 @@ package io.staticpod.runtime.docker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.staticpod.runtime.spi.ExecSync;
-import io.staticpod.runtime.spi.RuntimeError;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
