@@ -15,7 +15,6 @@ import org.testcontainers.DockerClientFactory;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 final class ApiErrors {
 
     /** What kind of call failed, which decides a few mappings. */
-    enum Kind { READ, CREATE, START, IMAGE, OTHER }
+    enum Kind { READ, CREATE, START, IMAGE, EXEC, OTHER }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TOO_OLD = Pattern.compile(
@@ -54,6 +54,9 @@ final class ApiErrors {
             return new RuntimeError.Refused("the Docker engine refuses API version " + ourVersion
                     + ", the one this adapter speaks; it needs at least " + tooOld.group(2)
                     + " (upgrade static-pod-agent, or use --runtime docker-cli); " + said, null);
+        }
+        if (kind == Kind.EXEC && (status == 404 || status == 409)) {
+            return new RuntimeError.NotFound(said); // 409: the container is not running
         }
         if (status == 404) {
             boolean image = kind == Kind.IMAGE || kind == Kind.CREATE && message.contains("No such image");

@@ -2,7 +2,6 @@ package io.staticpod.runtime.docker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.staticpod.runtime.spi.ExecSync;
-import io.staticpod.runtime.spi.RuntimeError;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,11 +37,8 @@ final class ApiExec implements ExecSync {
         String what = "exec in container " + shortId(containerId);
         DockerHttp.Answer created = api.send(what, "POST", "/containers/" + containerId + "/exec",
                 Map.of("AttachStdout", true, "AttachStderr", true, "Cmd", command), api.callTimeout);
-        if (created.status() == 404 || created.status() == 409) { // 409: the container is not running
-            throw new RuntimeError.NotFound("docker: " + what + ": " + ApiErrors.message(created.body()));
-        }
         if (created.status() != 201) {
-            throw ApiErrors.status(ApiErrors.Kind.OTHER, what, created.status(), created.body(), api.version());
+            throw ApiErrors.status(ApiErrors.Kind.EXEC, what, created.status(), created.body(), api.version());
         }
         String execId = ApiClient.json(what, created).path("Id").asText();
         long end = System.nanoTime() + timeout.toNanos();

@@ -99,9 +99,10 @@ final class CreateBodies {
         String joined = "container:" + sandboxId;
         hostConfig.put("NetworkMode", pod.hostNetwork() ? "host" : joined);
         hostConfig.put("IpcMode", pod.namespaces().ipc() == NamespaceMode.NODE ? "host" : joined);
-        if (security.pid() == NamespaceMode.POD) {
+        NamespaceMode pid = pid(config, pod);
+        if (pid == NamespaceMode.POD) {
             hostConfig.put("PidMode", joined);
-        } else if (security.pid() == NamespaceMode.NODE) {
+        } else if (pid == NamespaceMode.NODE) {
             hostConfig.put("PidMode", "host");
         }
         mounts(hostConfig, config.mounts());
@@ -109,6 +110,15 @@ final class CreateBodies {
         security(hostConfig, security);
         hostConfig.putObject("RestartPolicy").put("Name", "no");
         return body;
+    }
+
+    /**
+     * A container's PID namespace: its own setting when that is the pod's or the node's, else the pod's
+     * ({@link io.staticpod.runtime.spi.NamespaceOptions#pid()}), so that either place may say it.
+     */
+    static NamespaceMode pid(ContainerConfig config, SandboxConfig pod) {
+        NamespaceMode own = config.security().pid();
+        return own != NamespaceMode.CONTAINER ? own : pod.namespaces().pid();
     }
 
     /**

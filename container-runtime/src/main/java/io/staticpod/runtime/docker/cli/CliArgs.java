@@ -72,8 +72,10 @@ final class CliArgs {
         flag(a, "--network", pod.hostNetwork() ? "host" : joined);
         flag(a, "--ipc", pod.namespaces().ipc() == NamespaceMode.NODE ? "host" : joined);
         ContainerSecurity s = config.security();
-        if (s.pid() != NamespaceMode.CONTAINER) {
-            flag(a, "--pid", s.pid() == NamespaceMode.NODE ? "host" : joined);
+        // the container's own setting when it is the pod's or the node's, else the pod's (as the API adapter)
+        NamespaceMode pid = s.pid() != NamespaceMode.CONTAINER ? s.pid() : pod.namespaces().pid();
+        if (pid != NamespaceMode.CONTAINER) {
+            flag(a, "--pid", pid == NamespaceMode.NODE ? "host" : joined);
         }
         for (Mount m : config.mounts()) {
             if (m.type() == Mount.Type.BIND) {

@@ -33,6 +33,13 @@ class ApiErrorsTest {
     }
 
     @Test
+    void anExecInAContainerThatIsGoneOrNotRunningIsNotFound() {
+        assertThat(status(ApiErrors.Kind.EXEC, 409, "Container abc is not running"))
+                .isInstanceOf(RuntimeError.NotFound.class);
+        assertThat(status(ApiErrors.Kind.EXEC, 404, "No such container: abc")).isInstanceOf(RuntimeError.NotFound.class);
+    }
+
+    @Test
     void refusalsAreRefusedAndEngineFailuresUnavailableButAFailedStartIsRefused() {
         assertThat(status(ApiErrors.Kind.CREATE, 409, "Conflict. The container name is already in use"))
                 .isInstanceOf(RuntimeError.Refused.class);

@@ -130,6 +130,20 @@ class CreateBodiesTest {
     }
 
     @Test
+    void aPodSharingItsPidNamespaceSharesItWithContainersThatSayNothingOfTheirOwn() {
+        SandboxConfig shared = new SandboxConfig(META, null, null, null, null, null, null,
+                new NamespaceOptions(NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD), null, false);
+
+        JsonNode body = json(CreateBodies.container("sb", ContainerConfig.builder("a", 0, "i").build(), shared,
+                Map.of()));
+        JsonNode own = json(CreateBodies.container("sb", ContainerConfig.builder("a", 0, "i").build(), POD,
+                Map.of()));
+
+        assertThat(body.path("HostConfig").path("PidMode").asText()).isEqualTo("container:sb");
+        assertThat(own.path("HostConfig").has("PidMode")).isFalse();
+    }
+
+    @Test
     void aPositiveOomScoreAdjustmentIsPassedOn() {
         JsonNode body = json(CreateBodies.container("sb", ContainerConfig.builder("a", 0, "i")
                 .resources(new Resources(0, 0, 0, 0, 500)).build(), POD, Map.of()));

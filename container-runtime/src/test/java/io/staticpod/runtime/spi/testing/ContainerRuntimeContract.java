@@ -314,6 +314,17 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
     }
 
     @Test
+    void thePodsSysctlsAreSetInItsNamespaces() throws IOException {
+        assumeThat(supportsRealProcesses()).as(REAL).isTrue();
+        SandboxConfig pod = pod("sysctl").sysctl("kernel.shm_rmid_forced", "1").build();
+        String id = start(run(pod), pod, busybox("app", "cat /proc/sys/kernel/shm_rmid_forced > /out/value")
+                .mounts(List.of(Mount.bind(dir.toString(), "/out", false))));
+
+        assertThat(awaitExited(id).exitCode()).isZero();
+        assertThat(Files.readString(dir.resolve("value"))).isEqualTo("1\n");
+    }
+
+    @Test
     void theSandboxAddressReachesAServerOfThePod() throws Exception {
         assumeThat(supportsRealProcesses()).as(REAL).isTrue();
         assumeThat(runtime().capabilities().podNetwork()).as("capability podNetwork").isTrue();
