@@ -2,7 +2,8 @@ package io.staticpod.runtime.spi;
 
 /**
  * What a runtime can do, as data the agent reads (never {@code instanceof}). The optional interfaces themselves
- * ({@link ContainerRuntime#exec()}, {@link ContainerRuntime#events()}, {@link ContainerRuntime#logs()}) are present
+ * ({@link ContainerRuntime#exec()}, {@link ContainerRuntime#events()}, {@link ContainerRuntime#logs()},
+ * {@link ContainerRuntime#logRotation()}) are present
  * exactly when the matching flag here is true.
  *
  * @param podNetwork a sandbox that is not on the node's network gets an address of its own ({@link SandboxStatus#ip()})
@@ -13,7 +14,15 @@ package io.staticpod.runtime.spi;
  * @param logFiles   the runtime writes each container's output to {@link ContainerConfig#logPath()} under the
  *                   sandbox's {@link SandboxConfig#logDirectory()} in the CRI log format (CRI runtimes); false: it
  *                   keeps logs its own way
+ * @param logRotation {@link ContainerRuntime#logRotation()} is present: the runtime reopens a container's log file
+ *                    on request, so that its files can be rotated while it runs (CRI's {@code ReopenContainerLog})
  */
 public record Capabilities(boolean podNetwork, boolean hostPorts, boolean exec, boolean exitEvents, boolean logs,
-                           boolean logFiles) {
+                           boolean logFiles, boolean logRotation) {
+
+    /** A runtime whose logs are not rotated by the agent (the engine rotates them, or keeps no files). */
+    public Capabilities(boolean podNetwork, boolean hostPorts, boolean exec, boolean exitEvents, boolean logs,
+                        boolean logFiles) {
+        this(podNetwork, hostPorts, exec, exitEvents, logs, logFiles, false);
+    }
 }

@@ -63,6 +63,15 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Reading a container's output; empty when the runtime keeps none the agent can read. */
     Optional<ContainerLogs> logs();
 
+    /**
+     * Reopening a container's log file after it was renamed aside, so that the agent can rotate the files of
+     * runtimes that write them ({@link Capabilities#logRotation()}); empty (the default) when the runtime has no
+     * such call or rotates its logs itself.
+     */
+    default Optional<LogRotation> logRotation() {
+        return Optional.empty();
+    }
+
     /** Releases connections and threads; containers keep running. Idempotent. */
     @Override
     void close();
