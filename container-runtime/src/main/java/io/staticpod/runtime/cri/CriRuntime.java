@@ -1,0 +1,142 @@
+package io.staticpod.runtime.cri;
+
+import io.staticpod.runtime.spi.Capabilities;
+import io.staticpod.runtime.spi.ContainerLogs;
+import io.staticpod.runtime.spi.ContainerRuntime;
+import io.staticpod.runtime.spi.Containers;
+import io.staticpod.runtime.spi.ExecSync;
+import io.staticpod.runtime.spi.ExitEvents;
+import io.staticpod.runtime.spi.Images;
+import io.staticpod.runtime.spi.LogRotation;
+import io.staticpod.runtime.spi.PodSandboxes;
+import io.staticpod.runtime.spi.RuntimeSnapshot;
+import io.staticpod.runtime.spi.RuntimeVersion;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A CRI runtime ({@code runtime.v1} over gRPC on a UNIX socket): containerd's CRI plugin by default
+ * ({@value CriSettings#DEFAULT_ENDPOINT}; its containers and images live in containerd's {@code k8s.io} namespace),
+ * or any other CRI runtime's endpoint (CRI-O's {@code unix:///var/run/crio/crio.sock}).
+ *
+ * <p>What it can do ({@link #CAPABILITIES}): pod networks and host ports (the runtime's CNI), exec
+ * ({@code ExecSync}), logs (the CRI log files the runtime writes where the sandbox and container configs say,
+ * read by this adapter) and their rotation ({@code ReopenContainerLog}, {@link CriLogFiles}). No exit events:
+ * containerd before 1.7 (Debian 12 ships 1.6.20) has no {@code GetContainerEvents}, so the relist alone sees exits.
+ *
+ * <p>Costs: one connection, one Netty event-loop thread, no other thread (every call is blocking, on its caller's
+ * thread); no process is ever spawned. Deadlines: {@link CriSettings}. The CRI version is checked on the first call
+ * of any kind ({@link CriVersion}). Thread-safe.
+ */
+public final class CriRuntime implements ContainerRuntime {
+    /** Pod network, host ports, exec, no exit events, logs, log files, log rotation. */
+    public static final Capabilities CAPABILITIES = new Capabilities(true, true, true, false, true, true, true);
+
+    private final CriSettings settings;
+    private final CriChannel channel;
+    private final CriCalls calls;
+    private final CriSandboxes sandboxes;
+    private final CriContainers containers;
+    private final CriImages images;
+    private final CriExec exec;
+    private final CriLogs logs;
+    private final LogRotation rotation;
+
+    private CriRuntime(CriSettings settings) {
+        this.settings = settings;
+        this.channel = new CriChannel(settings.endpoint());
+        this.calls = new CriCalls(channel, settings);
+        InMemoryMounts memory = new InMemoryMounts(settings.memoryRoot());
+        this.images = new CriImages(calls);
+        this.containers = new CriContainers(calls, images, memory);
+        this.sandboxes = new CriSandboxes(calls, containers, memory);
+        this.exec = new CriExec(calls, containers);
+        this.logs = new CriLogs(containers);
+        this.rotation = containers::reopenLog;
+    }
+
+    /** Connects lazily: nothing is asked of the runtime until the first call. */
+    public static CriRuntime connect(CriSettings settings) {
+        return new CriRuntime(settings);
+    }
+
+    /** {@link #connect} with the defaults for {@code endpoint}. */
+    public static CriRuntime connect(String endpoint) {
+        return connect(CriSettings.of(endpoint));
+    }
+
+    public CriSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    /**
+     * @throws io.staticpod.runtime.spi.RuntimeError.Refused when the runtime answers but not {@code runtime.v1}: the
+     *                                                       message names what was asked and what it answered
+     */
+    @Override
+    public RuntimeVersion version() {
+        return calls.version().ask();
+    }
+
+    @Override
+    public PodSandboxes sandboxes() {
+        return sandboxes;
+    }
+
+    @Override
+    public Containers containers() {
+        return containers;
+    }
+
+    @Override
+    public Images images() {
+        return images;
+    }
+
+    /** Two calls: {@code ListPodSandbox} and {@code ListContainers}, each filtered by the labels. */
+    @Override
+    public RuntimeSnapshot snapshot(Map<String, String> labels) {
+        return new RuntimeSnapshot(sandboxes.list(labels), containers.list(labels));
+    }
+
+    @Override
+    public Optional<ExecSync> exec() {
+        return Optional.of(exec);
+    }
+
+    @Override
+    public Optional<ExitEvents> events() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<ContainerLogs> logs() {
+        return Optional.of(logs);
+    }
+
+    @Override
+    public Optional<LogRotation> logRotation() {
+        return Optional.of(rotation);
+    }
+
+    /** A helper that rotates this runtime's log files; see {@link CriLogFiles}. */
+    public CriLogFiles logFiles(java.time.Clock clock) {
+        return new CriLogFiles(containers, rotation, clock);
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+}

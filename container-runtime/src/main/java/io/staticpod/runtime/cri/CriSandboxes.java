@@ -1,0 +1,143 @@
+package io.staticpod.runtime.cri;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.staticpod.runtime.cri.proto.Cri;
+import io.staticpod.runtime.spi.PodSandboxes;
+import io.staticpod.runtime.spi.RuntimeError;
+import io.staticpod.runtime.spi.Sandbox;
+import io.staticpod.runtime.spi.SandboxConfig;
+import io.staticpod.runtime.spi.SandboxMetadata;
+import io.staticpod.runtime.spi.SandboxStatus;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Pod sandboxes through the CRI. Deadlines: {@link CriSettings#sandboxTimeout()} to run and to stop one (the
+ * runtime runs CNI), {@link CriSettings#callTimeout()} for the rest.
+ */
+final class CriSandboxes implements PodSandboxes {
+    private final CriCalls calls;
+    private final CriContainers containers;
+    private final InMemoryMounts memory;
+
+    CriSandboxes(CriCalls calls, CriContainers containers, InMemoryMounts memory) {
+        this.calls = calls;
+        this.containers = containers;
+        this.memory = memory;
+    }
+
+    @Override
+    public String run(SandboxConfig config) {
+        String pod = config.metadata().namespace() + "/" + config.metadata().name();
+        if (config.logDirectory() != null) {
+            // the kubelet makes the pod's log directory; containerd makes only each container's below it
+            try {
+                Files.createDirectories(Path.of(config.logDirectory()));
+            } catch (IOException e) {
+                throw new RuntimeError.Refused("cannot create the log directory " + config.logDirectory()
+                        + " of pod " + pod + ": " + e, e);
+            }
+        }
+        Cri.RunPodSandboxRequest request = Cri.RunPodSandboxRequest.newBuilder()
+                .setConfig(CriRequests.sandbox(config)).build();
+        try {
+            return runOnce(request);
+        } catch (StatusRuntimeException first) {
+            // a leftover of the same name and attempt (an agent killed half-way) holds the name: remove it, once
+            if (first.getStatus().getCode() != Status.Code.UNAVAILABLE && removeLeftover(config.metadata())) {
+                try {
+                    return runOnce(request);
+                } catch (StatusRuntimeException second) {
+                    throw runFailed(pod, second);
+                }
+            }
+            throw runFailed(pod, first);
+        }
+    }
+
+    private String runOnce(Cri.RunPodSandboxRequest request) {
+        return calls.runtimeRaw(calls.settings().sandboxTimeout(), s -> s.runPodSandbox(request)).getPodSandboxId();
+    }
+
+    private RuntimeError runFailed(String pod, StatusRuntimeException e) {
+        RuntimeError error = calls.errors().map("RunPodSandbox", "for pod " + pod, e);
+        String answer = e.getStatus().getDescription();
+        if (error instanceof RuntimeError.Refused && answer != null && answer.contains("sandbox image")) {
+            return new RuntimeError.ImageUnavailable(error.getMessage() + " (the sandbox image is the runtime's"
+                    + " setting: containerd's sandbox_image in the [plugins.\"io.containerd.grpc.v1.cri\"] section of"
+                    + " its config.toml, CRI-O's pause_image; import that image or change the setting)", e);
+        }
+        return error;
+    }
+
+    private boolean removeLeftover(SandboxMetadata wanted) {
+        List<Cri.PodSandbox> all = calls.runtime("ListPodSandbox", null, calls.callTimeout(),
+                s -> s.listPodSandbox(Cri.ListPodSandboxRequest.getDefaultInstance())).getItemsList();
+        boolean removed = false;
+        for (Cri.PodSandbox s : all) {
+            if (CriResults.metadata(s.getMetadata()).equals(wanted)) {
+                stop(s.getId());
+                remove(s.getId());
+                removed = true;
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public void stop(String sandboxId) {
+        try {
+            calls.runtimeRaw(calls.settings().sandboxTimeout(), s -> s.stopPodSandbox(
+                    Cri.StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                throw calls.errors().map("StopPodSandbox", sandboxId, e);
+            }
+        }
+    }
+
+    @Override
+    public void remove(String sandboxId) {
+        // its containers first, through our own remove, so that their log files and in-memory mounts go too
+        for (var c : containers.inSandbox(sandboxId)) {
+            containers.remove(c.getId());
+        }
+        try {
+            calls.runtimeRaw(calls.settings().sandboxTimeout(), s -> s.removePodSandbox(
+                    Cri.RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                throw calls.errors().map("RemovePodSandbox", sandboxId, e);
+            }
+        }
+        memory.removeSandbox(sandboxId);
+    }
+
+    @Override
+    public Optional<SandboxStatus> status(String sandboxId) {
+        try {
+            Cri.PodSandboxStatusResponse answer = calls.runtimeRaw(calls.callTimeout(), s -> s.podSandboxStatus(
+                    Cri.PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandboxId).build()));
+            return Optional.of(CriResults.sandboxStatus(answer.getStatus()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw calls.errors().map("PodSandboxStatus", sandboxId, e);
+        }
+    }
+
+    @Override
+    public List<Sandbox> list(Map<String, String> labels) {
+        Cri.ListPodSandboxRequest request = Cri.ListPodSandboxRequest.newBuilder()
+                .setFilter(Cri.PodSandboxFilter.newBuilder().putAllLabelSelector(labels)).build();
+        return calls.runtime("ListPodSandbox", "labels " + labels, calls.callTimeout(),
+                s -> s.listPodSandbox(request)).getItemsList().stream().map(CriResults::sandbox).toList();
+    }
+}
