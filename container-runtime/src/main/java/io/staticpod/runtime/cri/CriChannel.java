@@ -28,6 +28,12 @@ final class CriChannel implements AutoCloseable {
     private final ManagedChannel channel;
     private final EventLoopGroup group;
 
+    /** A channel made elsewhere (tests: an in-process server); closed with this. */
+    CriChannel(ManagedChannel channel) {
+        this.channel = channel;
+        this.group = null;
+    }
+
     CriChannel(String endpoint) {
         ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(endpoint, InsecureChannelCredentials.create())
                 .overrideAuthority("localhost")

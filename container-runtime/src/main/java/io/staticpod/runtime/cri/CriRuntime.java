@@ -43,9 +43,9 @@ public final class CriRuntime implements ContainerRuntime {
     private final CriLogs logs;
     private final LogRotation rotation;
 
-    private CriRuntime(CriSettings settings) {
+    private CriRuntime(CriSettings settings, CriChannel channel) {
         this.settings = settings;
-        this.channel = new CriChannel(settings.endpoint());
+        this.channel = channel;
         this.calls = new CriCalls(channel, settings);
         InMemoryMounts memory = new InMemoryMounts(settings.memoryRoot());
         this.images = new CriImages(calls);
@@ -58,7 +58,12 @@ public final class CriRuntime implements ContainerRuntime {
 
     /** Connects lazily: nothing is asked of the runtime until the first call. */
     public static CriRuntime connect(CriSettings settings) {
-        return new CriRuntime(settings);
+        return new CriRuntime(settings, new CriChannel(settings.endpoint()));
+    }
+
+    /** Over a channel made elsewhere (tests: an in-process CRI server). */
+    static CriRuntime over(io.grpc.ManagedChannel channel, CriSettings settings) {
+        return new CriRuntime(settings, new CriChannel(channel));
     }
 
     /** {@link #connect} with the defaults for {@code endpoint}. */
