@@ -43,7 +43,10 @@ final class CriChannel implements AutoCloseable {
             group = new EpollEventLoopGroup(1, new DefaultThreadFactory("cri-grpc", true));
             netty.eventLoopGroup(group)
                     .channelType(EpollDomainSocketChannel.class)
-                    .withOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT);
+                    .withOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
+                    // gRPC asks every connection for TCP keep-alive; a UNIX socket has none, and Netty would warn on
+                    // each connect: a null value takes the option off again
+                    .withOption(ChannelOption.SO_KEEPALIVE, null);
         } else {
             group = null;
         }

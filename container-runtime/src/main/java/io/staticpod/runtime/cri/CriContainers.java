@@ -37,7 +37,7 @@ final class CriContainers implements Containers {
         Cri.CreateContainerRequest request = Cri.CreateContainerRequest.newBuilder()
                 .setPodSandboxId(sandboxId)
                 .setConfig(CriRequests.container(config, sandboxConfig, memory.mounts(sandboxId, config)))
-                .setSandboxConfig(CriRequests.sandbox(sandboxConfig))
+                .setSandboxConfig(CriRequests.sandbox(sandboxConfig, calls.settings().logDirectory(sandboxConfig)))
                 .build();
         try {
             return createOnce(request);

@@ -26,7 +26,10 @@ final class CriRequests {
     private CriRequests() {
     }
 
-    static Cri.PodSandboxConfig sandbox(SandboxConfig config) {
+    /**
+     * @param logDirectory the pod's log directory ({@link CriSettings#logDirectory}), or null for none
+     */
+    static Cri.PodSandboxConfig sandbox(SandboxConfig config, String logDirectory) {
         SandboxMetadata m = config.metadata();
         Cri.PodSandboxConfig.Builder b = Cri.PodSandboxConfig.newBuilder()
                 .setMetadata(Cri.PodSandboxMetadata.newBuilder().setName(m.name()).setNamespace(m.namespace())
@@ -37,8 +40,8 @@ final class CriRequests {
         if (!config.hostNetwork() && config.hostname() != null) {
             b.setHostname(config.hostname());
         }
-        if (config.logDirectory() != null) {
-            b.setLogDirectory(config.logDirectory());
+        if (logDirectory != null) {
+            b.setLogDirectory(logDirectory);
         }
         DnsConfig dns = config.dns();
         if (!dns.isNode()) {
@@ -81,9 +84,8 @@ final class CriRequests {
         for (EnvVar e : config.env()) {
             b.addEnvs(Cri.KeyValue.newBuilder().setKey(e.name()).setValue(e.value()));
         }
-        if (config.logPath() != null) {
-            b.setLogPath(config.logPath());
-        }
+        // the kubelet's layout when none is given: every container's output is in a file
+        b.setLogPath(config.logPath() != null ? config.logPath() : config.name() + "/" + config.attempt() + ".log");
         b.setLinux(Cri.LinuxContainerConfig.newBuilder()
                 .setResources(resources(config.resources()))
                 .setSecurityContext(security(config.security(), sandbox.namespaces())));

@@ -35,17 +35,16 @@ final class CriSandboxes implements PodSandboxes {
     @Override
     public String run(SandboxConfig config) {
         String pod = config.metadata().namespace() + "/" + config.metadata().name();
-        if (config.logDirectory() != null) {
-            // the kubelet makes the pod's log directory; containerd makes only each container's below it
-            try {
-                Files.createDirectories(Path.of(config.logDirectory()));
-            } catch (IOException e) {
-                throw new RuntimeError.Refused("cannot create the log directory " + config.logDirectory()
-                        + " of pod " + pod + ": " + e, e);
-            }
+        String logDirectory = calls.settings().logDirectory(config);
+        // the kubelet makes the pod's log directory; containerd makes only each container's below it
+        try {
+            Files.createDirectories(Path.of(logDirectory));
+        } catch (IOException e) {
+            throw new RuntimeError.Refused("cannot create the log directory " + logDirectory + " of pod " + pod
+                    + ": " + e, e);
         }
         Cri.RunPodSandboxRequest request = Cri.RunPodSandboxRequest.newBuilder()
-                .setConfig(CriRequests.sandbox(config)).build();
+                .setConfig(CriRequests.sandbox(config, logDirectory)).build();
         try {
             return runOnce(request);
         } catch (StatusRuntimeException first) {
@@ -104,6 +103,7 @@ final class CriSandboxes implements PodSandboxes {
 
     @Override
     public void remove(String sandboxId) {
+        Optional<SandboxStatus> status = status(sandboxId);
         // its containers first, through our own remove, so that their log files and in-memory mounts go too
         for (var c : containers.inSandbox(sandboxId)) {
             containers.remove(c.getId());
@@ -117,6 +117,15 @@ final class CriSandboxes implements PodSandboxes {
             }
         }
         memory.removeSandbox(sandboxId);
+        // the pod's log directory in the kubelet's layout, once nothing is left in it (other attempts may write there)
+        status.ifPresent(s -> {
+            SandboxMetadata m = s.sandbox().metadata();
+            try {
+                Files.deleteIfExists(calls.settings().logRoot().resolve(m.namespace() + "_" + m.name() + "_" + m.uid()));
+            } catch (IOException e) {
+                // not empty, or not ours
+            }
+        });
     }
 
     @Override

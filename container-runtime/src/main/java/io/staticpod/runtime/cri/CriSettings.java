@@ -17,10 +17,15 @@ import java.util.Objects;
  * @param memoryRoot     a directory on an in-memory file system (tmpfs) under which in-memory mounts are made, or
  *                       null for the first of {@code /run} and {@code /dev/shm} that is a tmpfs; see
  *                       {@link InMemoryMounts}
+ * @param logRoot        where pods' log directories go when a sandbox config names none
+ *                       ({@code <logRoot>/<namespace>_<pod>_<uid>}, with {@code <container>/<attempt>.log} for a
+ *                       container that names no log path): the kubelet's {@value #DEFAULT_LOG_ROOT} by default, so
+ *                       that every container has its output in a file that log shippers know
  */
 public record CriSettings(String endpoint, String name, Duration callTimeout, Duration sandboxTimeout,
-                          Duration pullTimeout, Duration stopMargin, Path memoryRoot) {
+                          Duration pullTimeout, Duration stopMargin, Path memoryRoot, Path logRoot) {
     public static final String DEFAULT_ENDPOINT = "unix:///run/containerd/containerd.sock";
+    public static final String DEFAULT_LOG_ROOT = "/var/log/pods";
 
     public CriSettings {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -30,19 +35,33 @@ public record CriSettings(String endpoint, String name, Duration callTimeout, Du
         sandboxTimeout = sandboxTimeout == null ? Duration.ofMinutes(2) : sandboxTimeout;
         pullTimeout = pullTimeout == null ? Duration.ofMinutes(10) : pullTimeout;
         stopMargin = stopMargin == null ? Duration.ofSeconds(15) : stopMargin;
+        logRoot = logRoot == null ? Path.of(DEFAULT_LOG_ROOT) : logRoot;
     }
 
     /** The defaults for {@code endpoint}. */
     public static CriSettings of(String endpoint) {
-        return new CriSettings(endpoint, null, null, null, null, null, null);
+        return new CriSettings(endpoint, null, null, null, null, null, null, null);
     }
 
     public CriSettings withCallTimeout(Duration timeout) {
-        return new CriSettings(endpoint, name, timeout, sandboxTimeout, pullTimeout, stopMargin, memoryRoot);
+        return new CriSettings(endpoint, name, timeout, sandboxTimeout, pullTimeout, stopMargin, memoryRoot, logRoot);
     }
 
     public CriSettings withMemoryRoot(Path root) {
-        return new CriSettings(endpoint, name, callTimeout, sandboxTimeout, pullTimeout, stopMargin, root);
+        return new CriSettings(endpoint, name, callTimeout, sandboxTimeout, pullTimeout, stopMargin, root, logRoot);
+    }
+
+    public CriSettings withLogRoot(Path root) {
+        return new CriSettings(endpoint, name, callTimeout, sandboxTimeout, pullTimeout, stopMargin, memoryRoot, root);
+    }
+
+    /** The sandbox's log directory: its own, or the kubelet's layout under {@link #logRoot()}. */
+    public String logDirectory(io.staticpod.runtime.spi.SandboxConfig sandbox) {
+        if (sandbox.logDirectory() != null) {
+            return sandbox.logDirectory();
+        }
+        var m = sandbox.metadata();
+        return logRoot.resolve(m.namespace() + "_" + m.name() + "_" + m.uid()).toString();
     }
 
     /** The socket's path, without the {@code unix://} scheme. */

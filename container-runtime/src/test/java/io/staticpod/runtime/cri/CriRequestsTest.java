@@ -30,7 +30,7 @@ class CriRequestsTest {
 
     @Test
     void aSandboxCarriesEveryPodSetting() {
-        Cri.PodSandboxConfig c = CriRequests.sandbox(POD);
+        Cri.PodSandboxConfig c = CriRequests.sandbox(POD, POD.logDirectory());
 
         assertThat(c.getMetadata().getName()).isEqualTo("web-node1");
         assertThat(c.getMetadata().getNamespace()).isEqualTo("default");
@@ -63,7 +63,7 @@ class CriRequestsTest {
                 null, DnsConfig.NODE, null, null, null,
                 new NamespaceOptions(NamespaceMode.NODE, NamespaceMode.CONTAINER, NamespaceMode.POD), null, false);
 
-        Cri.PodSandboxConfig c = CriRequests.sandbox(host);
+        Cri.PodSandboxConfig c = CriRequests.sandbox(host, null);
 
         assertThat(c.getHostname()).isEmpty();
         assertThat(c.hasDnsConfig()).isFalse();
@@ -138,6 +138,7 @@ class CriRequestsTest {
         assertThat(s.getSeccomp().getProfileType()).isEqualTo(Cri.SecurityProfile.ProfileType.Unconfined);
         assertThat(s.getNamespaceOptions().getPid()).isEqualTo(Cri.NamespaceMode.CONTAINER);
         assertThat(c.getLinux().getResources().getCpuPeriod()).isZero();
+        assertThat(c.getLogPath()).as("the kubelet's layout").isEqualTo("app/0.log");
         assertThat(CriRequests.seccomp(Seccomp.localhost("/etc/seccomp/p.json")).getLocalhostRef())
                 .isEqualTo("/etc/seccomp/p.json");
     }
