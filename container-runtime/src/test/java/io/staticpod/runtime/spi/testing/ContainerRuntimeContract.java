@@ -201,6 +201,8 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
         assumeThat(supportsRealProcesses()).as(REAL).isTrue();
         SandboxConfig pod = pod("security").build();
         String sandbox = run(pod);
+        // user 1234 writes there too: @TempDir makes it 0700 root
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         List<Mount> out = List.of(Mount.bind(dir.toString(), "/out", false));
         String user = start(sandbox, pod, busybox("user", "echo $(id -u) $(id -g) > /out/id").mounts(out)
                 .security(new ContainerSecurity(false, 1234L, 5678L, List.of(), List.of(), List.of(), false, false,
@@ -227,11 +229,19 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
         List<Mount> out = List.of(Mount.bind(dir.toString(), "/out", false));
         String s1 = run(separate);
         String s2 = run(shared);
+        // each one stays until all have written: a namespace freed by an exited process may be reused, number and all
+        String stay = "; while [ ! -e /out/go ]; do sleep 0.1; done";
         List<String> ids = List.of(
-                start(s1, separate, busybox("a", namespaces("own-a")).mounts(out)),
-                start(s1, separate, busybox("b", namespaces("own-b")).mounts(out)),
-                start(s2, shared, busybox("a", namespaces("shared-a")).mounts(out).security(pid(NamespaceMode.POD))),
-                start(s2, shared, busybox("b", namespaces("shared-b")).mounts(out).security(pid(NamespaceMode.POD))));
+                start(s1, separate, busybox("a", namespaces("own-a") + stay).mounts(out)),
+                start(s1, separate, busybox("b", namespaces("own-b") + stay).mounts(out)),
+                start(s2, shared, busybox("a", namespaces("shared-a") + stay).mounts(out)
+                        .security(pid(NamespaceMode.POD))),
+                start(s2, shared, busybox("b", namespaces("shared-b") + stay).mounts(out)
+                        .security(pid(NamespaceMode.POD))));
+        for (String written : List.of("own-a", "own-b", "shared-a", "shared-b")) {
+            await().atMost(PATIENCE).until(() -> Files.exists(dir.resolve(written)));
+        }
+        Files.writeString(dir.resolve("go"), "");
 
         ids.forEach(id -> assertThat(awaitExited(id).exitCode()).isZero());
         Map<String, String> ownA = readNamespaces("own-a");
