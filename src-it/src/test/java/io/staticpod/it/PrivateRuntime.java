@@ -227,7 +227,7 @@ abstract class PrivateRuntime implements AutoCloseable {
         }
     }
 
-    /** A second containerd, configured as scripts/lib.sh configures the tests' one (CRI disabled). */
+    /** A second containerd for the ctr adapter, its CRI plugin disabled (the tests' shared one has it: scripts/lib.sh). */
     static final class Containerd extends PrivateRuntime {
         private final CtrRuntime client;
 

@@ -71,12 +71,18 @@ final class CriContainers implements Containers {
 
     private boolean removeLeftover(String sandboxId, ContainerConfig config) {
         boolean removed = false;
-        for (Cri.Container c : inSandbox(sandboxId)) {
-            if (c.getMetadata().getName().equals(config.name()) && c.getMetadata().getAttempt() == config.attempt()
-                    && c.getState() != Cri.ContainerState.CONTAINER_RUNNING) {
-                remove(c.getId());
-                removed = true;
+        try {
+            for (Cri.Container c : inSandbox(sandboxId)) {
+                if (c.getMetadata().getName().equals(config.name())
+                        && c.getMetadata().getAttempt() == config.attempt()
+                        && c.getState() != Cri.ContainerState.CONTAINER_RUNNING) {
+                    remove(c.getId());
+                    removed = true;
+                }
             }
+        } catch (RuntimeError e) {
+            // the first failure is the one to report
+            return false;
         }
         return removed;
     }

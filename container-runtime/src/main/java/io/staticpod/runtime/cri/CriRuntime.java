@@ -22,16 +22,20 @@ import java.util.Optional;
  *
  * <p>What it can do ({@link #CAPABILITIES}): pod networks and host ports (the runtime's CNI), exec
  * ({@code ExecSync}), logs (the CRI log files the runtime writes where the sandbox and container configs say,
- * read by this adapter) and their rotation ({@code ReopenContainerLog}, {@link CriLogFiles}). No exit events:
- * containerd before 1.7 (Debian 12 ships 1.6.20) has no {@code GetContainerEvents}, so the relist alone sees exits.
+ * read by this adapter) and their rotation ({@code ReopenContainerLog}, {@link CriLogFiles}). Exit events only
+ * where the runtime serves {@code GetContainerEvents} ({@link CriExitEvents}): containerd before 1.7 (Debian 12 ships
+ * 1.6.20) does not, and there the relist alone sees exits. Whether it does is asked once, when connecting
+ * ({@link CriSettings#exitEvents()}), since capabilities do not change during an instance's life.
  *
- * <p>Costs: one connection, one Netty event-loop thread, no other thread (every call is blocking, on its caller's
- * thread); no process is ever spawned. Deadlines: {@link CriSettings}. The CRI version is checked on the first call
+ * <p>Costs: one connection, one Netty event-loop thread, and one more thread per event subscription; every other
+ * call is blocking, on its caller's thread; no process is ever spawned. Deadlines: {@link CriSettings}. The CRI version is checked on the first call
  * of any kind ({@link CriVersion}). Thread-safe.
  */
 public final class CriRuntime implements ContainerRuntime {
-    /** Pod network, host ports, exec, no exit events, logs, log files, log rotation. */
+    /** Pod network, host ports, exec, no exit events, logs, log files, log rotation: containerd 1.6. */
     public static final Capabilities CAPABILITIES = new Capabilities(true, true, true, false, true, true, true);
+    /** As {@link #CAPABILITIES}, with exit events. */
+    public static final Capabilities WITH_EVENTS = new Capabilities(true, true, true, true, true, true, true);
 
     private final CriSettings settings;
     private final CriChannel channel;
@@ -42,6 +46,7 @@ public final class CriRuntime implements ContainerRuntime {
     private final CriExec exec;
     private final CriLogs logs;
     private final LogRotation rotation;
+    private final CriExitEvents events;
 
     private CriRuntime(CriSettings settings, CriChannel channel) {
         this.settings = settings;
@@ -54,9 +59,18 @@ public final class CriRuntime implements ContainerRuntime {
         this.exec = new CriExec(calls, containers);
         this.logs = new CriLogs(containers);
         this.rotation = containers::reopenLog;
+        var stub = io.staticpod.runtime.cri.proto.RuntimeServiceGrpc.newBlockingStub(channel.channel());
+        boolean useEvents = settings.exitEvents() != null ? settings.exitEvents()
+                : CriExitEvents.supported(calls.version(), stub, java.time.Duration.ofSeconds(2));
+        this.events = useEvents ? new CriExitEvents(stub, settings.endpoint()) : null;
     }
 
-    /** Connects lazily: nothing is asked of the runtime until the first call. */
+    /**
+     * Connects. Nothing is asked of the runtime until the first call, except, when {@link CriSettings#exitEvents()} is
+     * null, its version and whether it serves {@code GetContainerEvents} (immediate on runtimes that do not, two
+     * seconds on those that do; a runtime that cannot be reached then counts as having no events, for the life of this
+     * instance).
+     */
     public static CriRuntime connect(CriSettings settings) {
         return new CriRuntime(settings, new CriChannel(settings.endpoint()));
     }
@@ -82,7 +96,7 @@ public final class CriRuntime implements ContainerRuntime {
 
     @Override
     public Capabilities capabilities() {
-        return CAPABILITIES;
+        return events == null ? CAPABILITIES : WITH_EVENTS;
     }
 
     /**
@@ -122,7 +136,7 @@ public final class CriRuntime implements ContainerRuntime {
 
     @Override
     public Optional<ExitEvents> events() {
-        return Optional.empty();
+        return Optional.ofNullable(events);
     }
 
     @Override

@@ -45,18 +45,24 @@ final class CriSandboxes implements PodSandboxes {
         }
         Cri.RunPodSandboxRequest request = Cri.RunPodSandboxRequest.newBuilder()
                 .setConfig(CriRequests.sandbox(config, logDirectory)).build();
+        java.time.Instant asked = java.time.Instant.now();
         try {
             return runOnce(request);
         } catch (StatusRuntimeException first) {
-            // a leftover of the same name and attempt (an agent killed half-way) holds the name: remove it, once
-            if (first.getStatus().getCode() != Status.Code.UNAVAILABLE && removeLeftover(config.metadata())) {
+            RuntimeError failed = runFailed(pod, first);
+            // a leftover of the same name and attempt (an agent killed half-way) holds the name: remove it and try
+            // once more; a sandbox this very call left behind (containerd keeps one whose network it could not set
+            // up) is removed if it can be, but is no reason to try again
+            if (first.getStatus().getCode() != Status.Code.UNAVAILABLE
+                    && first.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED
+                    && removeLeftovers(config.metadata(), asked, failed)) {
                 try {
                     return runOnce(request);
                 } catch (StatusRuntimeException second) {
                     throw runFailed(pod, second);
                 }
             }
-            throw runFailed(pod, first);
+            throw failed;
         }
     }
 
@@ -75,18 +81,32 @@ final class CriSandboxes implements PodSandboxes {
         return error;
     }
 
-    private boolean removeLeftover(SandboxMetadata wanted) {
-        List<Cri.PodSandbox> all = calls.runtime("ListPodSandbox", null, calls.callTimeout(),
-                s -> s.listPodSandbox(Cri.ListPodSandboxRequest.getDefaultInstance())).getItemsList();
-        boolean removed = false;
-        for (Cri.PodSandbox s : all) {
-            if (CriResults.metadata(s.getMetadata()).equals(wanted)) {
-                stop(s.getId());
-                remove(s.getId());
-                removed = true;
+    /**
+     * Stops and removes the sandboxes with this metadata; failures go to {@code failure} as suppressed.
+     *
+     * @return whether one made before {@code asked} was removed (then the name is free again)
+     */
+    private boolean removeLeftovers(SandboxMetadata wanted, java.time.Instant asked, RuntimeError failure) {
+        boolean older = false;
+        try {
+            List<Cri.PodSandbox> all = calls.runtime("ListPodSandbox", null, calls.callTimeout(),
+                    s -> s.listPodSandbox(Cri.ListPodSandboxRequest.getDefaultInstance())).getItemsList();
+            for (Cri.PodSandbox s : all) {
+                if (!CriResults.metadata(s.getMetadata()).equals(wanted)) {
+                    continue;
+                }
+                try {
+                    stop(s.getId());
+                    remove(s.getId());
+                    older |= CriResults.time(s.getCreatedAt()).isBefore(asked);
+                } catch (RuntimeError e) {
+                    failure.addSuppressed(e);
+                }
             }
+        } catch (RuntimeError e) {
+            failure.addSuppressed(e);
         }
-        return removed;
+        return older;
     }
 
     @Override

@@ -21,9 +21,12 @@ import java.util.Objects;
  *                       ({@code <logRoot>/<namespace>_<pod>_<uid>}, with {@code <container>/<attempt>.log} for a
  *                       container that names no log path): the kubelet's {@value #DEFAULT_LOG_ROOT} by default, so
  *                       that every container has its output in a file that log shippers know
+ * @param exitEvents     whether to use the runtime's {@code GetContainerEvents} (containerd 1.7+, CRI-O 1.26+); null:
+ *                       ask the runtime when connecting (Debian 12's containerd 1.6 answers that it has none)
  */
 public record CriSettings(String endpoint, String name, Duration callTimeout, Duration sandboxTimeout,
-                          Duration pullTimeout, Duration stopMargin, Path memoryRoot, Path logRoot) {
+                          Duration pullTimeout, Duration stopMargin, Path memoryRoot, Path logRoot,
+                          Boolean exitEvents) {
     public static final String DEFAULT_ENDPOINT = "unix:///run/containerd/containerd.sock";
     public static final String DEFAULT_LOG_ROOT = "/var/log/pods";
 
@@ -40,19 +43,24 @@ public record CriSettings(String endpoint, String name, Duration callTimeout, Du
 
     /** The defaults for {@code endpoint}. */
     public static CriSettings of(String endpoint) {
-        return new CriSettings(endpoint, null, null, null, null, null, null, null);
+        return new CriSettings(endpoint, null, null, null, null, null, null, null, null);
     }
 
     public CriSettings withCallTimeout(Duration timeout) {
-        return new CriSettings(endpoint, name, timeout, sandboxTimeout, pullTimeout, stopMargin, memoryRoot, logRoot);
+        return new CriSettings(endpoint, name, timeout, sandboxTimeout, pullTimeout, stopMargin, memoryRoot, logRoot, exitEvents);
     }
 
     public CriSettings withMemoryRoot(Path root) {
-        return new CriSettings(endpoint, name, callTimeout, sandboxTimeout, pullTimeout, stopMargin, root, logRoot);
+        return new CriSettings(endpoint, name, callTimeout, sandboxTimeout, pullTimeout, stopMargin, root, logRoot, exitEvents);
     }
 
     public CriSettings withLogRoot(Path root) {
-        return new CriSettings(endpoint, name, callTimeout, sandboxTimeout, pullTimeout, stopMargin, memoryRoot, root);
+        return new CriSettings(endpoint, name, callTimeout, sandboxTimeout, pullTimeout, stopMargin, memoryRoot, root, exitEvents);
+    }
+
+    public CriSettings withExitEvents(Boolean use) {
+        return new CriSettings(endpoint, name, callTimeout, sandboxTimeout, pullTimeout, stopMargin, memoryRoot, logRoot,
+                use);
     }
 
     /** The sandbox's log directory: its own, or the kubelet's layout under {@link #logRoot()}. */
