@@ -90,14 +90,17 @@ class CriNetworkFaultsIT {
     void withoutABrokenOrIncompleteNetworkPodsAreRefusedWithTheRuntimesReasonAndHostNetworkPodsRun()
             throws Exception {
         // no configuration at all
-        RuntimeError none = refusalNaming("cni");
+        RuntimeError none = refusalNaming("cni plugin not initialized");
         assertThat(none).isInstanceOf(RuntimeError.Refused.class).hasMessageContaining("RunPodSandbox");
         System.out.println("no CNI configuration: " + none.getMessage());
         aHostNetworkPodRuns();
 
-        // a file that is not a network configuration
+        // a file that is not a network configuration: containerd reads it (its log names it) and stays without a
+        // network; its answer to RunPodSandbox does not name the file
         Files.writeString(containerd.cniConf.resolve("10-broken.conflist"), "{ \"cniVersion\": \"0.4.0\", plugins");
-        RuntimeError broken = refusalNaming("10-broken.conflist");
+        await().atMost(PATIENCE).alias("containerd read 10-broken.conflist (log: " + containerd.dir + "/daemon.log)")
+                .until(() -> Files.readString(containerd.dir.resolve("daemon.log")).contains("10-broken.conflist"));
+        RuntimeError broken = refusalNaming("cni plugin not initialized");
         assertThat(broken).isInstanceOf(RuntimeError.Refused.class);
         System.out.println("broken CNI configuration: " + broken.getMessage());
         aHostNetworkPodRuns();
