@@ -20,13 +20,15 @@ import java.util.concurrent.TimeUnit;
  * handling, no adapter), timed from the first request to the answer of the last, once per run; the pod is stopped
  * and removed after each run, outside the timing. Prints one line per run and a summary:
  * <pre>
+ * raw-cri warmup ms=2916.5
  * raw-cri run=1 ms=812.4
  * ...
  * raw-cri runs=5 median_ms=640.2 min_ms=611.0 max_ms=812.4
  * </pre>
  * Arguments (all optional): {@code --endpoint unix:///run/containerd/containerd.sock}, {@code --image
  * static-pod-agent.local/busybox:1.35} (present in the runtime's CRI image store, k8s.io on containerd),
- * {@code --runs 5}, {@code --log-root /var/log/static-pod-agent-bench/pods}, {@code --host-network} (no CNI).
+ * {@code --runs 5}, {@code --warmup 1} (runs first, not counted: the JVM's and the runtime's first-call costs),
+ * {@code --log-root /var/log/static-pod-agent-bench/pods}, {@code --host-network} (no CNI).
  * The sandbox is a pod-network sandbox with a log directory, and the container runs
  * {@code sh -c 'trap "exit 0" TERM; sleep 1000 & wait'} with a log path, as the agent's pods do.
  * Run it with {@code bench/raw-cri-baseline [ARGS]}.
@@ -39,6 +41,7 @@ public final class RawCriBaseline {
         String endpoint = arg(args, "--endpoint", CriSettings.DEFAULT_ENDPOINT);
         String image = arg(args, "--image", "static-pod-agent.local/busybox:1.35");
         int runs = Integer.parseInt(arg(args, "--runs", "5"));
+        int warmups = Integer.parseInt(arg(args, "--warmup", "1"));
         Path logRoot = Path.of(arg(args, "--log-root", "/var/log/static-pod-agent-bench/pods"));
         boolean hostNetwork = Arrays.asList(args).contains("--host-network");
         ManagedChannel channel = Grpc.newChannelBuilder(endpoint, InsecureChannelCredentials.create())
@@ -46,7 +49,7 @@ public final class RawCriBaseline {
         try {
             RuntimeServiceGrpc.RuntimeServiceBlockingStub cri = RuntimeServiceGrpc.newBlockingStub(channel);
             List<Double> millis = new ArrayList<>();
-            for (int run = 1; run <= runs; run++) {
+            for (int run = 1 - warmups; run <= runs; run++) {
                 String uid = UUID.randomUUID().toString();
                 String name = "raw-cri-" + uid.substring(0, 8);
                 Path logDir = logRoot.resolve("bench_" + name + "_" + uid);
@@ -78,8 +81,12 @@ public final class RawCriBaseline {
                 deadline(cri).startContainer(Cri.StartContainerRequest.newBuilder().setContainerId(containerId)
                         .build());
                 double ms = (System.nanoTime() - start) / 1e6;
-                millis.add(ms);
-                System.out.printf("raw-cri run=%d ms=%.1f%n", run, ms);
+                if (run > 0) {
+                    millis.add(ms);
+                    System.out.printf("raw-cri run=%d ms=%.1f%n", run, ms);
+                } else {
+                    System.out.printf("raw-cri warmup ms=%.1f%n", ms);
+                }
 
                 deadline(cri).stopPodSandbox(Cri.StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId)
                         .build());
