@@ -72,6 +72,15 @@ public interface ContainerRuntime extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * URLs of interactive streams (exec, attach, port-forward) on the runtime's own streaming server, for the node API
+     * to hand a client's connection over to ({@link Capabilities#streaming()}); empty (the default) when the runtime
+     * has no such server. See {@link StreamingUrls} for what such a URL is, how long it lasts and what it speaks.
+     */
+    default Optional<StreamingUrls> streaming() {
+        return Optional.empty();
+    }
+
     /** Releases connections and threads; containers keep running. Idempotent. */
     @Override
     void close();
