@@ -11,6 +11,7 @@ import io.staticpod.runtime.spi.LogRotation;
 import io.staticpod.runtime.spi.PodSandboxes;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
+import io.staticpod.runtime.spi.StreamingUrls;
 
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +23,8 @@ import java.util.Optional;
  *
  * <p>What it can do ({@link #CAPABILITIES}): pod networks and host ports (the runtime's CNI), exec
  * ({@code ExecSync}), logs (the CRI log files the runtime writes where the sandbox and container configs say,
- * read by this adapter) and their rotation ({@code ReopenContainerLog}, {@link CriLogFiles}). Exit events only
+ * read by this adapter) and their rotation ({@code ReopenContainerLog}, {@link CriLogFiles}), exec, attach and
+ * port-forward streams on the runtime's own streaming server ({@link CriStreaming}). Exit events only
  * where the runtime serves {@code GetContainerEvents} ({@link CriExitEvents}): containerd before 1.7 (Debian 12 ships
  * 1.6.20) does not, and there the relist alone sees exits. Whether it does is asked once, when connecting
  * ({@link CriSettings#exitEvents()}), since capabilities do not change during an instance's life.
@@ -32,10 +34,10 @@ import java.util.Optional;
  * of any kind ({@link CriVersion}). Thread-safe.
  */
 public final class CriRuntime implements ContainerRuntime {
-    /** Pod network, host ports, exec, no exit events, logs, log files, log rotation: containerd 1.6. */
-    public static final Capabilities CAPABILITIES = new Capabilities(true, true, true, false, true, true, true);
+    /** Pod network, host ports, exec, no exit events, logs, log files, log rotation, streams: containerd 1.6. */
+    public static final Capabilities CAPABILITIES = new Capabilities(true, true, true, false, true, true, true, true);
     /** As {@link #CAPABILITIES}, with exit events. */
-    public static final Capabilities WITH_EVENTS = new Capabilities(true, true, true, true, true, true, true);
+    public static final Capabilities WITH_EVENTS = new Capabilities(true, true, true, true, true, true, true, true);
 
     private final CriSettings settings;
     private final CriChannel channel;
@@ -46,6 +48,7 @@ public final class CriRuntime implements ContainerRuntime {
     private final CriExec exec;
     private final CriLogs logs;
     private final LogRotation rotation;
+    private final CriStreaming streaming;
     private final CriExitEvents events;
 
     private CriRuntime(CriSettings settings, CriChannel channel) {
@@ -59,6 +62,7 @@ public final class CriRuntime implements ContainerRuntime {
         this.exec = new CriExec(calls, containers);
         this.logs = new CriLogs(containers);
         this.rotation = containers::reopenLog;
+        this.streaming = new CriStreaming(calls, containers, sandboxes);
         var stub = io.staticpod.runtime.cri.proto.RuntimeServiceGrpc.newBlockingStub(channel.channel());
         boolean useEvents = settings.exitEvents() != null ? settings.exitEvents()
                 : CriExitEvents.supported(calls.version(), stub, java.time.Duration.ofSeconds(2));
@@ -147,6 +151,12 @@ public final class CriRuntime implements ContainerRuntime {
     @Override
     public Optional<LogRotation> logRotation() {
         return Optional.of(rotation);
+    }
+
+    /** {@code Exec}, {@code Attach} and {@code PortForward}: URLs on the runtime's streaming server. */
+    @Override
+    public Optional<StreamingUrls> streaming() {
+        return Optional.of(streaming);
     }
 
     /** A helper that rotates this runtime's log files; see {@link CriLogFiles}. */

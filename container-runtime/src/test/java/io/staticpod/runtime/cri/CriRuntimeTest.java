@@ -101,6 +101,7 @@ class CriRuntimeTest {
             assertThat(cri.events().isPresent()).isEqualTo(c.exitEvents()).isFalse();
             assertThat(cri.logs().isPresent()).isEqualTo(c.logs());
             assertThat(cri.logRotation().isPresent()).isEqualTo(c.logRotation()).isTrue();
+            assertThat(cri.streaming().isPresent()).isEqualTo(c.streaming()).isTrue();
             assertThat(c.podNetwork()).isTrue();
             assertThat(c.logFiles()).isTrue();
             assertThat(cri.name()).isEqualTo("containerd");
