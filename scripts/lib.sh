@@ -154,7 +154,9 @@ _spa_cri_plugin_status() {
 
 # _spa_containerd_config ROOT STATE SOCKET CNI_CONF_DIR: a containerd 1.6 config with the CRI plugin on that CNI
 # directory. restrict_oom_score_adj: the CRI plugin asks -998 for sandboxes, which root without CAP_SYS_RESOURCE
-# cannot set (every sandbox would fail); restricted, it never goes below containerd's own.
+# cannot set (every sandbox would fail); restricted, it never goes below containerd's own. stream_server_*: the
+# streaming server of exec, attach and port-forward (CriStreamingIT) on loopback only (its URLs need no credential)
+# and port 0, a free port containerd picks at its start and puts in the URLs it answers, so it never clashes.
 _spa_containerd_config() {
   cat <<TOML
 version = 2
