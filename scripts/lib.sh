@@ -83,35 +83,41 @@ ensure_maven() {
   fi
 }
 
-# A containerd of the tests' own (Debian's containerd; Docker's embedded one is never used): own config
-# (CRI plugin disabled), root, state and socket, started by hand when its socket does not answer, then the
-# local test images imported into SPA_CONTAINERD_NAMESPACE from Docker (`docker save | ctr images import`).
-# Idempotent. Stop it with stop_containerd.
+# A containerd of the tests' own (Debian's containerd; Docker's embedded one and the machine's at /run/containerd are
+# never used or touched): own config, root, state and socket, started by hand when its socket does not answer (or
+# answers without the CRI plugin, from an older set-up: then it is restarted; running containers keep running
+# under their shims). Its CRI plugin is enabled with its own CNI configuration directory and IPAM state
+# (SPA_CNI_CONF_DIR, SPA_CNI_STATE_DIR; plugins from Debian's containernetworking-plugins in /usr/lib/cni), our pod
+# network installed there when it holds none (install_cni_config), and SPA_PAUSE_IMAGE as its sandbox_image. The
+# local test images are imported from Docker (`docker save | ctr images import`) into SPA_CONTAINERD_NAMESPACE, for
+# the ctr adapter, and into k8s.io, where the CRI plugin looks. Idempotent. Stop it with stop_containerd.
 SPA_CONTAINERD_HOME=${SPA_CONTAINERD_HOME:-/var/lib/static-pod-agent-test/containerd}
 SPA_CONTAINERD_RUN=${SPA_CONTAINERD_RUN:-/run/static-pod-agent-test/containerd}
 SPA_CONTAINERD_SOCKET=${SPA_CONTAINERD_SOCKET:-$SPA_CONTAINERD_RUN/containerd.sock}
 SPA_CONTAINERD_NAMESPACE=${SPA_CONTAINERD_NAMESPACE:-static-pod-agent}
+SPA_CRI_NAMESPACE=k8s.io
+SPA_CNI_BIN_DIR=${SPA_CNI_BIN_DIR:-/usr/lib/cni}
+SPA_CNI_CONF_DIR=${SPA_CNI_CONF_DIR:-/var/lib/static-pod-agent-test/cni/net.d}
+SPA_CNI_STATE_DIR=${SPA_CNI_STATE_DIR:-/var/lib/static-pod-agent-test/cni/networks}
+SPA_CNI_BRIDGE=${SPA_CNI_BRIDGE:-spa-test0}
 ensure_containerd() {
-  apt_install containerd
+  apt_install containerd containernetworking-plugins iptables
   local ctr=(ctr --address "$SPA_CONTAINERD_SOCKET" --namespace "$SPA_CONTAINERD_NAMESPACE")
   local logfile=/var/log/static-pod-agent-test-containerd.log
+  install_cni_config "$SPA_CNI_CONF_DIR" "$SPA_CNI_BRIDGE" "$SPA_CNI_STATE_DIR" || return 1
+  if "${ctr[@]}" version >/dev/null 2>&1 && [ "$(_spa_cri_plugin_status)" != ok ]; then
+    if [ -f "$SPA_CONTAINERD_RUN/containerd.pid" ]; then
+      log "the tests' containerd runs without its CRI plugin: restarting it with the CRI plugin enabled"
+      stop_containerd
+    else
+      log "the containerd at $SPA_CONTAINERD_SOCKET was not started by ensure_containerd and has no CRI plugin: CRI tests will fail"
+    fi
+  fi
   if ! "${ctr[@]}" version >/dev/null 2>&1; then
     mkdir -p "$SPA_CONTAINERD_HOME/root" "$SPA_CONTAINERD_RUN/state"
-    cat > "$SPA_CONTAINERD_HOME/config.toml" <<TOML
-version = 2
-root = "$SPA_CONTAINERD_HOME/root"
-state = "$SPA_CONTAINERD_RUN/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
-[grpc]
-  address = "$SPA_CONTAINERD_SOCKET"
-[ttrpc]
-  address = "$SPA_CONTAINERD_RUN/containerd.sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-TOML
-    log "starting a separate containerd for the tests (socket: $SPA_CONTAINERD_SOCKET, log: $logfile)"
+    _spa_containerd_config "$SPA_CONTAINERD_HOME/root" "$SPA_CONTAINERD_RUN/state" "$SPA_CONTAINERD_SOCKET" \
+      "$SPA_CNI_CONF_DIR" > "$SPA_CONTAINERD_HOME/config.toml"
+    log "starting a separate containerd for the tests (socket: $SPA_CONTAINERD_SOCKET, CNI: $SPA_CNI_CONF_DIR, log: $logfile)"
     # a containerd of ours that died leaves its socket behind, and a new one refuses to bind to it
     rm -f "$SPA_CONTAINERD_SOCKET" "$SPA_CONTAINERD_RUN/containerd.sock.ttrpc"
     # setsid: not in the caller's process group, so that a Ctrl-C of the tests does not take it (and its pods) down
@@ -128,13 +134,88 @@ TOML
       return 1
     fi
   fi
-  log "containerd $("${ctr[@]}" version 2>/dev/null | awk '/Server:/{s=1} s&&/Version:/{print $2; exit}') is up at $SPA_CONTAINERD_SOCKET"
-  local image
-  for image in "$SPA_BUSYBOX_IMAGE" "$SPA_PAUSE_IMAGE"; do
-    if "${ctr[@]}" images check "name==$image" 2>/dev/null | grep -q complete; then continue; fi
-    log "importing $image into containerd namespace $SPA_CONTAINERD_NAMESPACE"
-    docker save "$image" | "${ctr[@]}" images import - >/dev/null
+  log "containerd $("${ctr[@]}" version 2>/dev/null | awk '/Server:/{s=1} s&&/Version:/{print $2; exit}') is up at $SPA_CONTAINERD_SOCKET (CRI plugin: $(_spa_cri_plugin_status))"
+  local image ns
+  for ns in "$SPA_CONTAINERD_NAMESPACE" "$SPA_CRI_NAMESPACE"; do
+    for image in "$SPA_BUSYBOX_IMAGE" "$SPA_PAUSE_IMAGE"; do
+      if ctr --address "$SPA_CONTAINERD_SOCKET" --namespace "$ns" images check "name==$image" 2>/dev/null \
+          | grep -q complete; then continue; fi
+      log "importing $image into containerd namespace $ns"
+      docker save "$image" | ctr --address "$SPA_CONTAINERD_SOCKET" --namespace "$ns" images import - >/dev/null
+    done
   done
+}
+
+# The status of the CRI plugin of the containerd at SPA_CONTAINERD_SOCKET: ok, skip, error, or nothing.
+_spa_cri_plugin_status() {
+  ctr --address "$SPA_CONTAINERD_SOCKET" plugins ls 2>/dev/null \
+    | awk '$1=="io.containerd.grpc.v1" && $2=="cri" {print $NF}'
+}
+
+# _spa_containerd_config ROOT STATE SOCKET CNI_CONF_DIR: a containerd 1.6 config with the CRI plugin on that CNI
+# directory. restrict_oom_score_adj: the CRI plugin asks -998 for sandboxes, which root without CAP_SYS_RESOURCE
+# cannot set (every sandbox would fail); restricted, it never goes below containerd's own. stream_server_*: the
+# streaming server of exec, attach and port-forward (CriStreamingIT) on loopback only (its URLs need no credential)
+# and port 0, a free port containerd picks at its start and puts in the URLs it answers, so it never clashes.
+_spa_containerd_config() {
+  cat <<TOML
+version = 2
+root = "$1"
+state = "$2"
+disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
+[grpc]
+  address = "$3"
+[ttrpc]
+  address = "$3.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$SPA_PAUSE_IMAGE"
+  restrict_oom_score_adj = true
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "$SPA_CNI_BIN_DIR"
+    conf_dir = "$4"
+    max_conf_num = 1
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+TOML
+}
+
+# install_cni_config CONF_DIR BRIDGE STATE_DIR: our pod network (packaging/cni/10-static-pod-agent.conflist: bridge,
+# host-local, portmap, firewall) in CONF_DIR on bridge BRIDGE with IPAM state in STATE_DIR and the first free
+# 10.N.0.0/16, unless CONF_DIR holds a network configuration already (never overwritten). Idempotent.
+install_cni_config() {
+  local dir=$1 bridge=$2 data=$3
+  mkdir -p "$dir" "$data"
+  if compgen -G "$dir/*.conf" >/dev/null || compgen -G "$dir/*.conflist" >/dev/null \
+      || compgen -G "$dir/*.json" >/dev/null; then
+    return 0
+  fi
+  local subnet
+  subnet=$(spa_free_subnet "$bridge") || { log "no 10.N.0.0/16 is free on this host for the pod network"; return 1; }
+  sed -e "s|\"spa-cni0\"|\"$bridge\"|" -e "s|10\.88\.0\.0/16|$subnet|" -e "s|/var/lib/cni/networks|$data|" \
+    "$SPA_ROOT/packaging/cni/10-static-pod-agent.conflist" > "$dir/.10-static-pod-agent.conflist.tmp"
+  mv "$dir/.10-static-pod-agent.conflist.tmp" "$dir/10-static-pod-agent.conflist"
+  log "installed the pod network $subnet (bridge $bridge) as $dir/10-static-pod-agent.conflist"
+}
+
+# spa_free_subnet [BRIDGE]: the first 10.N.0.0/16 (N = 88..250) that no route or address of this host touches
+# (routes through BRIDGE, ours, do not count); fails when 10.0.0.0/8 itself is routed here.
+spa_free_subnet() {
+  local bridge=${1:-none} used n
+  used=$( { ip -4 route show table all; ip -4 -o addr show; } 2>/dev/null | grep -v "dev $bridge " || true)
+  if grep -qE '(^|[^0-9])10\.0\.0\.0/8' <<<"$used"; then return 1; fi
+  for n in $(seq 88 250); do
+    if ! grep -qE "(^|[^0-9.])10\.$n\." <<<"$used"; then echo "10.$n.0.0/16"; return 0; fi
+  done
+  return 1
 }
 
 # Stops the containerd that ensure_containerd started (its pods' shims keep running, as under a real restart).
@@ -353,13 +434,14 @@ _spa_binary_image() {
 }
 
 # The four images kubeadm v1.20.2's manifests name (ensure_control_plane_images builds them into Docker), imported
-# into the tests' containerd (ensure_containerd) for ControlPlaneContainerdIT, and nothing else. Each imported image
+# into the tests' containerd (ensure_containerd), in SPA_CONTAINERD_NAMESPACE (ctr) and k8s.io (CRI), and nothing else. Each imported image
 # carries Docker's image id as the label io.staticpod.docker.id: imported again only when missing there, incomplete,
 # or when Docker's image changed (a rebuilt binary). Idempotent; fast when all four are there. Needs Docker and
 # the tests' containerd up.
 ensure_control_plane_images_containerd() {
-  local ctr=(ctr --address "$SPA_CONTAINERD_SOCKET" --namespace "$SPA_CONTAINERD_NAMESPACE")
-  local image id have
+  local ns image id have
+  for ns in "$SPA_CONTAINERD_NAMESPACE" "$SPA_CRI_NAMESPACE"; do
+  local ctr=(ctr --address "$SPA_CONTAINERD_SOCKET" --namespace "$ns")
   for image in "k8s.gcr.io/kube-apiserver:$SPA_K8S_IMAGE_VERSION" \
                "k8s.gcr.io/kube-controller-manager:$SPA_K8S_IMAGE_VERSION" \
                "k8s.gcr.io/kube-scheduler:$SPA_K8S_IMAGE_VERSION" \
@@ -373,11 +455,12 @@ ensure_control_plane_images_containerd() {
     if [ "$have" = "$id" ] && "${ctr[@]}" images check "name==$image" 2>/dev/null | grep -q complete; then
       continue
     fi
-    log "importing $image ($id) into containerd namespace $SPA_CONTAINERD_NAMESPACE"
+    log "importing $image ($id) into containerd namespace $ns"
     if ! docker save "$image" | "${ctr[@]}" images import - >/dev/null; then
       log "import of $image into containerd failed"
       return 1
     fi
     "${ctr[@]}" images label "$image" "io.staticpod.docker.id=$id" >/dev/null || return 1
+  done
   done
 }

@@ -94,7 +94,8 @@ class DebianPackageIT {
         assertThat(contents.output()).contains("./usr/lib/static-pod-agent/static-pod-agent.jar",
                 "./usr/bin/static-pod-agent", "./lib/systemd/system/static-pod-agent.service",
                 "./etc/static-pod-agent/config.yaml", "./etc/default/static-pod-agent",
-                "./etc/systemd/system/static-pod-agent.service.d/");
+                "./etc/systemd/system/static-pod-agent.service.d/",
+                "./usr/share/static-pod-agent/cni/10-static-pod-agent.conflist");
         assertThat(run(tmp, "dpkg-deb", "-f", deb.toString(), "Version").output().strip())
                 .isNotEmpty();
         Path control = Files.createDirectories(tmp.resolve("control"));
@@ -109,6 +110,11 @@ class DebianPackageIT {
                 + " containerd.service", "EnvironmentFile=-/etc/default/static-pod-agent");
         assertThat(Files.readString(root.resolve("etc/static-pod-agent/config.yaml")))
                 .contains("staticPodPath: /etc/kubernetes/manifests");
+        // the pod network for CRI runtimes: postinst copies it to /etc/cni/net.d only when that has none
+        assertThat(Files.readString(root.resolve("usr/share/static-pod-agent/cni/10-static-pod-agent.conflist")))
+                .contains("\"type\": \"bridge\"", "\"type\": \"host-local\"", "\"type\": \"portmap\"");
+        assertThat(Files.readString(control.resolve("postinst"))).contains("/etc/cni/net.d",
+                "10-static-pod-agent.conflist");
 
         verifyUnit(root);
         startAsTheUnitDoes(root, unit);

@@ -211,7 +211,7 @@ abstract class PrivateRuntime implements AutoCloseable {
         }
     }
 
-    /** A second containerd, configured as scripts/lib.sh configured the tests' one (CRI disabled), driven through ctr. */
+    /** A second containerd for the ctr adapter, its CRI plugin disabled (the tests' shared one has it: scripts/lib.sh). */
     static final class Containerd extends PrivateRuntime {
         private final CtrPodRuntime client;
 

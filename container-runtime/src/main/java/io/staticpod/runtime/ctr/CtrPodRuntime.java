@@ -89,7 +89,7 @@ public final class CtrPodRuntime implements ContainerRuntime {
      * environment values with line breaks.
      */
     public static final Capabilities CAPABILITIES = new Capabilities(false, false, true, false, true, false, false,
-            false);
+            false, false, false);
 
     static final long CALL_SECONDS = 30;
     static final long CREATE_SECONDS = 120;

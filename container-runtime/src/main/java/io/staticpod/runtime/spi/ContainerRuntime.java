@@ -63,6 +63,24 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Reading a container's output; empty when the runtime keeps none the agent can read. */
     Optional<ContainerLogs> logs();
 
+    /**
+     * Reopening a container's log file after it was renamed aside, so that the agent can rotate the files of
+     * runtimes that write them ({@link Capabilities#logRotation()}); empty (the default) when the runtime has no
+     * such call or rotates its logs itself.
+     */
+    default Optional<LogRotation> logRotation() {
+        return Optional.empty();
+    }
+
+    /**
+     * URLs of interactive streams (exec, attach, port-forward) on the runtime's own streaming server, for the node API
+     * to hand a client's connection over to ({@link Capabilities#streaming()}); empty (the default) when the runtime
+     * has no such server. See {@link StreamingUrls} for what such a URL is, how long it lasts and what it speaks.
+     */
+    default Optional<StreamingUrls> streaming() {
+        return Optional.empty();
+    }
+
     /** Releases connections and threads; containers keep running. Idempotent. */
     @Override
     void close();

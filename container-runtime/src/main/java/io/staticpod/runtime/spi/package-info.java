@@ -1,7 +1,7 @@
 /**
  * The pod-level runtime SPI, in the CRI's shape: pod sandboxes ({@link PodSandboxes}), containers in a sandbox
  * ({@link Containers}), images ({@link Images}), and the optional abilities a runtime may have ({@link ExecSync},
- * {@link ExitEvents}, {@link ContainerLogs}), reached through one {@link ContainerRuntime}. What a runtime can do is
+ * {@link ExitEvents}, {@link ContainerLogs}, {@link LogRotation}, {@link StreamingUrls}), reached through one {@link ContainerRuntime}. What a runtime can do is
  * data ({@link Capabilities}); what went wrong is a type ({@link RuntimeError} and its kinds).
  *
  * <p>The agent keeps all pod knowledge (restart policy, back-off, probes, volumes, names of the pod's files): an

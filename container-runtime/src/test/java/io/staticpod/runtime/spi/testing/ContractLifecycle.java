@@ -395,6 +395,7 @@ public abstract class ContractLifecycle extends ContractFixtures {
         assertThat(runtime().exec().isPresent()).isEqualTo(runtime().capabilities().exec());
         assertThat(runtime().events().isPresent()).isEqualTo(runtime().capabilities().exitEvents());
         assertThat(runtime().logs().isPresent()).isEqualTo(runtime().capabilities().logs());
+        assertThat(runtime().streaming().isPresent()).isEqualTo(runtime().capabilities().streaming());
     }
 
     private static Throwable catchError(Runnable call) {
