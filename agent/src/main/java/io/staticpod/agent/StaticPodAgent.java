@@ -8,6 +8,7 @@ import io.staticpod.agent.source.FileManifestSource;
 import io.staticpod.config.AgentConfig;
 import io.staticpod.config.ConfigLoader;
 import io.staticpod.manifest.ManifestReader;
+import io.staticpod.mirror.ApiRequestListener;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.mirror.api.MirrorClients;
 import io.staticpod.runtime.ContainerRuntime;
@@ -68,7 +69,7 @@ public final class StaticPodAgent {
             return t;
         });
         AtomicBoolean scanned = new AtomicBoolean();
-        MirrorClient mirror = ops.observe(mirrorClient(runtime));
+        MirrorClient mirror = ops.observe(mirrorClient(runtime, ops.metrics()));
         PodSupervisor pods = new PodSupervisor(runtime, config.nodeName(), config.podInfraContainerImage(),
                 config.rootDir(), InstantSource.system(), scanned::get, mirror);
         DesiredState state = new DesiredState(pods);
@@ -115,7 +116,7 @@ public final class StaticPodAgent {
         }
     }
 
-    private MirrorClient mirrorClient(ContainerRuntime runtime) {
+    private MirrorClient mirrorClient(ContainerRuntime runtime, ApiRequestListener metrics) {
         if (config.kubeconfig() == null) {
             log.info("No --kubeconfig: running standalone, no mirror pods are published");
             return MirrorClient.NONE;
@@ -129,7 +130,7 @@ public final class StaticPodAgent {
                 runtimeVersion = runtime.name() + "://unknown";
             }
             return MirrorClients.fromKubeconfig(config.kubeconfig(), config.nodeName(), config.nodeLabels(),
-                    runtimeVersion);
+                    runtimeVersion, metrics);
         });
     }
 
