@@ -156,30 +156,39 @@ public final class ApiServerMirrorClient implements MirrorClient {
             worker.schedule(this::wake, Duration.ofNanos(gate.waitNanos(now))); // inputs wait for the gate
             return;
         }
-        watch.start();
-        boolean answered = true;
+        long next = timing.resync().toNanos(); // if a step's bookkeeping fails: the pass comes back all the same
+        try {
+            if (runSteps(now)) {
+                gate.answered();
+            }
+            next = nextIn(now);
+        } finally {
+            if (!closed) {
+                worker.schedule(this::wake, Duration.ofNanos(next));
+            }
+        }
+    }
+
+    /** The steps in order; false when one met an API server that did not answer (the pass stops there). */
+    private boolean runSteps(long now) {
         for (Step step : steps) {
             try {
                 step.run(now);
             } catch (KubernetesClientException e) {
                 if (closed) {
-                    return; // interrupted by close(): nothing failed
+                    return false; // interrupted by close(): nothing failed
                 }
                 if (!Failures.stopsPass(e)) {
                     step.crashed(now, e); // a step lets only these out: anything else is a bug
                     continue;
                 }
                 gate.failed(now, e);
-                answered = false;
-                break;
+                return false;
             } catch (RuntimeException | LinkageError | AssertionError e) {
                 step.crashed(now, e); // a bug or a client in a bad state: the step backs off, the others go on
             }
         }
-        if (answered) {
-            gate.answered();
-        }
-        worker.schedule(this::wake, Duration.ofNanos(nextIn(now)));
+        return true;
     }
 
     /** When the next pass is due: the soonest step, not before the gate opens, at the latest after a resync. */

@@ -89,6 +89,7 @@ final class MirrorPodSync implements Step {
 
     @Override
     public void run(long now) {
+        watch.start();
         watch.take().forEach(o -> observed(o.pod(), o.deleted()));
         Map<PodKey, StaticPod> want = desired.get();
         String nodeUid = registration.nodeUid();
