@@ -149,13 +149,14 @@ final class EventSender implements Step {
     @Override
     public long nextIn(long now) {
         if (!retry.ready(now)) {
-            return retry.waitNanos(now);
+            return retry.timerNanos(now);
         }
         if (buffer.oldest(this::sendable) == null) {
             return Long.MAX_VALUE;
         }
-        double missing = 1 - tokens;
-        return missing <= 0 ? 0 : (long) Math.ceil(missing / RATE_PER_SECOND * 1e9);
+        // events wait for tokens: come back for the next one (never at once, so no pass can spin here)
+        double missing = Math.max(1 - tokens, 0.01);
+        return (long) Math.ceil(missing / RATE_PER_SECOND * 1e9);
     }
 
     @Override

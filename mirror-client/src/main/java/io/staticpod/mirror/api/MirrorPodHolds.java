@@ -71,9 +71,10 @@ final class MirrorPodHolds {
         holds.keySet().retainAll(keys);
     }
 
-    /** Nanoseconds from {@code now} until the first hold ends, or {@link Long#MAX_VALUE} with none. */
+    /** Nanoseconds from {@code now} until the first hold still running ends, or {@link Long#MAX_VALUE} with none. */
     long nextIn(long now) {
-        return holds.values().stream().mapToLong(h -> Math.max(0, h.retryAt - now)).min().orElse(Long.MAX_VALUE);
+        return holds.values().stream().mapToLong(h -> h.retryAt - now).filter(d -> d > 0).min()
+                .orElse(Long.MAX_VALUE);
     }
 
     private record Hold(Reason reason, String hash, String message, int attempts, long retryAt) {

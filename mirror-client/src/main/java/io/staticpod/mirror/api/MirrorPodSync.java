@@ -89,6 +89,7 @@ final class MirrorPodSync implements Step {
 
     @Override
     public void run(long now) {
+        again = false;
         watch.start();
         watch.take().forEach(o -> observed(o.pod(), o.deleted()));
         Map<PodKey, StaticPod> want = desired.get();
@@ -96,7 +97,6 @@ final class MirrorPodSync implements Step {
         if (want == null || nodeUid == null) {
             return;
         }
-        again = false;
         holds.retain(want.keySet());
         editWarnings.keySet().retainAll(want.keySet());
         for (Map.Entry<PodKey, StaticPod> e : new TreeMap<>(want).entrySet()) {
@@ -288,7 +288,7 @@ final class MirrorPodSync implements Step {
         if (again) {
             return 0;
         }
-        return Math.min(holds.nextIn(now), orphanRetry.failures() > 0 ? orphanRetry.waitNanos(now) : Long.MAX_VALUE);
+        return Math.min(holds.nextIn(now), orphanRetry.timerNanos(now));
     }
 
     @Override

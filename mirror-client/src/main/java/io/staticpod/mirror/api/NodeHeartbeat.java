@@ -145,9 +145,11 @@ final class NodeHeartbeat implements Step {
         if (registration.nodeUid() == null) {
             return Long.MAX_VALUE;
         }
-        long lease = leaseDueNow ? 0 : Math.max(0, leaseDue - now);
-        long status = statusDueNow || !health.get().equals(healthWritten) ? 0 : Math.max(0, statusDue - now);
-        return Math.min(Math.max(lease, leaseRetry.waitNanos(now)), Math.max(status, statusRetry.waitNanos(now)));
+        long lease = Math.max(leaseDueNow ? 0 : leaseDue - now, leaseRetry.waitNanos(now));
+        long status = Math.max(statusDueNow || !health.get().equals(healthWritten) ? 0 : statusDue - now,
+                statusRetry.waitNanos(now));
+        // what is due now ran in this pass unless the gate stopped it: never a reason by itself to come back at once
+        return Math.max(1, Math.min(lease, status));
     }
 
     @Override

@@ -138,7 +138,7 @@ final class NodeRegistration implements Step {
 
     @Override
     public long nextIn(long now) {
-        return nodeUid != null ? Long.MAX_VALUE : retry.waitNanos(now);
+        return nodeUid != null ? Long.MAX_VALUE : retry.timerNanos(now);
     }
 
     @Override

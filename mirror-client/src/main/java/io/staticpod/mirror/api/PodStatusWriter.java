@@ -178,11 +178,8 @@ final class PodStatusWriter implements Step {
 
     @Override
     public long nextIn(long now) {
-        if (!crashes.ready(now)) {
-            return crashes.waitNanos(now);
-        }
-        return failing.entrySet().stream().filter(e -> e.getValue().retry.failures() > 0)
-                .mapToLong(e -> e.getValue().retry.waitNanos(now)).min().orElse(Long.MAX_VALUE);
+        return Math.min(crashes.timerNanos(now), failing.values().stream()
+                .mapToLong(f -> f.retry.timerNanos(now)).min().orElse(Long.MAX_VALUE));
     }
 
     @Override

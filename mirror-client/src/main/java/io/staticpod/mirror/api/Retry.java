@@ -46,6 +46,14 @@ final class Retry {
     }
 
     /**
+     * Nanoseconds from {@code now} until the work may be tried again after a wait that has not ended yet, or
+     * {@link Long#MAX_VALUE} when it need not wait (then only new work, not the clock, gives a reason to come back).
+     */
+    long timerNanos(long now) {
+        return waiting && retryAt - now > 0 ? retryAt - now : Long.MAX_VALUE;
+    }
+
+    /**
      * A failure worth retrying soon: waits the back-off's next step, or the server's Retry-After when longer; logged
      * at WARN when failures begin, at DEBUG after.
      */

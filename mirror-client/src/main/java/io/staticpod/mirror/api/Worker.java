@@ -25,17 +25,17 @@ interface Worker extends AutoCloseable {
 
     /** The production worker: one daemon thread named {@code name}. */
     static Worker thread(String name) {
-        return new Thread(name);
+        return new OwnThread(name);
     }
 
     /** One daemon thread. */
-    final class Thread implements Worker {
+    final class OwnThread implements Worker {
         private final ScheduledExecutorService executor;
         private ScheduledFuture<?> scheduled; // guarded by this
 
-        private Thread(String name) {
+        private OwnThread(String name) {
             executor = Executors.newSingleThreadScheduledExecutor(r -> {
-                java.lang.Thread t = new java.lang.Thread(r, name);
+                Thread t = new Thread(r, name);
                 t.setDaemon(true);
                 return t;
             });
@@ -68,7 +68,7 @@ interface Worker extends AutoCloseable {
             try {
                 executor.awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
-                java.lang.Thread.currentThread().interrupt();
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -227,6 +227,18 @@ class ApiServerFaultsTest {
     }
 
     @Test
+    void aClientWithNothingToDoWaitsForItsTimersInsteadOfPassingAgainAtOnce() {
+        ApiServerMirrorClient client = h.manual(); // registered, but no desired pods yet
+        h.worker.runFor(Duration.ofMillis(500), TICK); // a pass asking for another at once fails here
+        assertThat(h.worker.lastDelay()).isPositive();
+        StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
+        client.podStatus(web.key(), Harness.runningStatus(web, true, 0)); // a status for a pod with no mirror
+        client.podEvent(web.key(), new PodEvent(PodEvent.Type.Normal, "Started", "Started container app", "app"));
+        h.worker.runFor(Duration.ofMillis(500), TICK);
+        assertThat(h.worker.lastDelay()).isPositive();
+    }
+
+    @Test
     void aPodRemovedWhileItsMirrorRequestsFailTakesItsBackOffWithIt() throws Exception {
         h.api.server().expect().post().withPath("/api/v1/namespaces/aaa/pods")
                 .andReturn(500, status(500, "InternalError", null)).always();

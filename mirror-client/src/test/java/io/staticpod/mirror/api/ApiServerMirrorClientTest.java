@@ -60,6 +60,11 @@ class ApiServerMirrorClientTest {
         return h.awaitMirror(sp);
     }
 
+    /** The mirror read once, so that a condition sees one state of it. */
+    boolean mirrorMatches(StaticPod sp, java.util.function.Predicate<Pod> ok) {
+        return ok.test(mirrorOf(sp));
+    }
+
     Node node() {
         return h.node();
     }
@@ -199,8 +204,8 @@ class ApiServerMirrorClientTest {
         startClient().desiredPods(TestPods.desired(web));
         String uid = awaitMirror(web).getMetadata().getUid();
         kubectl.pods().inNamespace("default").withName(web.key().name()).withGracePeriod(0).delete();
-        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(web) != null
-                && !mirrorOf(web).getMetadata().getUid().equals(uid));
+        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorMatches(web, p -> p != null
+                && !p.getMetadata().getUid().equals(uid)));
         assertThat(mirrorOf(web).getMetadata().getAnnotations()).containsEntry(WellKnown.CONFIG_MIRROR, web.uid());
     }
 
@@ -220,9 +225,9 @@ class ApiServerMirrorClientTest {
         // the API server completes the deletion once the finalizer is gone
         kubectl.pods().inNamespace("default").withName(web.key().name()).edit(p -> new PodBuilder(p)
                 .editMetadata().withFinalizers(List.of()).endMetadata().build());
-        await().atMost(Duration.ofSeconds(10)).until(() -> mirrorOf(web) != null
-                && !mirrorOf(web).getMetadata().getUid().equals(uid)
-                && mirrorOf(web).getMetadata().getDeletionTimestamp() == null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> mirrorMatches(web, p -> p != null
+                && !p.getMetadata().getUid().equals(uid)
+                && p.getMetadata().getDeletionTimestamp() == null));
     }
 
     @Test
@@ -232,8 +237,8 @@ class ApiServerMirrorClientTest {
         startClient().desiredPods(TestPods.desired(v1));
         String uid = awaitMirror(v1).getMetadata().getUid();
         mirror.desiredPods(TestPods.desired(v2));
-        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(v2) != null
-                && v2.uid().equals(mirrorOf(v2).getMetadata().getAnnotations().get(WellKnown.CONFIG_MIRROR)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorMatches(v2, p -> p != null
+                && v2.uid().equals(p.getMetadata().getAnnotations().get(WellKnown.CONFIG_MIRROR))));
         Pod m = mirrorOf(v2);
         assertThat(m.getMetadata().getUid()).isNotEqualTo(uid);
         assertThat(m.getSpec().getContainers().get(0).getImage()).isEqualTo("busybox:1.37");
@@ -247,8 +252,8 @@ class ApiServerMirrorClientTest {
         // kubectl set image pod/web-node-1 app=nginx
         kubectl.pods().inNamespace("default").withName(web.key().name()).edit(p -> new PodBuilder(p)
                 .editSpec().editFirstContainer().withImage("nginx").endContainer().endSpec().build());
-        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(web) != null
-                && !mirrorOf(web).getMetadata().getUid().equals(uid));
+        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorMatches(web, p -> p != null
+                && !p.getMetadata().getUid().equals(uid)));
         Pod m = mirrorOf(web);
         assertThat(m.getSpec().getContainers().get(0).getImage()).isEqualTo("busybox:1.36");
         await().atMost(Duration.ofSeconds(5)).until(() -> eventsOf(m).stream()
@@ -434,10 +439,10 @@ class ApiServerMirrorClientTest {
                 List.of(), List.of(running("app", true, 0)), null));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(KubectlPrinter.row(mirrorOf(web))).isEqualTo("1/1 Running 0"));
         kubectl.pods().inNamespace("default").withName(web.key().name()).withGracePeriod(0).delete();
-        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(web) != null
-                && !mirrorOf(web).getMetadata().getUid().equals(uid)
-                && mirrorOf(web).getStatus() != null
-                && KubectlPrinter.row(mirrorOf(web)).equals("1/1 Running 0"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorMatches(web, p -> p != null
+                && !p.getMetadata().getUid().equals(uid)
+                && p.getStatus() != null
+                && KubectlPrinter.row(p).equals("1/1 Running 0")));
     }
 
     @Test
