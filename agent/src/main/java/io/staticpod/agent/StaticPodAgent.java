@@ -9,6 +9,7 @@ import io.staticpod.agent.source.FileManifestSource;
 import io.staticpod.config.AgentConfig;
 import io.staticpod.config.ConfigLoader;
 import io.staticpod.manifest.ManifestReader;
+import io.staticpod.mirror.ApiRequestListener;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.mirror.api.MirrorClients;
 import io.staticpod.runtime.spi.ContainerRuntime;
@@ -72,7 +73,7 @@ public final class StaticPodAgent {
             return t;
         });
         AtomicBoolean scanned = new AtomicBoolean();
-        MirrorClient mirror = ops.observe(mirrorClient(runtime));
+        MirrorClient mirror = ops.observe(mirrorClient(runtime, ops.metrics()));
         PodSupervisor pods = new PodSupervisor(runtime, config.nodeName(), config.rootDir(), InstantSource.system(),
                 MonotonicClock.SYSTEM, scanned::get, mirror, (ready, message) -> {
                     ops.health().runtime(ready, message); // /healthz
@@ -124,7 +125,7 @@ public final class StaticPodAgent {
         }
     }
 
-    private MirrorClient mirrorClient(ContainerRuntime runtime) {
+    private MirrorClient mirrorClient(ContainerRuntime runtime, ApiRequestListener metrics) {
         if (config.kubeconfig() == null) {
             log.info("No --kubeconfig: running standalone, no mirror pods are published");
             return MirrorClient.NONE;
@@ -139,7 +140,7 @@ public final class StaticPodAgent {
                 runtimeVersion = runtime.name() + "://unknown";
             }
             return MirrorClients.fromKubeconfig(config.kubeconfig(), config.nodeName(), config.nodeLabels(),
-                    runtimeVersion);
+                    runtimeVersion, metrics);
         });
     }
 

@@ -1,5 +1,8 @@
 /**
- * The API server side: node registration and lease, mirror pods, their status and events, behind
- * {@link io.staticpod.mirror.MirrorClient}, whose {@link io.staticpod.mirror.MirrorClient#NONE} is standalone mode.
+ * What the agent asks of the API server, split by what it asks: {@link io.staticpod.mirror.DesiredMirrors} (mirror
+ * pods), {@link io.staticpod.mirror.PodReports} (their status and events), {@link io.staticpod.mirror.NodeReadiness}
+ * (the Node's Ready condition); {@link io.staticpod.mirror.MirrorClient} is all three with a life cycle, and its
+ * {@link io.staticpod.mirror.MirrorClient#NONE} is standalone mode. {@link io.staticpod.mirror.ApiRequestListener}
+ * is told of every request made, for the agent's metrics.
  */
 package io.staticpod.mirror;

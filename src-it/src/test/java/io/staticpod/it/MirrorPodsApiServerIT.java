@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.staticpod.it.RuntimeObserver.Seen;
 import io.staticpod.it.apiserver.ApiServerExtension;
 import io.staticpod.it.apiserver.ApiServerFixture;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +47,7 @@ class MirrorPodsApiServerIT {
     Path tmp;
     Path manifests;
     AgentProcess agent;
+    Scrape scrape;
 
     MirrorPodsApiServerIT(ApiServerFixture api) {
         this.api = api;
@@ -56,8 +60,10 @@ class MirrorPodsApiServerIT {
         manifests = Files.createDirectories(tmp.resolve("manifests"));
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                 .create();
+        int port = OperateAgentIT.freePort();
+        scrape = new Scrape(port);
         agent = AgentProcess.start(manifests, node, Files.createDirectories(tmp.resolve("root")),
-                "--kubeconfig", api.nodeKubeconfig(node).toString());
+                "--kubeconfig", api.nodeKubeconfig(node).toString(), "--healthz-port", Integer.toString(port));
     }
 
     @AfterEach
@@ -184,6 +190,52 @@ class MirrorPodsApiServerIT {
         await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(17)).until(() -> mirror() != null);
         await().atMost(Duration.ofSeconds(30)).until(() -> mirror() == null);
         assertThat(Duration.between(removed, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(18));
+    }
+
+    @Test
+    void aConditionAnotherWriterSetOnTheNodeStaysWhenTheAgentWritesItsStatus() {
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() ->
+                readyHeartbeat() != null);
+        // as a network plugin or cloud route controller sets it, by the API server's own strategic merge
+        admin.nodes().withName(node).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), """
+                {"status": {"conditions": [{"type": "NetworkUnavailable", "status": "False",
+                  "reason": "RouteCreated", "message": "set by the test"}]}}""");
+        String before = readyHeartbeat();
+
+        // the agent's next status write (every 10 s) is a strategic merge too: conditions merge by type
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).alias("the agent's next status")
+                .until(() -> !before.equals(readyHeartbeat()));
+        Node n = admin.nodes().withName(node).get();
+        assertThat(n.getStatus().getConditions()).extracting(c -> c.getType() + "=" + c.getStatus())
+                .contains("NetworkUnavailable=False", "Ready=True");
+    }
+
+    /** The Ready condition's lastHeartbeatTime, or null before the agent wrote it. */
+    private String readyHeartbeat() {
+        Node n = admin.nodes().withName(node).get();
+        if (n == null || n.getStatus() == null || n.getStatus().getConditions() == null) {
+            return null;
+        }
+        return n.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready"))
+                .map(c -> c.getLastHeartbeatTime()).findFirst().orElse(null);
+    }
+
+    @Test
+    void everyRequestToTheApiServerShowsInTheAgentsMetrics() throws Exception {
+        write("static-web.yaml", ItEnvironment.BUSYBOX, TRAP, 2);
+        awaitRunningMirror("");
+        String count = "static_pod_agent_mirror_api_request_duration_seconds_count";
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (String[] request : new String[][]{{"create", "pods"}, {"patch", "pods/status"},
+                    {"watch", "pods"}, {"list", "pods"}, {"patch", "leases"}, {"patch", "nodes/status"},
+                    {"create", "events"}}) {
+                assertThat(scrape.sum(count, Map.of("verb", request[0], "resource", request[1])))
+                        .as(request[0] + " " + request[1]).isPositive();
+            }
+        });
+        // the Node looked up before it was registered: an answer of 404, counted as an error
+        assertThat(scrape.sum("static_pod_agent_mirror_api_request_errors_total",
+                Map.of("verb", "get", "resource", "nodes", "code", "404"))).isEqualTo(1);
     }
 
     private String kubectl(String... args) throws IOException, InterruptedException {

@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.staticpod.mirror.ApiRequestListener;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.mirror.PodStatus;
 import io.staticpod.runtime.spi.ContainerRuntime;
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe: the Prometheus client's metrics are.
  */
-public final class AgentMetrics {
+public final class AgentMetrics implements ApiRequestListener {
     /** Seconds: from 5 ms (a cached {@code docker inspect}) to 2 min (a pull, a slow stop). */
     private static final double[] CALL_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
             120};
@@ -103,10 +104,11 @@ public final class AgentMetrics {
     }
 
     /**
-     * The hook for the mirror client's own requests to the API server: call it once per request.
+     * The hook for the mirror client's own requests to the API server: it calls this once per request.
      *
      * @param code the HTTP status, or 0 when there was no answer; codes of 400 and up count as errors
      */
+    @Override
     public void apiRequest(String verb, String resource, Duration took, int code) {
         apiDuration.labelValues(verb, resource).observe(seconds(took));
         if (code == 0 || code >= 400) {

@@ -5,20 +5,20 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.time.Duration;
 
-/** Which API server failures are worth retrying soon, and their message for a person. */
+/** Which API server failures are worth retrying soon, which stop a pass, and their message for a person. */
 final class Failures {
     private Failures() {
     }
 
-    /** Unreachable, timed out, overloaded or failing: retry with backoff. Anything else is an answer. */
+    /** Unreachable, timed out, overloaded or failing: retry with back-off. Anything else is an answer. */
     static boolean isTransient(KubernetesClientException e) {
         int code = e.getCode();
         return code <= 0 || code >= 500 || code == 429 || code == 408;
     }
 
     /**
-     * Whether a transient failure should stop the whole pass: unreachable, timed out, connection lost (no answer), or
-     * asked to slow down (429). A 5xx answer fails only its own request.
+     * Whether a failure stops the whole pass: unreachable, timed out, connection lost (no answer), or asked to slow
+     * down (429). Any other answer fails only its own request.
      */
     static boolean stopsPass(KubernetesClientException e) {
         return e.getCode() <= 0 || e.getCode() == 429;
@@ -38,6 +38,19 @@ final class Failures {
 
     static boolean isNotFound(KubernetesClientException e) {
         return e.getCode() == 404;
+    }
+
+    static boolean isConflict(KubernetesClientException e) {
+        return e.getCode() == 409;
+    }
+
+    /** What went wrong, short and stable enough to say "the same cause again": {@code 409 Conflict}, {@code 0 no answer}. */
+    static String cause(KubernetesClientException e) {
+        if (e.getCode() <= 0) {
+            return "0 no answer";
+        }
+        Status s = e.getStatus();
+        return e.getCode() + (s != null && s.getReason() != null && !s.getReason().isBlank() ? " " + s.getReason() : "");
     }
 
     /** The API server's own message when it sent one, else the exception's. Never includes credentials. */

@@ -3,7 +3,9 @@ package io.staticpod.mirror.api;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.staticpod.mirror.ApiRequestListener;
 import io.staticpod.mirror.MirrorClient;
+import io.staticpod.mirror.api.http.MeteredHttpClientFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,11 +15,15 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Builds the API server mirror client from a kubeconfig, as {@code kubelet --kubeconfig} does. */
+/**
+ * Builds the API server mirror client from a kubeconfig, as {@code kubelet --kubeconfig} does: static factories of
+ * {@link MirrorClient}, as {@code Executors} are of {@code Executor}.
+ */
 public final class MirrorClients {
     private static final Logger log = LoggerFactory.getLogger(MirrorClients.class);
 
@@ -32,17 +38,36 @@ public final class MirrorClients {
      * @param nodeName       the node name (lowercased)
      * @param nodeLabels     extra labels from {@code --node-labels}
      * @param runtimeVersion the runtime as the Node shows it, {@code docker://20.10.24}
+     * @param requests       told of every request made to the API server (the agent's metrics)
      * @throws IllegalArgumentException when the kubeconfig cannot be read or names no https server
      */
     public static MirrorClient fromKubeconfig(Path kubeconfig, String nodeName, Map<String, String> nodeLabels,
-                                              String runtimeVersion) {
+                                              String runtimeVersion, ApiRequestListener requests) {
         return fromKubeconfig(kubeconfig, NodeFacts.detect(nodeName, nodeLabels, runtimeVersion), Clock.systemUTC(),
-                Timing.DEFAULT);
+                Timing.DEFAULT, requests);
     }
 
-    public static MirrorClient fromKubeconfig(Path kubeconfig, NodeFacts facts, Clock clock, Timing timing) {
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config(kubeconfig)).build();
-        return new ApiServerMirrorClient(client, facts, clock, timing);
+    /**
+     * As {@link #fromKubeconfig(Path, String, Map, String, ApiRequestListener)}, with no one told of the requests.
+     *
+     * @deprecated the requests go unmetered; pass the agent's metrics
+     */
+    @Deprecated(forRemoval = true)
+    public static MirrorClient fromKubeconfig(Path kubeconfig, String nodeName, Map<String, String> nodeLabels,
+                                              String runtimeVersion) {
+        return fromKubeconfig(kubeconfig, nodeName, nodeLabels, runtimeVersion, ApiRequestListener.NONE);
+    }
+
+    /** @param wall the time written into objects */
+    public static MirrorClient fromKubeconfig(Path kubeconfig, NodeFacts facts, InstantSource wall, Timing timing,
+                                              ApiRequestListener requests) {
+        return new ApiServerMirrorClient(client(config(kubeconfig), requests), facts, wall, timing);
+    }
+
+    /** A fabric8 client for {@code config} (JDK HTTP client) whose every request is told to {@code requests}. */
+    static KubernetesClient client(Config config, ApiRequestListener requests) {
+        return new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientFactory(new MeteredHttpClientFactory(requests, Ticker.SYSTEM)).build();
     }
 
     /**

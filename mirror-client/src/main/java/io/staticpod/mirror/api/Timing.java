@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param nodeStatus   how often the Node's status is written (the kubelet's nodeStatusUpdateFrequency, 10 s)
  * @param leaseRenew   how often the Lease is renewed (a quarter of its 40 s duration, 10 s)
- * @param resync       how long a mirror the API server refused waits before it is tried again (60 s)
+ * @param resync       how long what the API server refused (a mirror, the Node's registration) waits before it is tried
+ *                     again (60 s), and the longest the worker waits between passes
  * @param backoffStart the first wait after the API server failed (1 s), doubled on each further failure
  * @param backoffMax   the longest wait between attempts while the API server is down or failing (10 s, as the
  *                     kubelet's node status and lease loops); longer only when the API server asks (Retry-After)

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.staticpod.mirror.ApiRequestListener;
 import io.staticpod.mirror.MirrorClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,8 +96,8 @@ class CredentialHygieneTest {
             Throwable failure = catchThrowable(() -> {
                 // fabric8's Config prints the token in its toString(): it stays inside MirrorClients, never logged
                 MirrorClients.config(file);
-                MirrorClient client = MirrorClients.fromKubeconfig(file, ApiServerMirrorClientTest.FACTS,
-                        Clock.systemUTC(), Timing.DEFAULT);
+                MirrorClient client = MirrorClients.fromKubeconfig(file, Harness.FACTS,
+                        Clock.systemUTC(), Timing.DEFAULT, ApiRequestListener.NONE);
                 assertNoSecret(client.toString());
                 client.close();
             });

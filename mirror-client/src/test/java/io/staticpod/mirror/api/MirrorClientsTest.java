@@ -58,7 +58,8 @@ class MirrorClientsTest {
     @Test
     void clientToStringNamesNoCredentials() throws Exception {
         var client = MirrorClients.fromKubeconfig(kubeconfig("https://10.0.0.1:6443", false),
-                ApiServerMirrorClientTest.FACTS, java.time.Clock.systemUTC(), Timing.DEFAULT);
+                Harness.FACTS, java.time.Clock.systemUTC(), Timing.DEFAULT,
+                io.staticpod.mirror.ApiRequestListener.NONE);
         assertThat(client.toString()).doesNotContain("s3cr3t").contains("node-1");
         client.close();
     }

@@ -126,6 +126,13 @@ public final class FaultProxy implements AutoCloseable {
         return (int) seen.stream().filter(s -> s.nanos >= sinceNanos && s.matches(method, p, false)).count();
     }
 
+    /** When each request matching the method and path pattern came ({@link System#nanoTime()}), since {@code since}. */
+    public List<Long> times(String method, String pathRegex, long sinceNanos) {
+        Pattern p = Pattern.compile(pathRegex);
+        return seen.stream().filter(s -> s.nanos >= sinceNanos && s.matches(method, p, false)).map(Seen::nanos)
+                .toList();
+    }
+
     /** Watch requests seen for paths matching the pattern since {@code sinceNanos} (a new one after each reconnect). */
     public int watches(String pathRegex, long sinceNanos) {
         Pattern p = Pattern.compile(pathRegex);

@@ -12,14 +12,15 @@ import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.WellKnown;
 
 import java.time.Instant;
-import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * Mirror pods: building one from a static pod, and telling whether an existing one still mirrors it.
+ * The mirror pod objects: building one from a static pod, reading one (its key, UID, hash), and telling whether an
+ * existing one still mirrors its static pod.
  *
  * <p>Why the spec check compares only images, activeDeadlineSeconds and tolerations: the API server lets a pod's
  * spec change in exactly these fields ({@code ValidatePodUpdate}); everything else is immutable, so an edit through
@@ -27,17 +28,17 @@ import java.util.stream.Collectors;
  * API server returned when the mirror was created (admission may have mutated it then), or, for a mirror found
  * from an earlier run, against the manifest's images and deadline. Stateless.
  */
-final class MirrorPods {
+final class MirrorPodObjects {
     static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-    private MirrorPods() {
+    private MirrorPodObjects() {
     }
 
     /**
      * The mirror of a static pod: its manifest as is, without server-set metadata and status, with
-     * {@code config.mirror}, {@code config.seen} (when missing) and one controller owner reference to the Node.
+     * {@code config.mirror}, {@code config.seen} (when missing, in UTC) and one controller owner reference to the Node.
      */
-    static Pod build(StaticPod sp, String nodeName, String nodeUid, Instant firstSeen, ZoneId zone) {
+    static Pod build(StaticPod sp, String nodeName, String nodeUid, Instant firstSeen) {
         ObjectNode tree = sp.manifest().deepCopy();
         tree.remove("status");
         ObjectNode metadata = tree.has("metadata") && tree.get("metadata").isObject()
@@ -56,7 +57,7 @@ final class MirrorPods {
             annotations.put(WellKnown.CONFIG_SOURCE, WellKnown.SOURCE_FILE);
         }
         if (!annotations.hasNonNull(WellKnown.CONFIG_SEEN)) {
-            annotations.put(WellKnown.CONFIG_SEEN, Times.nano(firstSeen, zone));
+            annotations.put(WellKnown.CONFIG_SEEN, Times.nano(firstSeen, ZoneOffset.UTC));
         }
         annotations.put(WellKnown.CONFIG_MIRROR, sp.uid());
         tree.put("apiVersion", "v1");
