@@ -10,23 +10,31 @@ import static io.staticpod.manifest.PodValidator.list;
 import static io.staticpod.manifest.PodValidator.text;
 import static io.staticpod.manifest.PodValidator.unsupported;
 
-/** Validation of init and app containers: names, image, pull policy, ports, env and volume mounts. */
+/**
+ * Validation of init and app containers: names, image, pull policy, ports, env (and its downward API references),
+ * volume mounts, resources, security context, probes and termination message policy.
+ */
 final class ContainerValidator {
     static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
     static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP");
+    static final List<String> MESSAGE_POLICIES = List.of("File", "FallbackToLogsOnError");
     private static final List<String> VALUE_SOURCES = List.of("fieldRef", "resourceFieldRef", "configMapKeyRef",
             "secretKeyRef", "fileKeyRef");
 
     private final Problems problems;
     private final Set<String> volumes;
     private final boolean hostNetwork;
+    private final ResourceRules resources;
+    private final DownwardApiRules downwardApi;
     private final PodValidator.FirstSeen names = new PodValidator.FirstSeen();
     private final PodValidator.FirstSeen hostPorts = new PodValidator.FirstSeen();
 
-    ContainerValidator(Problems problems, Set<String> volumes, boolean hostNetwork) {
+    ContainerValidator(Problems problems, Set<String> volumes, boolean hostNetwork, ResourceRules resources) {
         this.problems = problems;
         this.volumes = volumes;
         this.hostNetwork = hostNetwork;
+        this.resources = resources;
+        this.downwardApi = new DownwardApiRules(problems, resources);
     }
 
     void validate(JsonNode spec) {
@@ -75,6 +83,12 @@ final class ContainerValidator {
         validatePorts(list(c, "ports"), path + ".ports", appContainer);
         validateEnv(list(c, "env"), path + ".env");
         validateMounts(list(c, "volumeMounts"), path + ".volumeMounts");
+        resources.checkResources(c.path("resources"), path + ".resources");
+        SecurityRules.check(c.path("securityContext"), path + ".securityContext", problems);
+        String messagePolicy = text(c, "terminationMessagePolicy");
+        if (messagePolicy != null && !messagePolicy.isEmpty() && !MESSAGE_POLICIES.contains(messagePolicy)) {
+            problems.error(path + ".terminationMessagePolicy", unsupported(messagePolicy, MESSAGE_POLICIES));
+        }
     }
 
     private void validatePorts(JsonNode ports, String path, boolean appContainer) {
@@ -143,10 +157,19 @@ final class ContainerValidator {
             }
             if (valueFrom.hasNonNull("fieldRef") && valueFrom.path("fieldRef").path("fieldPath").asText("").isEmpty()) {
                 problems.error(p + ".valueFrom.fieldRef.fieldPath", "required, e.g. metadata.name");
+            } else if (valueFrom.hasNonNull("fieldRef")) {
+                downwardApi.checkFieldRef(valueFrom.get("fieldRef"), p + ".valueFrom.fieldRef", false);
             }
             if (valueFrom.hasNonNull("resourceFieldRef")
                     && valueFrom.path("resourceFieldRef").path("resource").asText("").isEmpty()) {
                 problems.error(p + ".valueFrom.resourceFieldRef.resource", "required, e.g. limits.memory");
+            }
+            if (valueFrom.hasNonNull("resourceFieldRef")) {
+                resources.checkFieldRef(valueFrom.get("resourceFieldRef"), p + ".valueFrom.resourceFieldRef", false);
+            }
+            if (valueFrom.hasNonNull("fileKeyRef")) {
+                problems.error(p + ".valueFrom.fileKeyRef", "not supported by this agent: give the value, or read the"
+                        + " file in the container's command");
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.staticpod.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.staticpod.manifest.model.Quantity;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +18,7 @@ sealed interface FieldType permits FieldType.Scalar, FieldType.Obj, FieldType.Li
         BOOL("true or false"),
         INT_OR_STRING("an integer or a string"),
         QUANTITY("a quantity such as 100m, 64Mi or 2"),
-        /** An object whose fields we neither act on nor check (affinity, securityContext, …). */
+        /** An object whose fields we neither act on nor check (affinity, …). */
         ANY_OBJECT("an object"),
         ANY("any value");
 
@@ -38,7 +39,9 @@ sealed interface FieldType permits FieldType.Scalar, FieldType.Obj, FieldType.Li
                 case INT -> n.isIntegralNumber();
                 case BOOL -> n.isBoolean();
                 case INT_OR_STRING -> n.isIntegralNumber() || n.isTextual();
-                case QUANTITY -> n.isTextual() || n.isNumber();
+                // a number that is not finite was reported by the reader already
+                case QUANTITY -> (n.isFloatingPointNumber() && !Double.isFinite(n.doubleValue()))
+                        || ((n.isTextual() || n.isNumber()) && Quantity.problem(n.asText()) == null);
                 case ANY_OBJECT -> n.isObject();
                 case ANY -> true;
             };

@@ -1,18 +1,19 @@
 package io.staticpod.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.staticpod.manifest.model.Container;
-import io.staticpod.manifest.model.ContainerPort;
-import io.staticpod.manifest.model.EnvVar;
-import io.staticpod.manifest.model.ImagePullPolicy;
+import io.staticpod.manifest.model.FieldRef;
+import io.staticpod.manifest.model.Namespaces;
 import io.staticpod.manifest.model.ObjectMeta;
 import io.staticpod.manifest.model.Pod;
+import io.staticpod.manifest.model.PodDns;
+import io.staticpod.manifest.model.PodSecurityContext;
 import io.staticpod.manifest.model.PodSpec;
-import io.staticpod.manifest.model.Probe;
-import io.staticpod.manifest.model.Probes;
+import io.staticpod.manifest.model.Quantity;
 import io.staticpod.manifest.model.RestartPolicy;
+import io.staticpod.manifest.model.RunAs;
+import io.staticpod.manifest.model.SeccompProfile;
+import io.staticpod.manifest.model.ValueSource;
 import io.staticpod.manifest.model.Volume;
-import io.staticpod.manifest.model.VolumeMount;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Binds a validated, defaulted and stamped tree to the typed records. Only called on trees without errors. */
+/**
+ * Binds a validated, defaulted and stamped tree to the typed records, applying the defaults that live in the typed
+ * model only ({@link PodDefaults}). Only called on trees without errors: every value has the type the schema
+ * gives it and every enumerated value is one the validation accepted. Containers are bound by
+ * {@link ContainerBinder}.
+ */
 final class PodBinder {
     private PodBinder() {
     }
@@ -30,105 +36,113 @@ final class PodBinder {
         ObjectMeta metadata = new ObjectMeta(text(m, "name"), text(m, "namespace"), text(m, "uid"),
                 strings(m.path("labels")), strings(m.path("annotations")));
         JsonNode s = pod.path("spec");
-        PodSpec spec = new PodSpec(
-                list(s.path("initContainers"), PodBinder::container),
-                list(s.path("containers"), PodBinder::container),
-                list(s.path("volumes"), PodBinder::volume),
-                RestartPolicy.valueOf(text(s, "restartPolicy")),
-                s.path("terminationGracePeriodSeconds").asLong(PodDefaults.DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS),
-                s.path("hostNetwork").asBoolean(false),
-                s.path("hostPID").asBoolean(false),
-                s.path("hostIPC").asBoolean(false),
-                text(s, "hostname"),
-                text(s, "nodeName"));
+        PodSecurityContext security = podSecurity(s.path("securityContext"));
+        PodSpec spec = PodSpec.builder()
+                .initContainers(list(s.path("initContainers"), c -> ContainerBinder.bind(c, security)))
+                .containers(list(s.path("containers"), c -> ContainerBinder.bind(c, security)))
+                .volumes(list(s.path("volumes"), PodBinder::volume))
+                .restartPolicy(RestartPolicy.valueOf(text(s, "restartPolicy")))
+                .terminationGracePeriodSeconds(s.path("terminationGracePeriodSeconds")
+                        .asLong(PodDefaults.DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS))
+                .namespaces(new Namespaces(s.path("hostNetwork").asBoolean(false), s.path("hostPID").asBoolean(false),
+                        s.path("hostIPC").asBoolean(false), s.path("shareProcessNamespace").asBoolean(false)))
+                .dns(dns(s))
+                .securityContext(security)
+                .priorityClassName(nonEmpty(text(s, "priorityClassName")))
+                .nodeName(text(s, "nodeName"))
+                .build();
         return new Pod(text(pod, "apiVersion"), text(pod, "kind"), metadata, spec);
     }
 
-    private static Container container(JsonNode c) {
-        String pullPolicy = text(c, "imagePullPolicy");
-        return new Container(text(c, "name"), text(c, "image"),
-                c.hasNonNull("command") ? list(c.get("command"), JsonNode::asText) : null,
-                c.hasNonNull("args") ? list(c.get("args"), JsonNode::asText) : null,
-                text(c, "workingDir"),
-                list(c.path("env"), PodBinder::envVar),
-                list(c.path("ports"), p -> new ContainerPort(text(p, "name"), p.path("containerPort").asInt(),
-                        p.path("hostPort").asInt(0), text(p, "hostIP"), text(p, "protocol"))),
-                list(c.path("volumeMounts"), v -> new VolumeMount(text(v, "name"), text(v, "mountPath"),
-                        v.path("readOnly").asBoolean(false), text(v, "subPath"))),
-                pullPolicy == null ? null : ImagePullPolicy.valueOf(pullPolicy),
-                new Probes(probe(c.get("livenessProbe")), probe(c.get("readinessProbe")),
-                        probe(c.get("startupProbe"))));
+    private static PodDns dns(JsonNode s) {
+        String policy = nonEmpty(text(s, "dnsPolicy"));
+        JsonNode c = s.path("dnsConfig");
+        PodDns.DnsConfig config = new PodDns.DnsConfig(list(c.path("nameservers"), JsonNode::asText),
+                list(c.path("searches"), JsonNode::asText),
+                list(c.path("options"), o -> new PodDns.Option(text(o, "name"), text(o, "value"))));
+        return new PodDns(policy == null ? PodDefaults.DNS_POLICY : PodDns.DnsPolicy.valueOf(policy), config,
+                list(s.path("hostAliases"), a -> new PodDns.HostAlias(text(a, "ip"),
+                        list(a.path("hostnames"), JsonNode::asText))),
+                nonEmpty(text(s, "hostname")), nonEmpty(text(s, "subdomain")));
     }
 
-    /** A probe with the kubelet's defaults (SetDefaults_Probe); null when absent. */
-    private static Probe probe(JsonNode p) {
-        if (p == null || p.isNull()) {
-            return null;
-        }
-        Probe.Action action;
-        if (p.hasNonNull("exec")) {
-            action = new Probe.Exec(list(p.get("exec").path("command"), JsonNode::asText));
-        } else if (p.hasNonNull("httpGet")) {
-            JsonNode h = p.get("httpGet");
-            String scheme = text(h, "scheme");
-            String path = text(h, "path");
-            action = new Probe.HttpGet(scheme == null ? "HTTP" : scheme, text(h, "host"), text(h, "port"),
-                    path == null || path.isEmpty() ? "/" : path,
-                    list(h.path("httpHeaders"), x -> new Probe.Header(text(x, "name"), text(x, "value"))));
-        } else {
-            JsonNode t = p.get("tcpSocket");
-            action = new Probe.TcpSocket(text(t, "host"), text(t, "port"));
-        }
-        return new Probe(action, p.path("initialDelaySeconds").asInt(0), positive(p, "periodSeconds", 10),
-                positive(p, "timeoutSeconds", 1), positive(p, "successThreshold", 1),
-                positive(p, "failureThreshold", 3));
+    private static PodSecurityContext podSecurity(JsonNode sc) {
+        return new PodSecurityContext(
+                new RunAs(longOrNull(sc, "runAsUser"), longOrNull(sc, "runAsGroup"),
+                        sc.path("runAsNonRoot").asBoolean(false)),
+                list(sc.path("supplementalGroups"), JsonNode::asLong),
+                list(sc.path("sysctls"), x -> new PodSecurityContext.Sysctl(text(x, "name"), text(x, "value"))),
+                sc.hasNonNull("seccompProfile") ? seccomp(sc.get("seccompProfile")) : PodDefaults.SECCOMP_PROFILE);
     }
 
-    private static int positive(JsonNode p, String field, int defaultValue) {
-        int v = p.path(field).asInt(0);
-        return v > 0 ? v : defaultValue;
-    }
-
-    /** A variable set with valueFrom (fieldRef, resourceFieldRef) has a null value: the agent resolves it. */
-    private static EnvVar envVar(JsonNode e) {
-        if (e.hasNonNull("valueFrom")) {
-            return new EnvVar(text(e, "name"), null);
-        }
-        String value = text(e, "value");
-        return new EnvVar(text(e, "name"), value == null ? "" : value);
+    static SeccompProfile seccomp(JsonNode p) {
+        return new SeccompProfile(SeccompProfile.Type.valueOf(text(p, "type")), nonEmpty(text(p, "localhostProfile")));
     }
 
     private static Volume volume(JsonNode v) {
-        Volume.HostPathVolume hostPath = null;
-        Volume.EmptyDirVolume emptyDir = null;
+        String name = text(v, "name");
         if (v.hasNonNull("hostPath")) {
             JsonNode h = v.get("hostPath");
-            String type = text(h, "type");
-            hostPath = new Volume.HostPathVolume(text(h, "path"), type == null ? "" : type);
+            return new Volume(name, new Volume.HostPath(text(h, "path"), Volume.HostPathType.fromApi(text(h, "type"))));
         }
         if (v.hasNonNull("emptyDir")) {
             JsonNode e = v.get("emptyDir");
-            String medium = text(e, "medium");
-            String sizeLimit = e.hasNonNull("sizeLimit") ? e.get("sizeLimit").asText() : null;
-            emptyDir = new Volume.EmptyDirVolume(medium == null ? "" : medium, sizeLimit);
+            return new Volume(name, new Volume.EmptyDir(Volume.StorageMedium.fromApi(text(e, "medium")),
+                    quantity(e.get("sizeLimit"), null)));
         }
-        return new Volume(text(v, "name"), hostPath, emptyDir);
+        if (v.hasNonNull("downwardAPI")) {
+            JsonNode d = v.get("downwardAPI");
+            int defaultMode = d.path("defaultMode").asInt(Volume.DownwardApi.DEFAULT_MODE);
+            return new Volume(name, new Volume.DownwardApi(list(d.path("items"), i -> new Volume.DownwardApi.Item(
+                    text(i, "path"), valueSource(i, null), i.path("mode").asInt(defaultMode))), defaultMode));
+        }
+        String kind = PodSchema.VOLUME_SOURCES.stream().filter(v::hasNonNull).findFirst().orElse("unknown");
+        return new Volume(name, new Volume.Unsupported(kind));
     }
 
-    private static Map<String, String> strings(JsonNode object) {
+    /**
+     * The {@code fieldRef} or {@code resourceFieldRef} of an environment variable's {@code valueFrom} or of a
+     * downwardAPI item; {@code ownContainer} is the default container of a resourceFieldRef (null in a volume,
+     * where the API requires one).
+     */
+    static ValueSource valueSource(JsonNode from, String ownContainer) {
+        if (from.hasNonNull("fieldRef")) {
+            return new FieldRef(text(from.get("fieldRef"), "fieldPath"));
+        }
+        JsonNode ref = from.get("resourceFieldRef");
+        String container = nonEmpty(text(ref, "containerName"));
+        return new io.staticpod.manifest.model.ResourceFieldRef(container == null ? ownContainer : container,
+                text(ref, "resource"), quantity(ref.get("divisor"), Quantity.ONE));
+    }
+
+    /** The quantity of a field the schema checked, or {@code otherwise} when absent. */
+    static Quantity quantity(JsonNode n, Quantity otherwise) {
+        return n == null || n.isNull() ? otherwise : Quantity.parse(n.asText());
+    }
+
+    static Long longOrNull(JsonNode parent, String field) {
+        return parent.hasNonNull(field) ? parent.get(field).asLong() : null;
+    }
+
+    static Map<String, String> strings(JsonNode object) {
         Map<String, String> map = new LinkedHashMap<>();
         object.properties().forEach(e -> map.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
         return map;
     }
 
-    private static <T> List<T> list(JsonNode array, Function<JsonNode, T> bind) {
+    static <T> List<T> list(JsonNode array, Function<JsonNode, T> bind) {
         List<T> out = new ArrayList<>();
         array.forEach(n -> out.add(bind.apply(n)));
         return out;
     }
 
-    private static String text(JsonNode parent, String field) {
+    static String text(JsonNode parent, String field) {
         JsonNode n = parent.get(field);
         return n == null || n.isNull() ? null : n.asText();
+    }
+
+    /** As in the API, an empty string is no value. */
+    static String nonEmpty(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 }

@@ -2,25 +2,20 @@ package io.staticpod.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.staticpod.manifest.model.Container;
-import io.staticpod.manifest.model.ContainerPort;
-import io.staticpod.manifest.model.EnvVar;
-import io.staticpod.manifest.model.VolumeMount;
+import io.staticpod.manifest.model.Pod;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 
 /**
- * How pods and containers are identified. The encodings here are contracts: a change restarts every pod after an
- * upgrade, which is why {@code golden-uids.txt} pins them in a test.
+ * How pods and containers are identified. The encodings here are contracts: a change restarts every pod (or
+ * container) after an upgrade, which is why {@code golden-uids.txt} and {@code golden-hashes.txt} pin them in tests.
  *
  * <h2>Canonical JSON</h2>
  * Objects with keys sorted by {@link String#compareTo} (UTF-16 code units), recursively; no whitespace; arrays in
@@ -40,8 +35,40 @@ import java.util.function.Function;
  * pins {@code metadata.uid} gets that UID instead, as with the kubelet.
  *
  * <h2>Container hash</h2>
- * The first 16 hex characters of the SHA-256 of the canonical JSON of {@link #containerTree(Container)}: the
- * typed, defaulted container (what the agent acts on), so a change to fields it ignores does not change it.
+ * The first 16 hex characters of the SHA-256 of the canonical JSON of the typed, defaulted {@link Container}, as
+ * {@code IdentityTrees.container} writes it: an object with the API's field names for {@code name}, {@code image},
+ * {@code imagePullPolicy}, {@code command}, {@code args} ({@code null} when absent), {@code workingDir},
+ * {@code env} (each {@code name}, {@code value}, and {@code valueFrom} as {@code {fieldRef: {fieldPath}}} or
+ * {@code {resourceFieldRef: {containerName, resource, divisor}}}), {@code ports} ({@code name, containerPort,
+ * hostPort, hostIP, protocol}), {@code volumeMounts} ({@code name, mountPath, readOnly, subPath}),
+ * {@code resources} ({@code requests} and {@code limits}, each resource's exact value as a plain decimal string:
+ * {@code "0.5"}, {@code "1073741824"}), {@code securityContext} (the effective one: {@code runAsUser, runAsGroup,
+ * runAsNonRoot, supplementalGroups, privileged, capabilities {add, drop}, readOnlyRootFilesystem,
+ * allowPrivilegeEscalation, seccompProfile {type, localhostProfile}}), {@code livenessProbe},
+ * {@code readinessProbe}, {@code startupProbe} (each {@code null} or its handler {@code exec {command}},
+ * {@code httpGet {scheme, host, port, path, httpHeaders}} or {@code tcpSocket {host, port}}, with
+ * {@code initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold, failureThreshold,
+ * terminationGracePeriodSeconds}), {@code terminationMessagePath} and {@code terminationMessagePolicy}. These are the
+ * fields the agent acts on when it creates the container, after defaulting: writing a default out, or a quantity in
+ * another unit, does not change the hash; any other change does, and the container is replaced even when the
+ * manifest pins {@code metadata.uid}. Not hashed: lifecycle hooks (this agent does not run them), {@code stdin},
+ * {@code tty} and everything else it does not act on.
+ *
+ * <p>Since the security settings are the effective ones, a pod-level {@code runAsUser}, {@code runAsGroup},
+ * {@code runAsNonRoot}, {@code seccompProfile} or {@code supplementalGroups} that a container inherits is part of
+ * its hash. <b>Upgrading from a version that hashed fewer fields</b> (name, image, command, args, workingDir, env
+ * values, ports, volumeMounts and imagePullPolicy only) changes the label of every container, so each container is
+ * replaced once after the upgrade; pod UIDs do not change ({@code golden-uids.txt}). {@code golden-hashes.txt} pins
+ * the encoding, so that any later change shows in review.
+ *
+ * <h2>Sandbox hash</h2>
+ * The same digest of {@code IdentityTrees.sandbox}: the pod-level settings the agent acts on, {@code namespaces}
+ * ({@code hostNetwork, hostPID, hostIPC, shareProcessNamespace}), {@code dns} ({@code policy}, {@code dnsConfig}'s
+ * {@code nameservers, searches, options}, {@code hostAliases}, {@code hostname}, {@code subdomain}), the pod's
+ * {@code securityContext} ({@code runAsUser, runAsGroup, runAsNonRoot, supplementalGroups, sysctls,
+ * seccompProfile}), the {@code portMappings} published on the node (app containers' ports with a host port) and the
+ * {@code volumes} with their sources. A manifest that pins its UID and changes one of them needs a new sandbox, and
+ * its containers with it, as a new UID would: see {@link #sandboxHash}.
  */
 public final class PodIdentity {
     private PodIdentity() {
@@ -54,7 +81,19 @@ public final class PodIdentity {
 
     /** A stable hex hash of one container's spec, for the {@code io.kubernetes.container.hash} label. */
     public static String containerHash(Container container) {
-        byte[] digest = digest("SHA-256", CanonicalJson.encode(containerTree(container)).getBytes(StandardCharsets.UTF_8));
+        return shortHash(IdentityTrees.container(container));
+    }
+
+    /**
+     * A stable hex hash of the pod-level settings (see above), for a label on the sandbox (or, for a host-network pod,
+     * which has none, on each container): when it changes, the sandbox and every container are recreated.
+     */
+    public static String sandboxHash(Pod pod) {
+        return shortHash(IdentityTrees.sandbox(pod));
+    }
+
+    private static String shortHash(JsonNode tree) {
+        byte[] digest = digest("SHA-256", CanonicalJson.encode(tree).getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(digest).substring(0, 16);
     }
 
@@ -80,24 +119,9 @@ public final class PodIdentity {
         return pinned.isEmpty() ? podUid(defaultedPod, nodeName, file) : pinned;
     }
 
-    /** The container as the tree that {@link #containerHash} encodes: every component of the record, by name. */
+    /** The container as the tree that {@link #containerHash} encodes. */
     static ObjectNode containerTree(Container c) {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("name", c.name());
-        n.put("image", c.image());
-        n.set("command", strings(c.command()));
-        n.set("args", strings(c.args()));
-        n.put("workingDir", c.workingDir());
-        n.set("env", list(c.env(), (EnvVar e) -> JsonNodeFactory.instance.objectNode()
-                .put("name", e.name()).put("value", e.value())));
-        n.set("ports", list(c.ports(), (ContainerPort p) -> JsonNodeFactory.instance.objectNode()
-                .put("name", p.name()).put("containerPort", p.containerPort()).put("hostPort", p.hostPort())
-                .put("hostIP", p.hostIP()).put("protocol", p.protocol())));
-        n.set("volumeMounts", list(c.volumeMounts(), (VolumeMount m) -> JsonNodeFactory.instance.objectNode()
-                .put("name", m.name()).put("mountPath", m.mountPath()).put("readOnly", m.readOnly())
-                .put("subPath", m.subPath())));
-        n.put("imagePullPolicy", c.imagePullPolicy() == null ? null : c.imagePullPolicy().name());
-        return n;
+        return IdentityTrees.container(c);
     }
 
     /**
@@ -120,21 +144,6 @@ public final class PodIdentity {
         }
         // as the kubelet: so that a static pod is never evicted for node problems
         ((ArrayNode) spec.get("tolerations")).addObject().put("operator", "Exists").put("effect", "NoExecute");
-    }
-
-    private static ArrayNode strings(List<String> values) {
-        if (values == null) {
-            return null;
-        }
-        ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        values.forEach(a::add);
-        return a;
-    }
-
-    private static <T> ArrayNode list(List<T> values, Function<T, JsonNode> toNode) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        values.forEach(v -> a.add(toNode.apply(v)));
-        return a;
     }
 
     private static byte[] digest(String algorithm, byte[]... parts) {

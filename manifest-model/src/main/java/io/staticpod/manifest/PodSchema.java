@@ -15,7 +15,8 @@ import static io.staticpod.manifest.FieldType.Scalar.STRING;
 /**
  * The field names and types of the Kubernetes v1 Pod, from the API reference (v1.34). Every field of the API is
  * listed, acted on or not, so that only names that are truly not in the API are warned about. Objects we never
- * look into (affinity, securityContext, …) are {@code ANY_OBJECT}: their type is checked, their fields are not.
+ * look into (affinity, topology spread constraints, …) are {@code ANY_OBJECT}: their type is checked, their fields
+ * are not.
  */
 final class PodSchema {
     private PodSchema() {
@@ -33,10 +34,11 @@ final class PodSchema {
             "ownerReferences", OPAQUE_LIST, "finalizers", STRINGS, "managedFields", OPAQUE_LIST);
 
     private static final Obj KEY_REF = Obj.of("KeySelector", "name", STRING, "key", STRING, "optional", BOOL);
+    private static final Obj FIELD_REF = Obj.of("ObjectFieldSelector", "apiVersion", STRING, "fieldPath", STRING);
+    private static final Obj RESOURCE_FIELD_REF = Obj.of("ResourceFieldSelector",
+            "containerName", STRING, "resource", STRING, "divisor", QUANTITY);
     private static final Obj ENV_VAR_SOURCE = Obj.of("EnvVarSource",
-            "fieldRef", Obj.of("ObjectFieldSelector", "apiVersion", STRING, "fieldPath", STRING),
-            "resourceFieldRef", Obj.of("ResourceFieldSelector",
-                    "containerName", STRING, "resource", STRING, "divisor", QUANTITY),
+            "fieldRef", FIELD_REF, "resourceFieldRef", RESOURCE_FIELD_REF,
             "configMapKeyRef", KEY_REF, "secretKeyRef", KEY_REF, "fileKeyRef", ANY_OBJECT);
     private static final Obj ENV_VAR = Obj.of("EnvVar", "name", STRING, "value", STRING, "valueFrom", ENV_VAR_SOURCE);
     private static final Obj NAME_REF = Obj.of("LocalObjectReference", "name", STRING, "optional", BOOL);
@@ -65,13 +67,34 @@ final class PodSchema {
     private static final Obj LIFECYCLE = Obj.of("Lifecycle", "postStart", HANDLER, "preStop", HANDLER,
             "stopSignal", STRING);
 
+    private static final Obj SECCOMP_PROFILE = Obj.of("SeccompProfile", "type", STRING, "localhostProfile", STRING);
+    private static final Obj APP_ARMOR_PROFILE = Obj.of("AppArmorProfile", "type", STRING, "localhostProfile", STRING);
+    private static final Obj SE_LINUX_OPTIONS = Obj.of("SELinuxOptions",
+            "user", STRING, "role", STRING, "type", STRING, "level", STRING);
+    private static final Obj WINDOWS_OPTIONS = Obj.of("WindowsSecurityContextOptions",
+            "gmsaCredentialSpecName", STRING, "gmsaCredentialSpec", STRING, "runAsUserName", STRING,
+            "hostProcess", BOOL);
+    private static final Obj SECURITY_CONTEXT = Obj.of("SecurityContext",
+            "capabilities", Obj.of("Capabilities", "add", STRINGS, "drop", STRINGS), "privileged", BOOL,
+            "seLinuxOptions", SE_LINUX_OPTIONS, "windowsOptions", WINDOWS_OPTIONS, "runAsUser", INT,
+            "runAsGroup", INT, "runAsNonRoot", BOOL, "readOnlyRootFilesystem", BOOL,
+            "allowPrivilegeEscalation", BOOL, "procMount", STRING, "seccompProfile", SECCOMP_PROFILE,
+            "appArmorProfile", APP_ARMOR_PROFILE);
+    private static final Obj POD_SECURITY_CONTEXT = Obj.of("PodSecurityContext",
+            "seLinuxOptions", SE_LINUX_OPTIONS, "windowsOptions", WINDOWS_OPTIONS, "runAsUser", INT,
+            "runAsGroup", INT, "runAsNonRoot", BOOL, "supplementalGroups", new ListOf(INT),
+            "supplementalGroupsPolicy", STRING, "fsGroup", INT,
+            "sysctls", new ListOf(Obj.of("Sysctl", "name", STRING, "value", STRING)),
+            "fsGroupChangePolicy", STRING, "seccompProfile", SECCOMP_PROFILE, "appArmorProfile", APP_ARMOR_PROFILE,
+            "seLinuxChangePolicy", STRING);
+
     static final Obj CONTAINER = Obj.of("Container",
             "name", STRING, "image", STRING, "command", STRINGS, "args", STRINGS, "workingDir", STRING,
             "ports", new ListOf(CONTAINER_PORT), "envFrom", new ListOf(ENV_FROM), "env", new ListOf(ENV_VAR),
             "resources", RESOURCES, "resizePolicy", OPAQUE_LIST, "volumeMounts", new ListOf(VOLUME_MOUNT),
             "volumeDevices", OPAQUE_LIST, "livenessProbe", PROBE, "readinessProbe", PROBE, "startupProbe", PROBE,
             "lifecycle", LIFECYCLE, "terminationMessagePath", STRING, "terminationMessagePolicy", STRING,
-            "imagePullPolicy", STRING, "securityContext", ANY_OBJECT, "stdin", BOOL, "stdinOnce", BOOL,
+            "imagePullPolicy", STRING, "securityContext", SECURITY_CONTEXT, "stdin", BOOL, "stdinOnce", BOOL,
             "tty", BOOL);
     /** Init containers may set restartPolicy (sidecars); on an app container it is not an API field. */
     static final Obj INIT_CONTAINER = CONTAINER.with("Container",
@@ -79,6 +102,10 @@ final class PodSchema {
 
     private static final Obj HOST_PATH = Obj.of("HostPathVolumeSource", "path", STRING, "type", STRING);
     private static final Obj EMPTY_DIR = Obj.of("EmptyDirVolumeSource", "medium", STRING, "sizeLimit", QUANTITY);
+    private static final Obj DOWNWARD_API = Obj.of("DownwardAPIVolumeSource",
+            "items", new ListOf(Obj.of("DownwardAPIVolumeFile", "path", STRING, "fieldRef", FIELD_REF,
+                    "resourceFieldRef", RESOURCE_FIELD_REF, "mode", INT)),
+            "defaultMode", INT);
 
     /** Every volume source of the v1 API; each is a key of a Volume, and exactly one may be set. */
     static final java.util.List<String> VOLUME_SOURCES = java.util.List.of(
@@ -91,7 +118,8 @@ final class PodSchema {
     static final Obj VOLUME = volume();
 
     private static Obj volume() {
-        Obj v = Obj.of("Volume", "name", STRING, "hostPath", HOST_PATH, "emptyDir", EMPTY_DIR);
+        Obj v = Obj.of("Volume", "name", STRING, "hostPath", HOST_PATH, "emptyDir", EMPTY_DIR,
+                "downwardAPI", DOWNWARD_API);
         for (String source : VOLUME_SOURCES) {
             if (!v.fields().containsKey(source)) {
                 v = v.with("Volume", source, ANY_OBJECT);
@@ -109,7 +137,7 @@ final class PodSchema {
             "restartPolicy", STRING, "terminationGracePeriodSeconds", INT, "activeDeadlineSeconds", INT,
             "dnsPolicy", STRING, "nodeSelector", STRING_MAP, "serviceAccountName", STRING, "serviceAccount", STRING,
             "automountServiceAccountToken", BOOL, "nodeName", STRING, "hostNetwork", BOOL, "hostPID", BOOL,
-            "hostIPC", BOOL, "shareProcessNamespace", BOOL, "securityContext", ANY_OBJECT,
+            "hostIPC", BOOL, "shareProcessNamespace", BOOL, "securityContext", POD_SECURITY_CONTEXT,
             "imagePullSecrets", new ListOf(Obj.of("LocalObjectReference", "name", STRING)),
             "hostname", STRING, "subdomain", STRING, "affinity", ANY_OBJECT, "schedulerName", STRING,
             "tolerations", new ListOf(TOLERATION),

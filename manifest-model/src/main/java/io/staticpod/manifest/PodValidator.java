@@ -12,12 +12,16 @@ import java.util.Set;
 /**
  * The API server's validation rules that matter for a static pod, run on the defaulted tree. Every error is
  * reported (not only the first), each at its field with what would be valid. Containers are checked by
- * {@link ContainerValidator}, API object references by {@link ApiReferenceRules}.
+ * {@link ContainerValidator}, API object references by {@link ApiReferenceRules}, resources by
+ * {@link ResourceRules}, seccomp profiles by {@link SecurityRules}, the downward API by {@link DownwardApiRules}.
+ * What passes is what the binder ({@link PodBinder}) can turn into records without a failure.
  */
 final class PodValidator {
     static final List<String> RESTART_POLICIES = List.of("Always", "OnFailure", "Never");
     static final List<String> HOST_PATH_TYPES = List.of("", "DirectoryOrCreate", "Directory", "FileOrCreate",
             "File", "Socket", "CharDevice", "BlockDevice");
+    static final List<String> DNS_POLICIES = List.of("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None");
+    static final List<String> STORAGE_MEDIA = List.of("Memory", "HugePages", "HugePages-<size>");
 
     /** The API server's limit on the keys and values of all annotations together (TotalAnnotationSizeLimitB). */
     static final long ANNOTATIONS_MAX = 256 * 1024;
@@ -45,6 +49,12 @@ final class PodValidator {
         if (restartPolicy != null && !RESTART_POLICIES.contains(restartPolicy)) {
             problems.error("spec.restartPolicy", unsupported(restartPolicy, RESTART_POLICIES));
         }
+        validateDns(spec);
+        if (spec.path("hostPID").asBoolean(false) && spec.path("shareProcessNamespace").asBoolean(false)) {
+            problems.error("spec.shareProcessNamespace", "may not be true when hostPID is true: the containers"
+                    + " already share the node's process namespace");
+        }
+        SecurityRules.check(spec.path("securityContext"), "spec.securityContext", problems);
         if (spec.path("terminationGracePeriodSeconds").asLong(0) < 0) {
             problems.error("spec.terminationGracePeriodSeconds", "must be greater than or equal to 0 (seconds)");
         }
@@ -59,12 +69,27 @@ final class PodValidator {
                     + " create): ephemeral containers are added to a running pod through the API, as kubectl debug does,"
                     + " and a static pod's mirror takes none; make it an ordinary container or remove it");
         }
-        Set<String> volumes = validateVolumes(list(spec, "volumes"));
+        Set<String> containerNames = new HashSet<>();
+        for (String list : new String[] {"initContainers", "containers"}) {
+            list(spec, list).forEach(c -> containerNames.add(c.path("name").asText("")));
+        }
+        ResourceRules resourceRules = new ResourceRules(problems, containerNames);
+        Set<String> volumes = validateVolumes(list(spec, "volumes"), new DownwardApiRules(problems, resourceRules));
         if (list(spec, "containers").size() == 0) {
             problems.error("spec.containers", "required: at least one container");
         }
-        new ContainerValidator(problems, volumes, spec.path("hostNetwork").asBoolean(false)).validate(spec);
+        new ContainerValidator(problems, volumes, spec.path("hostNetwork").asBoolean(false), resourceRules)
+                .validate(spec);
         ApiReferenceRules.check(spec, problems);
+    }
+
+    private void validateDns(JsonNode spec) {
+        String policy = text(spec, "dnsPolicy");
+        if (policy != null && !policy.isEmpty() && !DNS_POLICIES.contains(policy)) {
+            problems.error("spec.dnsPolicy", unsupported(policy, DNS_POLICIES));
+        } else if ("None".equals(policy) && list(spec.path("dnsConfig"), "nameservers").size() == 0) {
+            problems.error("spec.dnsPolicy", "None needs at least one nameserver in spec.dnsConfig.nameservers");
+        }
     }
 
     private void validateMetadata(JsonNode metadata) {
@@ -112,7 +137,7 @@ final class PodValidator {
     }
 
     /** Checks the volumes and returns the names defined. */
-    private Set<String> validateVolumes(JsonNode volumes) {
+    private Set<String> validateVolumes(JsonNode volumes, DownwardApiRules downwardApi) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < volumes.size(); i++) {
             String path = "spec.volumes[" + i + "]";
@@ -136,6 +161,12 @@ final class PodValidator {
             if (volume.hasNonNull("hostPath")) {
                 validateHostPath(volume.get("hostPath"), path + ".hostPath");
             }
+            if (volume.hasNonNull("emptyDir")) {
+                validateEmptyDir(volume.get("emptyDir"), path + ".emptyDir");
+            }
+            if (volume.hasNonNull("downwardAPI")) {
+                downwardApi.checkVolume(volume.get("downwardAPI"), path + ".downwardAPI");
+            }
         }
         return names;
     }
@@ -153,6 +184,18 @@ final class PodValidator {
         if (type != null && !HOST_PATH_TYPES.contains(type)) {
             problems.error(path + ".type", unsupported(type, HOST_PATH_TYPES.subList(1, HOST_PATH_TYPES.size()))
                     + " (or empty)");
+        }
+    }
+
+    private void validateEmptyDir(JsonNode emptyDir, String path) {
+        String medium = text(emptyDir, "medium");
+        if (medium != null && !medium.isEmpty() && !medium.equals("Memory") && !medium.equals("HugePages")
+                && !medium.startsWith("HugePages-")) {
+            problems.error(path + ".medium", unsupported(medium, STORAGE_MEDIA) + " (or empty: the node's disk)");
+        }
+        var size = ResourceRules.quantity(emptyDir.get("sizeLimit"));
+        if (size != null && size.signum() < 0) {
+            problems.error(path + ".sizeLimit", "must be greater than or equal to 0, got " + size.text());
         }
     }
 

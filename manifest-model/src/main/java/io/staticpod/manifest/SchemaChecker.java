@@ -112,6 +112,9 @@ final class SchemaChecker {
     }
 
     private static String hint(JsonNode node, FieldType expected) {
+        if (expected == Scalar.QUANTITY && (node.isTextual() || node.isNumber())) {
+            return " (" + io.staticpod.manifest.model.Quantity.problem(node.asText()) + ")";
+        }
         if (expected == Scalar.STRING && (node.isNumber() || node.isBoolean())) {
             return " (quote it: " + Names.quote(node.asText()) + ")";
         }

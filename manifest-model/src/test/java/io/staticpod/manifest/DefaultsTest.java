@@ -2,7 +2,9 @@ package io.staticpod.manifest;
 
 import io.staticpod.manifest.model.Container;
 import io.staticpod.manifest.model.ImagePullPolicy;
+import io.staticpod.manifest.model.Quantity;
 import io.staticpod.manifest.model.RestartPolicy;
+import io.staticpod.manifest.model.Volume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,8 +27,8 @@ class DefaultsTest {
         assertThat(app.ports().get(0).protocol()).isEqualTo("TCP");
         assertThat(app.ports().get(0).hostPort()).isZero();
         assertThat(app.command()).isNull();
-        assertThat(pod.manifest().at("/spec/containers/0/ports/0/protocol").asText()).isEqualTo("TCP");
-        assertThat(pod.manifest().at("/spec/terminationGracePeriodSeconds").asLong()).isEqualTo(30);
+        assertThat(pod.tree().copy().at("/spec/containers/0/ports/0/protocol").asText()).isEqualTo("TCP");
+        assertThat(pod.tree().copy().at("/spec/terminationGracePeriodSeconds").asLong()).isEqualTo(30);
     }
 
     @ParameterizedTest
@@ -55,7 +57,7 @@ class DefaultsTest {
                 + "  hostNetwork: true\n");
         assertThat(pod.pod().spec().containers().get(0).ports())
                 .extracting(p -> p.hostPort()).containsExactly(2379, 2380);
-        assertThat(pod.manifest().at("/spec/containers/0/ports/0/hostPort").asInt()).isEqualTo(2379);
+        assertThat(pod.tree().copy().at("/spec/containers/0/ports/0/hostPort").asInt()).isEqualTo(2379);
     }
 
     @Test
@@ -68,19 +70,19 @@ class DefaultsTest {
         assertThat(pod.pod().metadata().annotations()).containsEntry(WellKnown.CONFIG_HASH, pod.uid())
                 .containsEntry(WellKnown.CONFIG_SOURCE, "file").doesNotContainKey(WellKnown.CONFIG_SEEN);
         assertThat(pod.pod().spec().nodeName()).isEqualTo("node-1");
-        assertThat(pod.manifest().at("/metadata/name").asText()).isEqualTo("web-node-1");
-        assertThat(pod.manifest().at("/metadata/uid").asText()).isEqualTo(pod.uid());
-        assertThat(pod.manifest().at("/metadata/annotations").get(WellKnown.CONFIG_HASH).asText()).isEqualTo(pod.uid());
-        assertThat(pod.manifest().at("/spec/nodeName").asText()).isEqualTo("node-1");
-        assertThat(pod.manifest().at("/spec/tolerations").toString())
+        assertThat(pod.tree().copy().at("/metadata/name").asText()).isEqualTo("web-node-1");
+        assertThat(pod.tree().copy().at("/metadata/uid").asText()).isEqualTo(pod.uid());
+        assertThat(pod.tree().copy().at("/metadata/annotations").get(WellKnown.CONFIG_HASH).asText()).isEqualTo(pod.uid());
+        assertThat(pod.tree().copy().at("/spec/nodeName").asText()).isEqualTo("node-1");
+        assertThat(pod.tree().copy().at("/spec/tolerations").toString())
                 .isEqualTo("[{\"operator\":\"Exists\",\"effect\":\"NoExecute\"}]");
     }
 
     @Test
     void theNoExecuteTolerationIsAppendedToTheManifestsOwn() {
         StaticPod pod = parsed(MINIMAL + "  tolerations: [{key: a, operator: Exists}]\n");
-        assertThat(pod.manifest().at("/spec/tolerations")).hasSize(2);
-        assertThat(pod.manifest().at("/spec/tolerations/0/key").asText()).isEqualTo("a");
+        assertThat(pod.tree().copy().at("/spec/tolerations")).hasSize(2);
+        assertThat(pod.tree().copy().at("/spec/tolerations/0/key").asText()).isEqualTo("a");
     }
 
     @Test
@@ -95,9 +97,10 @@ class DefaultsTest {
     void volumesAreBound() {
         StaticPod pod = parsed(MINIMAL + "    volumeMounts: [{name: d, mountPath: /d, readOnly: true}]\n"
                 + "  volumes:\n  - {name: d, hostPath: {path: /srv}}\n  - {name: e, emptyDir: {sizeLimit: 1Gi}}\n");
-        assertThat(pod.pod().spec().volumes().get(0).hostPath().path()).isEqualTo("/srv");
-        assertThat(pod.pod().spec().volumes().get(0).hostPath().type()).isEmpty();
-        assertThat(pod.pod().spec().volumes().get(1).emptyDir().sizeLimit()).isEqualTo("1Gi");
+        assertThat(pod.pod().spec().volumes().get(0).source())
+                .isEqualTo(new Volume.HostPath("/srv", Volume.HostPathType.Unset));
+        assertThat(pod.pod().spec().volumes().get(1).source())
+                .isEqualTo(new Volume.EmptyDir(Volume.StorageMedium.Default, Quantity.parse("1Gi")));
         assertThat(pod.pod().spec().containers().get(0).volumeMounts().get(0).readOnly()).isTrue();
     }
 }

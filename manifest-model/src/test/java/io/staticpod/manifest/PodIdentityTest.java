@@ -102,19 +102,45 @@ class PodIdentityTest {
 
     @Test
     void theContainerHashIsStableAndSensitiveToTheSpec() {
-        Container c = new Container("app", "busybox:1.36", List.of("sh"), null, null,
-                List.of(new EnvVar("A", "1")), List.of(new ContainerPort("http", 80, 0, null, "TCP")), List.of(),
-                ImagePullPolicy.IfNotPresent);
-        Container same = new Container("app", "busybox:1.36", List.of("sh"), null, null,
-                List.of(new EnvVar("A", "1")), List.of(new ContainerPort("http", 80, 0, null, "TCP")), List.of(),
-                ImagePullPolicy.IfNotPresent);
-        Container other = new Container("app", "busybox:1.36", List.of("sh"), null, null,
-                List.of(new EnvVar("A", "2")), List.of(new ContainerPort("http", 80, 0, null, "TCP")), List.of(),
-                ImagePullPolicy.IfNotPresent);
-        assertThat(PodIdentity.containerHash(c)).matches("[0-9a-f]{16}").isEqualTo(PodIdentity.containerHash(same))
-                .isNotEqualTo(PodIdentity.containerHash(other));
+        Container c = container("1");
+        assertThat(PodIdentity.containerHash(c)).matches("[0-9a-f]{16}").isEqualTo(PodIdentity.containerHash(container("1")))
+                .isNotEqualTo(PodIdentity.containerHash(container("2")));
         // pinned, like the pod UIDs: a change here changes the label on every container after an upgrade
         assertThat(PodIdentity.containerHash(c)).isEqualTo(GOLDEN_CONTAINER_HASH);
+    }
+
+    @Test
+    void theContainerHashIsTheDocumentedSha256() throws Exception {
+        // the contract written out by hand: every hashed field, defaults applied, keys sorted
+        String canonical = "{\"args\":null,\"command\":[\"sh\"],\"env\":[{\"name\":\"A\",\"value\":\"1\","
+                + "\"valueFrom\":null}],\"image\":\"busybox:1.36\",\"imagePullPolicy\":\"IfNotPresent\","
+                + "\"livenessProbe\":null,\"name\":\"app\",\"ports\":[{\"containerPort\":80,\"hostIP\":null,"
+                + "\"hostPort\":0,\"name\":\"http\",\"protocol\":\"TCP\"}],\"readinessProbe\":null,"
+                + "\"resources\":{\"limits\":{},\"requests\":{}},\"securityContext\":{\"allowPrivilegeEscalation\":true,"
+                + "\"capabilities\":{\"add\":[],\"drop\":[]},\"privileged\":false,\"readOnlyRootFilesystem\":false,"
+                + "\"runAsGroup\":null,\"runAsNonRoot\":false,\"runAsUser\":null,\"seccompProfile\":"
+                + "{\"localhostProfile\":null,\"type\":\"Unconfined\"},\"supplementalGroups\":[]},"
+                + "\"startupProbe\":null,\"terminationMessagePath\":\"/dev/termination-log\","
+                + "\"terminationMessagePolicy\":\"File\",\"volumeMounts\":[],\"workingDir\":null}";
+        byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(PodIdentity.containerHash(container("1")))
+                .isEqualTo(java.util.HexFormat.of().formatHex(sha).substring(0, 16));
+    }
+
+    @Test
+    void theFirstModelsConstructorsBuildTheSameContainer() {
+        @SuppressWarnings("deprecation")
+        Container legacy = new Container("app", "busybox:1.36", List.of("sh"), null, null,
+                List.of(new EnvVar("A", "1")), List.of(new ContainerPort("http", 80, 0, null, "TCP")), List.of(),
+                ImagePullPolicy.IfNotPresent);
+        assertThat(legacy).isEqualTo(container("1"));
+    }
+
+    private static Container container(String envValue) {
+        return Container.builder("app", "busybox:1.36").command(List.of("sh")).env(List.of(new EnvVar("A", envValue)))
+                .ports(List.of(new ContainerPort("http", 80, 0, null, "TCP"))).imagePullPolicy(ImagePullPolicy.IfNotPresent)
+                .build();
     }
 
     @Test
@@ -125,5 +151,5 @@ class PodIdentityTest {
         assertThat(PodIdentity.containerHash(a)).isEqualTo(PodIdentity.containerHash(b));
     }
 
-    private static final String GOLDEN_CONTAINER_HASH = "cb71f7cb9b18029e";
+    private static final String GOLDEN_CONTAINER_HASH = "60847653cf25ad7f";
 }

@@ -5,10 +5,18 @@ import java.util.List;
 /**
  * A container probe, with the kubelet's defaults applied (period 10 s, timeout 1 s, success 1, failure 3).
  *
- * @param action what to run: exactly one of exec, httpGet, tcpSocket
+ * @param action                        what to run: exactly one of exec, httpGet, tcpSocket
+ * @param terminationGracePeriodSeconds the grace period for a container this (liveness or startup) probe kills,
+ *                                      or null for the pod's
  */
 public record Probe(Action action, int initialDelaySeconds, int periodSeconds, int timeoutSeconds,
-                    int successThreshold, int failureThreshold) {
+                    int successThreshold, int failureThreshold, Long terminationGracePeriodSeconds) {
+
+    /** A probe without a grace period of its own. */
+    public Probe(Action action, int initialDelaySeconds, int periodSeconds, int timeoutSeconds, int successThreshold,
+                 int failureThreshold) {
+        this(action, initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold, failureThreshold, null);
+    }
 
     /** What a probe does. */
     public sealed interface Action permits Exec, HttpGet, TcpSocket {
@@ -24,8 +32,10 @@ public record Probe(Action action, int initialDelaySeconds, int periodSeconds, i
     /**
      * GET {@code scheme://host:port/path}; success is a status from 200 to 399. HTTPS is not verified.
      *
-     * @param host null: the pod IP (the node's address for a host-network pod)
-     * @param port a number or the name of one of the container's ports
+     * @param scheme HTTP (the default) or HTTPS
+     * @param host   null: the pod IP (the node's address for a host-network pod)
+     * @param port   a number or the name of one of the container's ports
+     * @param path   defaulted to {@code /}
      */
     public record HttpGet(String scheme, String host, String port, String path, List<Header> headers)
             implements Action {
@@ -37,7 +47,12 @@ public record Probe(Action action, int initialDelaySeconds, int periodSeconds, i
     public record Header(String name, String value) {
     }
 
-    /** Opens a TCP connection; success is being able to. */
+    /**
+     * Opens a TCP connection; success is being able to.
+     *
+     * @param host null: the pod IP
+     * @param port a number or the name of one of the container's ports
+     */
     public record TcpSocket(String host, String port) implements Action {
     }
 }
