@@ -27,6 +27,7 @@ import java.util.List;
  * @param ignoredFields          top-level KubeletConfiguration fields present in the file that the agent does not act on,
  *                               and kubelet flags it accepts but ignores (named as {@code --node-labels}); sorted,
  *                               for one notice at startup
+ * @param nodeApi                the node API (port 10250) and the Node's address
  */
 public record AgentConfig(Path staticPodPath,
                           Duration fileCheckFrequency,
@@ -42,10 +43,23 @@ public record AgentConfig(Path staticPodPath,
                           List<String> ignoredFields,
                           java.util.Map<String, String> nodeLabels,
                           String runtimeEndpoint,
-                          boolean strictManifestPermissions) {
+                          boolean strictManifestPermissions,
+                          NodeApiConfig nodeApi) {
     public AgentConfig {
         ignoredFields = ignoredFields == null ? List.of() : List.copyOf(ignoredFields);
         nodeLabels = nodeLabels == null ? java.util.Map.of() : java.util.Map.copyOf(nodeLabels);
+        nodeApi = nodeApi == null ? NodeApiConfig.DEFAULTS : nodeApi;
+    }
+
+    /** A configuration with the node API's defaults. */
+    public AgentConfig(Path staticPodPath, Duration fileCheckFrequency, Duration syncFrequency, String nodeName,
+                       RuntimeKind runtime, String podInfraContainerImage, Path rootDir, String healthzBindAddress,
+                       int healthzPort, Path kubeconfig, String logLevel, List<String> ignoredFields,
+                       java.util.Map<String, String> nodeLabels, String runtimeEndpoint,
+                       boolean strictManifestPermissions) {
+        this(staticPodPath, fileCheckFrequency, syncFrequency, nodeName, runtime, podInfraContainerImage, rootDir,
+                healthzBindAddress, healthzPort, kubeconfig, logLevel, ignoredFields, nodeLabels, runtimeEndpoint,
+                strictManifestPermissions, NodeApiConfig.DEFAULTS);
     }
 
     /** A configuration without strict manifest permissions. */

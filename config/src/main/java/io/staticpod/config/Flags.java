@@ -1,6 +1,7 @@
 package io.staticpod.config;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,9 +19,10 @@ import picocli.CommandLine.Option;
         footer = {
             "",
             "Flags win over the --config file. The file is a KubeletConfiguration: the agent reads",
-            "staticPodPath, fileCheckFrequency, syncFrequency, healthzBindAddress, healthzPort and its own",
-            "staticPodAgent: section (runtime, podInfraContainerImage, rootDir, logLevel,",
-            "strictManifestPermissions); it accepts every",
+            "staticPodPath, fileCheckFrequency, syncFrequency, healthzBindAddress, healthzPort, the node",
+            "API's address, port, tls*, authentication and authorization, and its own staticPodAgent:",
+            "section (runtime, podInfraContainerImage, rootDir, logLevel, strictManifestPermissions,",
+            "nodeIP); it accepts every",
             "other field and lists, once at startup, the ones it does not act on."})
 final class Flags {
     @Option(names = "--config", paramLabel = "FILE",
@@ -90,6 +92,9 @@ final class Flags {
             description = "The containerd socket for --runtime containerd (default: "
                     + "unix:///run/containerd/containerd.sock); kubeadm passes it.")
     String containerRuntimeEndpoint;
+
+    @Mixin
+    NodeApiFlags nodeApi = new NodeApiFlags();
 
     @Option(names = "--bootstrap-kubeconfig", paramLabel = "FILE",
             description = "Accepted for kubelet compatibility (kubeadm passes it) and ignored.")
