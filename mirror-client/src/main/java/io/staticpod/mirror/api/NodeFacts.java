@@ -127,7 +127,7 @@ public record NodeFacts(String name, Map<String, String> labels, String internal
     }
 
     /** The IPv4 address of the interface that holds the default route, else of the first real interface that is up. */
-    static Optional<String> primaryIpv4() {
+    public static Optional<String> primaryIpv4() {
         try {
             String defaultIface = defaultRouteInterface(Path.of("/proc/net/route"));
             if (defaultIface != null) {
