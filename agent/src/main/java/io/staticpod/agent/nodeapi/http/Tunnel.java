@@ -11,7 +11,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestEncoder;
@@ -87,7 +86,7 @@ final class Tunnel {
                 out.headers().add(h.getKey(), h.getValue());
             }
         }
-        out.headers().set(HttpHeaderNames.HOST, target.getRawAuthority());
+        out.headers().set("Host", target.getRawAuthority());
         return out;
     }
 
