@@ -26,8 +26,19 @@ public final class Pem {
     private Pem() {
     }
 
-    /** Every certificate in the file, in order; at least one. */
+    /** Every certificate in the file, in order; at least one. Read by the JDK; BouncyCastle only when it cannot. */
     public static List<X509Certificate> certificates(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            List<X509Certificate> jdk = new ArrayList<>();
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                jdk.add((X509Certificate) c);
+            }
+            if (!jdk.isEmpty()) {
+                return jdk;
+            }
+        } catch (CertificateException | RuntimeException e) {
+            // not plain PEM certificates (text around them, other blocks): BouncyCastle's parser below
+        }
         List<X509Certificate> out = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
@@ -45,8 +56,15 @@ public final class Pem {
         return out;
     }
 
-    /** The private key in the file: PKCS#1 RSA, SEC1 EC or PKCS#8, unencrypted. */
+    /**
+     * The private key in the file: PKCS#1 RSA, SEC1 EC or PKCS#8, unencrypted. A PKCS#8 key (what this agent writes)
+     * is read by the JDK; BouncyCastle's classes are loaded only for the other formats.
+     */
     public static PrivateKey privateKey(Path file) throws IOException {
+        PrivateKey pkcs8 = pkcs8(file);
+        if (pkcs8 != null) {
+            return pkcs8;
+        }
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
             for (Object o; (o = parser.readObject()) != null; ) {
@@ -66,5 +84,32 @@ public final class Pem {
             throw new IOException(file + ": not a PEM private key file (" + e.getClass().getSimpleName() + ")");
         }
         throw new IOException(file + ": holds no PEM private key (-----BEGIN … PRIVATE KEY-----)");
+    }
+
+    private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
+    private static final String PKCS8_END = "-----END PRIVATE KEY-----";
+
+    /** A {@code BEGIN PRIVATE KEY} block read by the JDK (RSA or EC), or null to let BouncyCastle try. */
+    private static PrivateKey pkcs8(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        int begin = text.indexOf(PKCS8_BEGIN);
+        int end = text.indexOf(PKCS8_END);
+        if (begin < 0 || end < begin) {
+            return null;
+        }
+        try {
+            byte[] der = java.util.Base64.getMimeDecoder().decode(text.substring(begin + PKCS8_BEGIN.length(), end));
+            var spec = new java.security.spec.PKCS8EncodedKeySpec(der);
+            for (String algorithm : new String[]{"RSA", "EC", "Ed25519"}) {
+                try {
+                    return java.security.KeyFactory.getInstance(algorithm).generatePrivate(spec);
+                } catch (java.security.spec.InvalidKeySpecException e) {
+                    // another algorithm
+                }
+            }
+        } catch (IllegalArgumentException | java.security.NoSuchAlgorithmException e) {
+            // not base64, or no such algorithm: BouncyCastle says what is wrong
+        }
+        return null;
     }
 }

@@ -72,7 +72,7 @@ public final class SelfSigned {
         }
         ServingPair made = make(nodeName, nodeIp, clock.instant());
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        write(key, pem(made.key()), "rw-------");
+        write(key, pkcs8(made.key()), "rw-------");
         write(crt, pem(made.chain().get(0)), "rw-r--r--");
         log.info("Made a self-signed node API certificate path={} names={}", crt, names(nodeName, nodeIp));
         return made;
@@ -121,6 +121,13 @@ public final class SelfSigned {
             w.writeObject(o);
         }
         return out.toString();
+    }
+
+    /** PKCS#8 ({@code BEGIN PRIVATE KEY}), which the JDK reads on the next start without BouncyCastle. */
+    private static String pkcs8(java.security.PrivateKey key) {
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(key.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
     }
 
     private static void write(Path file, String content, String mode) throws IOException {

@@ -6,8 +6,13 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.staticpod.config.NodeApiConfig;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -35,8 +40,11 @@ public final class ServerTls {
         ServingPair pair = config.tlsCertFile() != null
                 ? ServingPair.read(config.tlsCertFile(), config.tlsPrivateKeyFile())
                 : SelfSigned.ensure(pkiDir, nodeName, config.nodeIp(), clock);
-        SslContextBuilder b = SslContextBuilder.forServer(pair.key(), pair.chain().toArray(X509Certificate[]::new))
+        // key and trust managers made here with the JDK's own key stores: given a bare key, Netty would probe for and
+        // initialise BouncyCastle's JCA provider (hundreds of classes, megabytes of metaspace) to build them
+        SslContextBuilder b = SslContextBuilder.forServer(keyManagers(pair))
                 .sslProvider(SslProvider.JDK)
+                .sessionCacheSize(256).sessionTimeout(600) // Java's default keeps 20,480 sessions for a day
                 .protocols(NodeApiConfig.TLS13.equals(config.tlsMinVersion()) ? List.of("TLSv1.3")
                         : List.of("TLSv1.3", "TLSv1.2"));
         List<String> wanted = new ArrayList<>(config.tlsCipherSuites());
@@ -45,8 +53,7 @@ public final class ServerTls {
             b.ciphers(wanted);
         }
         if (config.clientCaFile() != null) {
-            b.trustManager(Pem.certificates(config.clientCaFile()).toArray(X509Certificate[]::new))
-                    .clientAuth(ClientAuth.OPTIONAL);
+            b.trustManager(trustManagers(Pem.certificates(config.clientCaFile()))).clientAuth(ClientAuth.OPTIONAL);
         }
         SslContext context;
         try {
@@ -61,5 +68,35 @@ public final class ServerTls {
                     + " (disabled in its java.security, or unknown to it); remove them");
         }
         return context;
+    }
+
+    private static KeyManagerFactory keyManagers(ServingPair pair) throws IOException {
+        try {
+            char[] password = new char[0];
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("node-api", pair.key(), password, pair.chain().toArray(X509Certificate[]::new));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, password);
+            return kmf;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the serving certificate does not go with its key, or cannot be used: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static TrustManagerFactory trustManagers(List<X509Certificate> cas) throws IOException {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < cas.size(); i++) {
+                store.setCertificateEntry("ca-" + i, cas.get(i));
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            return tmf;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the client CA cannot be used: " + e.getMessage(), e);
+        }
     }
 }
