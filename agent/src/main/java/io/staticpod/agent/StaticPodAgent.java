@@ -178,9 +178,9 @@ public final class StaticPodAgent {
             return null;
         }
         if (config.kubeconfig() == null && api.authorizationMode() == NodeApiConfig.AuthorizationMode.WEBHOOK) {
-            log.warn("Node API without --kubeconfig cannot ask the API server (authorization.mode Webhook): every "
-                    + "request is answered 503; set authorization.mode AlwaysAllow with a client CA to use it "
-                    + "standalone");
+            log.info("Node API without --kubeconfig cannot ask the API server (authorization.mode Webhook): every "
+                    + "authenticated request is answered 503; set authorization.mode AlwaysAllow with a client CA to use"
+                    + " it standalone");
         }
         String hint = config.runtime() == AgentConfig.RuntimeKind.CONTAINERD
                 ? CtrRuntime.DEFAULT_LOG_DIR + "/%s.log" : "docker logs %s";
