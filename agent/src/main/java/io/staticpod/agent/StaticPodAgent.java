@@ -3,15 +3,22 @@ package io.staticpod.agent;
 import io.staticpod.agent.clock.MonotonicClock;
 import io.staticpod.agent.desired.DesiredState;
 import io.staticpod.agent.health.Observability;
-import io.staticpod.agent.reload.ConfigReloader;
+import io.staticpod.agent.nodeapi.NodeApiBackend;
+import io.staticpod.agent.nodeapi.NodeApiServer;
+import io.staticpod.agent.nodeapi.StaticPodLogs;
+import io.staticpod.agent.nodeapi.Streaming;
 import io.staticpod.agent.pod.PodSupervisor;
+import io.staticpod.agent.reload.ConfigReloader;
 import io.staticpod.agent.source.FileManifestSource;
 import io.staticpod.config.AgentConfig;
 import io.staticpod.config.ConfigLoader;
+import io.staticpod.config.NodeApiConfig;
 import io.staticpod.manifest.ManifestReader;
+import io.staticpod.mirror.AccessReviews;
 import io.staticpod.mirror.ApiRequestListener;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.mirror.api.MirrorClients;
+import io.staticpod.mirror.api.NodeFacts;
 import io.staticpod.runtime.spi.ContainerRuntime;
 import io.staticpod.runtime.spi.RuntimeVersion;
 import org.slf4j.Logger;
@@ -23,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The daemon: manifest source → desired state (one reconcile thread) → pod supervisor → runtime. Stopping it leaves
@@ -34,6 +42,8 @@ public final class StaticPodAgent {
 
     private final AgentConfig config;
     private final String[] args;
+    /** The API server's token and access reviews for the node API, once its client is built. */
+    private final AtomicReference<AccessReviews> reviews = new AtomicReference<>();
 
     public StaticPodAgent(AgentConfig config) {
         this(config, null);
@@ -43,7 +53,21 @@ public final class StaticPodAgent {
     public StaticPodAgent(AgentConfig config, String[] args) {
         this.config = config;
         this.args = args;
+        this.reviews.set(config.kubeconfig() == null ? AccessReviews.NONE : PENDING);
     }
+
+    /** Until the API server's client is built (seconds), reviews cannot be asked: 503, never allowed. */
+    private static final AccessReviews PENDING = new AccessReviews() {
+        @Override
+        public TokenVerdict reviewToken(String token) {
+            throw new Unavailable("the API server client is still being set up");
+        }
+
+        @Override
+        public AccessVerdict review(AccessRequest request) {
+            throw new Unavailable("the API server client is still being set up");
+        }
+    };
 
     /**
      * Runs until the JVM is asked to stop.
@@ -92,12 +116,16 @@ public final class StaticPodAgent {
                 }, loop);
         source.onWatchEvent(ops::watchEvent);
         ops.watchScan(source.progress());
+        NodeApiServer nodeApi = nodeApi(ops, runtime);
         source.strictPermissions(config.strictManifestPermissions());
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Stopping static-pod-agent; static pods keep running");
             ops.close();
+            if (nodeApi != null) {
+                nodeApi.close();
+            }
             source.close();
             pods.close();
             runtime.close();
@@ -109,6 +137,9 @@ public final class StaticPodAgent {
         pods.start(RELIST_PERIOD, config.syncFrequency());
         source.start();
         ops.start(pods::lastRelist, loop);
+        if (nodeApi != null) {
+            nodeApi.start();
+        }
         if (args != null) {
             new ConfigReloader(args, config, frequency -> {
                 source.recheckEvery(frequency);
@@ -139,9 +170,33 @@ public final class StaticPodAgent {
             } catch (RuntimeException e) {
                 runtimeVersion = runtime.name() + "://unknown";
             }
-            return MirrorClients.fromKubeconfig(config.kubeconfig(), config.nodeName(), config.nodeLabels(),
-                    runtimeVersion, metrics);
+            MirrorClients.Connection api = MirrorClients.connect(config.kubeconfig(), NodeFacts.detect(
+                    config.nodeName(), config.nodeLabels(), runtimeVersion, config.nodeApi().nodeIp(),
+                    config.nodeApi().port()), metrics);
+            reviews.set(api.reviews());
+            return api.mirror();
         });
+    }
+
+    /**
+     * The node API on {@code address:port}, or null when the port is 0. On a runtime without logs (the docker CLI
+     * adapter) it answers log requests with 501 and says which runtimes serve them.
+     */
+    private NodeApiServer nodeApi(Observability ops, ContainerRuntime runtime) {
+        NodeApiConfig api = config.nodeApi();
+        if (!api.enabled()) {
+            log.info("Node API disabled (port 0): kubectl logs and exec do not reach this node");
+            return null;
+        }
+        if (config.kubeconfig() == null && api.authorizationMode() == NodeApiConfig.AuthorizationMode.WEBHOOK) {
+            log.info("Node API without --kubeconfig cannot ask the API server (authorization.mode Webhook): every "
+                    + "authenticated request is answered 503; set authorization.mode AlwaysAllow with a client CA to use"
+                    + " it standalone");
+        }
+        NodeApiBackend backend = ops.nodeApiBackend(StaticPodLogs.of(runtime), Streaming.UNSUPPORTED);
+        String hostIp = api.nodeIp() != null ? api.nodeIp() : NodeFacts.primaryIpv4().orElse("127.0.0.1");
+        return new NodeApiServer(api, NodeApiServer.Options.defaults(config.nodeName(), hostIp, config.rootDir()),
+                backend, reviews::get);
     }
 
     static String version() {

@@ -30,6 +30,7 @@ import java.util.List;
  * @param ignoredFields          top-level KubeletConfiguration fields present in the file that the agent does not act on,
  *                               and kubelet flags it accepts but ignores (named as {@code --node-labels}); sorted,
  *                               for one notice at startup
+ * @param nodeApi                the node API (port 10250) and the Node's address
  */
 public record AgentConfig(Path staticPodPath,
                           Duration fileCheckFrequency,
@@ -46,17 +47,19 @@ public record AgentConfig(Path staticPodPath,
                           java.util.Map<String, String> nodeLabels,
                           String runtimeEndpoint,
                           boolean strictManifestPermissions,
-                          String dockerCli) {
+                          String dockerCli,
+                          NodeApiConfig nodeApi) {
     public AgentConfig {
         dockerCli = dockerCli == null || dockerCli.isBlank() ? DEFAULT_DOCKER_CLI : dockerCli;
         ignoredFields = ignoredFields == null ? List.of() : List.copyOf(ignoredFields);
         nodeLabels = nodeLabels == null ? java.util.Map.of() : java.util.Map.copyOf(nodeLabels);
+        nodeApi = nodeApi == null ? NodeApiConfig.DEFAULTS : nodeApi;
     }
 
     /** The docker CLI of {@code --runtime docker-cli} unless the config names another. */
     public static final String DEFAULT_DOCKER_CLI = "docker";
 
-    /** A configuration with the default docker CLI. */
+    /** A configuration with the default docker CLI and the node API's defaults. */
     public AgentConfig(Path staticPodPath, Duration fileCheckFrequency, Duration syncFrequency, String nodeName,
                        RuntimeKind runtime, String podInfraContainerImage, Path rootDir, String healthzBindAddress,
                        int healthzPort, Path kubeconfig, String logLevel, List<String> ignoredFields,
@@ -64,7 +67,7 @@ public record AgentConfig(Path staticPodPath,
                        boolean strictManifestPermissions) {
         this(staticPodPath, fileCheckFrequency, syncFrequency, nodeName, runtime, podInfraContainerImage, rootDir,
                 healthzBindAddress, healthzPort, kubeconfig, logLevel, ignoredFields, nodeLabels, runtimeEndpoint,
-                strictManifestPermissions, null);
+                strictManifestPermissions, null, NodeApiConfig.DEFAULTS);
     }
 
     /** A configuration without strict manifest permissions. */

@@ -134,13 +134,15 @@ public final class ConfigLoader {
         if (flags.bootstrapKubeconfig != null) {
             ignored.add("--bootstrap-kubeconfig");
         }
+        NodeApiConfig nodeApi = NodeApiSettings.merge(flags.nodeApi, file.nodeApi(), errors);
 
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
         return new Outcome.Run(new AgentConfig(staticPodPath, fileCheckFrequency, syncFrequency, nodeName, runtime,
                 podInfraContainerImage, rootDir, healthzBindAddress, healthzPort, kubeconfig, logLevel,
-                List.copyOf(ignored), nodeLabels, runtimeEndpoint, Boolean.TRUE.equals(strict), file.dockerCli()));
+                List.copyOf(ignored), nodeLabels, runtimeEndpoint, Boolean.TRUE.equals(strict), file.dockerCli(),
+                nodeApi));
     }
 
     /** The picocli command for {@link Flags}, tolerant of unknown flags so they can be reported with the rest. */

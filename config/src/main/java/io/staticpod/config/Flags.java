@@ -1,6 +1,7 @@
 package io.staticpod.config;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,8 +20,9 @@ import picocli.CommandLine.Option;
             "",
             "Flags win over the --config file. The file is a KubeletConfiguration: the agent reads",
             "staticPodPath, fileCheckFrequency, syncFrequency, healthzBindAddress, healthzPort,",
-            "containerRuntimeEndpoint and its own staticPodAgent: section (runtime, dockerCli,",
-            "podInfraContainerImage, rootDir, logLevel, strictManifestPermissions); it accepts every",
+            "containerRuntimeEndpoint, the node API's address, port, tls*, authentication and",
+            "authorization, and its own staticPodAgent: section (runtime, dockerCli,",
+            "podInfraContainerImage, rootDir, logLevel, strictManifestPermissions, nodeIP); it accepts every",
             "other field and lists, once at startup, the ones it does not act on."})
 final class Flags {
     @Option(names = "--config", paramLabel = "FILE",
@@ -92,6 +94,9 @@ final class Flags {
                     + " unix:///var/run/docker.sock), the CRI socket for containerd and cri, containerd's for ctr"
                     + " (default: unix:///run/containerd/containerd.sock); kubeadm passes it.")
     String containerRuntimeEndpoint;
+
+    @Mixin
+    NodeApiFlags nodeApi = new NodeApiFlags();
 
     @Option(names = "--bootstrap-kubeconfig", paramLabel = "FILE",
             description = "Accepted for kubelet compatibility (kubeadm passes it) and ignored.")

@@ -36,29 +36,40 @@ record KubeletConfigFile(Path staticPodPath,
                          Boolean strictManifestPermissions,
                          String runtimeEndpoint,
                          String dockerCli,
-                         List<String> ignoredFields) {
+                         List<String> ignoredFields,
+                         NodeApiSettings.FromFile nodeApi) {
     static final String API_VERSION = "kubelet.config.k8s.io/v1beta1";
     static final String KIND = "KubeletConfiguration";
     static final String SECTION = "staticPodAgent";
 
     static final KubeletConfigFile NONE =
-            new KubeletConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, List.of());
+            new KubeletConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, List.of(),
+                    NodeApiSettings.FromFile.NONE);
 
     /** A file that could not be read or parsed (already reported): nothing in it is known. */
     static final KubeletConfigFile UNREADABLE =
-            new KubeletConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, List.of());
+            new KubeletConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, List.of(),
+                    NodeApiSettings.FromFile.NONE);
 
     /** Top-level keys the agent reads; all others are ignored. */
-    private static final Set<String> READ = Set.of("apiVersion", "kind", "staticPodPath", "fileCheckFrequency",
-            "syncFrequency", "healthzBindAddress", "healthzPort", "containerRuntimeEndpoint", SECTION);
+    private static final Set<String> READ = union(Set.of("apiVersion", "kind", "staticPodPath", "fileCheckFrequency",
+            "syncFrequency", "healthzBindAddress", "healthzPort", "containerRuntimeEndpoint", SECTION),
+            NodeApiSettings.FIELDS);
     private static final Set<String> SECTION_KEYS = Set.of("runtime", "podInfraContainerImage", "rootDir", "logLevel",
-            "strictManifestPermissions", "dockerCli");
+            "strictManifestPermissions", "dockerCli", "nodeIP");
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     KubeletConfigFile {
         ignoredFields = List.copyOf(ignoredFields);
+        nodeApi = nodeApi == null ? NodeApiSettings.FromFile.NONE : nodeApi;
     }
 
     /** Reads {@code file} (absolute), adding every problem to {@code errors}. */
@@ -145,6 +156,20 @@ record KubeletConfigFile(Path staticPodPath,
             String endpoint = scalar(root, "containerRuntimeEndpoint");
 
             Section section = section(root.get(SECTION));
+            JsonNode sectionNode = root.get(SECTION);
+            String nodeIp = sectionNode != null && sectionNode.isObject()
+                    ? scalar(sectionNode, "nodeIP", SECTION + ".nodeIP") : null;
+            NodeApiSettings.FromFile nodeApi = NodeApiSettings.read(root, nodeIp, new NodeApiSettings.FileContext() {
+                @Override
+                public String key(String name) {
+                    return Reader.this.key(name);
+                }
+
+                @Override
+                public Path resolve(String path) {
+                    return Reader.this.resolve(path);
+                }
+            }, errors);
             return new KubeletConfigFile(
                     staticPodPath == null || staticPodPath.isEmpty() ? null : resolve(staticPodPath),
                     fileCheck == null ? null : defaultedFrequency("fileCheckFrequency", fileCheck),
@@ -155,7 +180,7 @@ record KubeletConfigFile(Path staticPodPath,
                     section.strictManifestPermissions,
                     endpoint == null || endpoint.isBlank() ? null
                             : Values.endpoint(key("containerRuntimeEndpoint"), endpoint, errors),
-                    section.dockerCli, List.copyOf(ignored));
+                    section.dockerCli, List.copyOf(ignored), nodeApi);
         }
 
         private Section section(JsonNode node) {

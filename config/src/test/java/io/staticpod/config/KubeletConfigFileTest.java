@@ -101,8 +101,12 @@ class KubeletConfigFileTest {
         assertThat(config.healthzBindAddress()).isEqualTo("127.0.0.1");
         assertThat(config.healthzPort()).isEqualTo(10248);
         assertThat(config.runtime()).isEqualTo(RuntimeKind.DOCKER);
+        // the node API reads kubeadm's authentication and authorization as the kubelet does
+        assertThat(config.nodeApi()).isEqualTo(new NodeApiConfig("0.0.0.0", 10250, null, null, List.of(), "TLSv1.2",
+                Path.of("/etc/kubernetes/pki/ca.crt"), true, Duration.ofMinutes(2), false,
+                NodeApiConfig.AuthorizationMode.WEBHOOK, Duration.ofMinutes(5), Duration.ofSeconds(30), null));
         assertThat(config.ignoredFields()).containsExactly(
-                "authentication", "authorization", "cgroupDriver", "clusterDNS", "clusterDomain",
+                "cgroupDriver", "clusterDNS", "clusterDomain",
                 "cpuManagerReconcilePeriod", "evictionHard",
                 "evictionPressureTransitionPeriod", "httpCheckFrequency", "imageMaximumGCAge", "imageMinimumGCAge",
                 "logging", "memorySwap", "nodeStatusReportFrequency", "nodeStatusUpdateFrequency", "resolvConf",
@@ -248,7 +252,8 @@ class KubeletConfigFileTest {
                 """)).containsExactly(
                 dir.resolve("config.yaml") + ": staticPodAgent.runtim: unknown key; did you mean staticPodAgent.runtime?",
                 dir.resolve("config.yaml") + ": staticPodAgent.sandboxImage: unknown key; valid keys:"
-                        + " dockerCli, logLevel, podInfraContainerImage, rootDir, runtime, strictManifestPermissions");
+                        + " dockerCli, logLevel, nodeIP, podInfraContainerImage, rootDir, runtime,"
+                        + " strictManifestPermissions");
     }
 
     @Test
@@ -287,13 +292,14 @@ class KubeletConfigFileTest {
                 """);
         for (String field : KubeletFields.V1BETA1) {
             if (!List.of("staticPodPath", "fileCheckFrequency", "syncFrequency", "healthzPort", "healthzBindAddress",
-                    "containerRuntimeEndpoint").contains(field)) {
+                    "containerRuntimeEndpoint").contains(field) && !NodeApiSettings.FIELDS.contains(field)) {
                 yaml.append(field).append(": null\n");
             }
         }
         AgentConfig config = run("--config", write(yaml.toString()).toString());
 
-        assertThat(config.ignoredFields()).hasSize(KubeletFields.V1BETA1.size() - 6).isSorted();
+        assertThat(config.ignoredFields()).hasSize(KubeletFields.V1BETA1.size() - 6 - NodeApiSettings.FIELDS.size())
+                .isSorted();
     }
 
     @Test

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.staticpod.agent.clock.MonotonicClock;
 import io.staticpod.agent.metrics.AgentMetrics;
+import io.staticpod.agent.nodeapi.NodeApiBackend;
+import io.staticpod.agent.nodeapi.StaticPodLogs;
+import io.staticpod.agent.nodeapi.StaticPodView;
+import io.staticpod.agent.nodeapi.StaticPods;
+import io.staticpod.agent.nodeapi.Streaming;
 import io.staticpod.agent.source.ScanProgress;
 import io.staticpod.agent.source.SourceSnapshot;
 import io.staticpod.agent.status.PodBoard;
@@ -132,6 +137,41 @@ public final class Observability implements AutoCloseable {
                 "/pods", query -> new HealthServer.Response(200, "application/json",
                         json.writeValueAsBytes(board == null ? null : board.board()))));
         server.start();
+    }
+
+    /**
+     * What the node API reads of the agent: the static pods and their statuses (as the status board has them), the
+     * health checks of {@code /healthz} and the metrics registry.
+     */
+    public NodeApiBackend nodeApiBackend(StaticPodLogs logs, Streaming streaming) {
+        StaticPods pods = new StaticPods() {
+            @Override
+            public List<StaticPodView> list() {
+                return board == null ? List.of() : board.pods().stream()
+                        .map(e -> new StaticPodView(e.pod(), e.status())).toList();
+            }
+
+            @Override
+            public java.util.Optional<StaticPodView> find(String namespace, String name) {
+                return list().stream().filter(v -> v.pod().key().namespace().equals(namespace)
+                        && v.pod().key().name().equals(name)).findFirst();
+            }
+        };
+        NodeApiBackend.Metrics registry = new NodeApiBackend.Metrics() {
+            @Override
+            public String contentType() {
+                return metrics.contentType();
+            }
+
+            @Override
+            public void write(java.io.OutputStream out) throws java.io.IOException {
+                metrics.write(out);
+            }
+        };
+        return new NodeApiBackend(pods, logs, streaming, () -> {
+            HealthChecks.Result r = health.check();
+            return new NodeApiBackend.Health.Report(r.healthy(), r.lines());
+        }, registry);
     }
 
     /** The port bound by the endpoint, or -1. */

@@ -96,12 +96,13 @@ public final class ConfigReloader {
         differs(needRestart, "nodeLabels", next, AgentConfig::nodeLabels);
         differs(needRestart, "containerRuntimeEndpoint", next, AgentConfig::runtimeEndpoint);
         differs(needRestart, "dockerCli", next, AgentConfig::dockerCli);
+        differs(needRestart, "nodeApi", next, AgentConfig::nodeApi);
         // what was applied is now current; what was not stays as it runs, so that it is named again next time
         current = new AgentConfig(current.staticPodPath(), next.fileCheckFrequency(), current.syncFrequency(),
                 current.nodeName(), current.runtime(), current.podInfraContainerImage(), current.rootDir(),
                 current.healthzBindAddress(), current.healthzPort(), current.kubeconfig(), next.logLevel(),
                 current.ignoredFields(), current.nodeLabels(), current.runtimeEndpoint(),
-                next.strictManifestPermissions(), current.dockerCli());
+                next.strictManifestPermissions(), current.dockerCli(), current.nodeApi());
         log.info("Config reloaded on SIGHUP applied={}", applied.isEmpty() ? "nothing changed" : applied);
         if (!needRestart.isEmpty()) {
             log.warn("Config changes not applied: they take a restart of the agent (static pods keep running across "

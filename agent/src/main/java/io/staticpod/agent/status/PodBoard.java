@@ -137,6 +137,12 @@ public final class PodBoard implements MirrorClient {
     }
 
     /** Every desired static pod, sorted by namespace and name. */
+    /** Every desired static pod with its latest status (null before the first), sorted by namespace and name. */
+    public synchronized List<io.staticpod.mirror.api.PodLists.Entry> pods() {
+        return desired.values().stream().sorted(Comparator.comparing(StaticPod::key))
+                .map(p -> new io.staticpod.mirror.api.PodLists.Entry(p, statuses.get(p.key()))).toList();
+    }
+
     public synchronized PodRow.Board board() {
         Instant now = clock.instant();
         List<PodRow> rows = new ArrayList<>();

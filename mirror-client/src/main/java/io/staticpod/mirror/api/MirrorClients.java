@@ -3,6 +3,7 @@ package io.staticpod.mirror.api;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.staticpod.mirror.AccessReviews;
 import io.staticpod.mirror.ApiRequestListener;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.mirror.api.http.MeteredHttpClientFactory;
@@ -68,6 +69,27 @@ public final class MirrorClients {
     static KubernetesClient client(Config config, ApiRequestListener requests) {
         return new KubernetesClientBuilder().withConfig(config)
                 .withHttpClientFactory(new MeteredHttpClientFactory(requests, Ticker.SYSTEM)).build();
+    }
+
+    /**
+     * The mirror client and the access reviews of the node API, sharing one API client (one connection pool, one
+     * set of threads). Nothing here contacts the API server.
+     *
+     * @throws IllegalArgumentException when the kubeconfig cannot be read or names no https server
+     */
+    public static Connection connect(Path kubeconfig, NodeFacts facts, ApiRequestListener requests) {
+        KubernetesClient client = client(config(kubeconfig), requests);
+        return new Connection(new ApiServerMirrorClient(client, facts, Clock.systemUTC(), Timing.DEFAULT),
+                new ApiServerAccessReviews(client));
+    }
+
+    /**
+     * What the agent asks of the API server with the node's credentials.
+     *
+     * @param mirror  not started; closing it closes the shared client, after which {@code reviews} fail
+     * @param reviews TokenReview and SubjectAccessReview for the node API
+     */
+    public record Connection(MirrorClient mirror, AccessReviews reviews) {
     }
 
     /**

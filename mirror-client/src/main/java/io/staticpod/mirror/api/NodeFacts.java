@@ -30,10 +30,12 @@ import java.util.Optional;
  * @param arch           amd64, arm64 …, as GOARCH
  * @param runtimeVersion {@code docker://20.10.24}
  * @param kubeletVersion what {@code kubectl get nodes} shows in VERSION
+ * @param kubeletPort    the node API's port ({@code status.daemonEndpoints.kubeletEndpoint.Port}, where the API server
+ *                       sends {@code kubectl logs}), or 0 when it is off
  */
 public record NodeFacts(String name, Map<String, String> labels, String internalIp, int cpus, long memoryKi,
                         String kernelVersion, String osImage, String arch, String runtimeVersion,
-                        String kubeletVersion) {
+                        String kubeletVersion, int kubeletPort) {
     private static final Logger log = LoggerFactory.getLogger(NodeFacts.class);
 
     /** The API version this agent's behaviour follows, with a suffix that says who posts the status. */
@@ -46,14 +48,36 @@ public record NodeFacts(String name, Map<String, String> labels, String internal
         Objects.requireNonNull(internalIp, "internalIp");
         runtimeVersion = runtimeVersion == null ? "" : runtimeVersion;
         kubeletVersion = kubeletVersion == null ? KUBELET_VERSION : kubeletVersion;
+        if (kubeletPort < 0 || kubeletPort > 65535) {
+            throw new IllegalArgumentException("kubeletPort " + kubeletPort + " is not a port (0 for none)");
+        }
+    }
+
+    /** Facts without a node API port. */
+    public NodeFacts(String name, Map<String, String> labels, String internalIp, int cpus, long memoryKi,
+                     String kernelVersion, String osImage, String arch, String runtimeVersion, String kubeletVersion) {
+        this(name, labels, internalIp, cpus, memoryKi, kernelVersion, osImage, arch, runtimeVersion, kubeletVersion,
+                0);
     }
 
     /** Reads this machine's facts from {@code /proc}, {@code /etc/os-release} and its network interfaces. */
     public static NodeFacts detect(String name, Map<String, String> labels, String runtimeVersion) {
-        return new NodeFacts(name, labels, primaryIpv4().orElse("127.0.0.1"),
-                Runtime.getRuntime().availableProcessors(), memTotalKi(Path.of("/proc/meminfo")),
-                firstLine(Path.of("/proc/sys/kernel/osrelease")), osImage(Path.of("/etc/os-release")),
-                goArch(System.getProperty("os.arch")), runtimeVersion, KUBELET_VERSION);
+        return detect(name, labels, runtimeVersion, null, 0);
+    }
+
+    /**
+     * As {@link #detect(String, Map, String)}, with the node's address and node API port.
+     *
+     * @param nodeIp      {@code --node-ip}: the InternalIP to publish, or null for the host's primary address
+     * @param kubeletPort the node API's port, or 0 when it is off
+     */
+    public static NodeFacts detect(String name, Map<String, String> labels, String runtimeVersion, String nodeIp,
+                                   int kubeletPort) {
+        String ip = nodeIp != null && !nodeIp.isBlank() ? nodeIp : primaryIpv4().orElse("127.0.0.1");
+        return new NodeFacts(name, labels, ip, Runtime.getRuntime().availableProcessors(),
+                memTotalKi(Path.of("/proc/meminfo")), firstLine(Path.of("/proc/sys/kernel/osrelease")),
+                osImage(Path.of("/etc/os-release")), goArch(System.getProperty("os.arch")), runtimeVersion,
+                KUBELET_VERSION, kubeletPort);
     }
 
     static String goArch(String javaArch) {
@@ -103,7 +127,7 @@ public record NodeFacts(String name, Map<String, String> labels, String internal
     }
 
     /** The IPv4 address of the interface that holds the default route, else of the first real interface that is up. */
-    static Optional<String> primaryIpv4() {
+    public static Optional<String> primaryIpv4() {
         try {
             String defaultIface = defaultRouteInterface(Path.of("/proc/net/route"));
             if (defaultIface != null) {

@@ -69,7 +69,13 @@ final class NodeObjects {
                 ? condition("Ready", "True", "KubeletReady", READY_MESSAGE, now, health.since())
                 : condition("Ready", "False", "KubeletNotReady",
                 "container runtime is down: " + health.message(), now, health.since()));
-        return new NodeStatusBuilder()
+        NodeStatusBuilder status = new NodeStatusBuilder();
+        if (facts.kubeletPort() > 0) {
+            // where the API server sends kubectl logs and exec: InternalIP (or Hostname) and this port
+            status.withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(facts.kubeletPort())
+                    .endKubeletEndpoint().endDaemonEndpoints();
+        }
+        return status
                 .withCapacity(capacity)
                 .withAllocatable(new LinkedHashMap<>(capacity))
                 .withConditions(conditions)

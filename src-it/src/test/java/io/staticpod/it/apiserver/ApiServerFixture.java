@@ -158,6 +158,8 @@ public final class ApiServerFixture implements AutoCloseable {
             Pki.writeFile(pkiDir.resolve("sa.key"), Pki.pem(sa.getPrivate()));
             Pki.writeFile(pkiDir.resolve("sa.pub"), Pki.pem(sa.getPublic()));
             this.admin = pki.client("admin", "system:masters");
+            // what the API server presents to nodes (kubectl logs, exec), as kubeadm makes it
+            pki.client("kube-apiserver-kubelet-client", "system:masters").write(pkiDir, "apiserver-kubelet-client");
 
             int etcdClient = freePort();
             int etcdPeer = freePort();
@@ -198,6 +200,9 @@ public final class ApiServerFixture implements AutoCloseable {
                     "--service-account-signing-key-file=" + pkiDir.resolve("sa.key"),
                     "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
                     "--allow-privileged=true",
+                    "--kubelet-client-certificate=" + pkiDir.resolve("apiserver-kubelet-client.crt"),
+                    "--kubelet-client-key=" + pkiDir.resolve("apiserver-kubelet-client.key"),
+                    "--kubelet-preferred-address-types=InternalIP,Hostname",
                     "--profiling=false"));
             awaitReady();
             createDefaultServiceAccount();
@@ -258,6 +263,25 @@ public final class ApiServerFixture implements AutoCloseable {
     /** A TLS context presenting a new serving certificate for 127.0.0.1 and localhost, issued by this CA. */
     public javax.net.ssl.SSLContext servingTls() {
         return pki.sslContext(pki.server("loopback-proxy", List.of("127.0.0.1"), List.of("localhost")));
+    }
+
+    /**
+     * Key managers presenting a client certificate of this cluster's CA ({@code CN=user}, {@code O=group}), for a
+     * client of a node API; they present it whatever CAs the server names.
+     */
+    public javax.net.ssl.KeyManager[] clientKeys(String user, String group) {
+        return Pki.presentAlways(pki.client(user, group));
+    }
+
+    /** As {@link #clientKeys}, from a CA this cluster has never seen. */
+    public static javax.net.ssl.KeyManager[] foreignClientKeys(String user) {
+        return Pki.presentAlways(Pki.newCa("foreign-ca").client(user, "system:masters"));
+    }
+
+    /** {@code kubectl} built with kube-apiserver when {@code $KUBEBUILDER_ASSETS} has it, else the one on the PATH. */
+    public static String kubectl() {
+        Path built = assets().resolve("kubectl");
+        return Files.isExecutable(built) ? built.toString() : "kubectl";
     }
 
     private Pki.Issued nodeCert(String node) {

@@ -137,6 +137,48 @@ final class Pki {
         }
     }
 
+    /** Key managers that present {@code client} whatever CAs the server names (as curl and Go clients do). */
+    static javax.net.ssl.KeyManager[] presentAlways(Issued client) {
+        javax.net.ssl.X509ExtendedKeyManager km = new javax.net.ssl.X509ExtendedKeyManager() {
+            @Override
+            public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                return new String[]{"client"};
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket s) {
+                return "client";
+            }
+
+            @Override
+            public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
+                                                  javax.net.ssl.SSLEngine engine) {
+                return "client";
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket s) {
+                return null;
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return new X509Certificate[]{client.cert()};
+            }
+
+            @Override
+            public java.security.PrivateKey getPrivateKey(String alias) {
+                return client.keys().getPrivate();
+            }
+        };
+        return new javax.net.ssl.KeyManager[]{km};
+    }
+
     static String pem(Object object) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(out)) {

@@ -1,0 +1,102 @@
+package io.staticpod.agent.nodeapi.tls;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.staticpod.config.NodeApiConfig;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The node API's TLS context from its configuration: TLS 1.2 and 1.3 (or 1.3 alone), the configured TLS 1.2 cipher
+ * suites plus TLS 1.3's (always on, as in Go), and, with a client CA, client certificates asked for but not required
+ * (a request may bring a token instead); a certificate that does not verify against the CA fails the handshake. Java's
+ * own TLS (JSSE) only: no native library.
+ */
+public final class ServerTls {
+    static final List<String> TLS13_SUITES = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256");
+
+    private ServerTls() {
+    }
+
+    /**
+     * @param pkiDir where the self-signed certificate is kept when none is configured
+     * @throws IOException naming the file or setting that is wrong
+     */
+    public static SslContext context(NodeApiConfig config, Path pkiDir, String nodeName, InstantSource clock)
+            throws IOException {
+        ServingPair pair = config.tlsCertFile() != null
+                ? ServingPair.read(config.tlsCertFile(), config.tlsPrivateKeyFile())
+                : SelfSigned.ensure(pkiDir, nodeName, config.nodeIp(), clock);
+        // key and trust managers made here with the JDK's own key stores: given a bare key, Netty would probe for and
+        // initialise BouncyCastle's JCA provider (hundreds of classes, megabytes of metaspace) to build them
+        SslContextBuilder b = SslContextBuilder.forServer(keyManagers(pair))
+                .sslProvider(SslProvider.JDK)
+                .sessionCacheSize(256).sessionTimeout(600) // Java's default keeps 20,480 sessions for a day
+                .protocols(NodeApiConfig.TLS13.equals(config.tlsMinVersion()) ? List.of("TLSv1.3")
+                        : List.of("TLSv1.3", "TLSv1.2"));
+        List<String> wanted = new ArrayList<>(config.tlsCipherSuites());
+        if (!wanted.isEmpty()) {
+            wanted.addAll(TLS13_SUITES);
+            b.ciphers(wanted);
+        }
+        if (config.clientCaFile() != null) {
+            b.trustManager(trustManagers(Pem.certificates(config.clientCaFile()))).clientAuth(ClientAuth.OPTIONAL);
+        }
+        SslContext context;
+        try {
+            context = b.build();
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+        List<String> missing = new ArrayList<>(config.tlsCipherSuites());
+        missing.removeAll(context.cipherSuites());
+        if (!missing.isEmpty()) {
+            throw new IOException("tlsCipherSuites: this Java runtime does not offer " + missing
+                    + " (disabled in its java.security, or unknown to it); remove them");
+        }
+        return context;
+    }
+
+    private static KeyManagerFactory keyManagers(ServingPair pair) throws IOException {
+        try {
+            char[] password = new char[0];
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("node-api", pair.key(), password, pair.chain().toArray(X509Certificate[]::new));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, password);
+            return kmf;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the serving certificate does not go with its key, or cannot be used: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static TrustManagerFactory trustManagers(List<X509Certificate> cas) throws IOException {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < cas.size(); i++) {
+                store.setCertificateEntry("ca-" + i, cas.get(i));
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            return tmf;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the client CA cannot be used: " + e.getMessage(), e);
+        }
+    }
+}
