@@ -325,13 +325,15 @@ _spa_kubernetes_source_version() {
   apt-cache showsrc kubernetes 2>/dev/null | awk '/^Version: 1\.20/ && !v {v=$2} END {print v}'
 }
 
-# kubeadm, kube-controller-manager and kube-scheduler v1.20.x for the control plane test, next to kube-apiserver
-# in $KUBEBUILDER_ASSETS: built offline from the same Debian `kubernetes` source package, the same way as
-# ensure_apiserver (GOPATH mode, vendor/, GOPROXY=off, CGO_ENABLED=0: static binaries), in a copy of the cached
-# source tree ($SPA_K8S_SRC/control-plane-build, so that builds never share _output) whose vendored
-# github.com/modern-go/reflect2 v1.0.1 gets v1.0.2's mapiterinit change (Go >= 1.18 crashes on map iteration
-# without it). Idempotent: binaries that exist are not rebuilt. About 10-15 minutes on 2 cores. Needs root.
-SPA_CONTROL_PLANE_BINARIES=(kubeadm kube-controller-manager kube-scheduler)
+# kubeadm, kube-controller-manager and kube-scheduler v1.20.x for the control plane test, and kubelet (dockershim is
+# in-tree in 1.20; bench/run runs it) and kubectl, next to kube-apiserver in $KUBEBUILDER_ASSETS: built offline from
+# the same Debian `kubernetes` source package, the same way as ensure_apiserver (GOPATH mode, vendor/, GOPROXY=off),
+# in one `make` in a copy of the cached source tree ($SPA_K8S_SRC/control-plane-build, so that builds never share
+# _output) whose vendored github.com/modern-go/reflect2 v1.0.1 gets v1.0.2's mapiterinit change (Go >= 1.18
+# crashes on map iteration without it). CGO as upstream's release build decides per binary (hack/lib/golang.sh):
+# all static (CGO_ENABLED=0) except the kubelet, which upstream 1.20 links with cgo (glibc's resolver and user
+# lookup). Idempotent per binary: only missing ones are built. About 10-15 minutes on 2 cores. Needs root.
+SPA_CONTROL_PLANE_BINARIES=(kubeadm kube-controller-manager kube-scheduler kubelet kubectl)
 ensure_control_plane_binaries() {
   ensure_apiserver || return 1
   local assets=${KUBEBUILDER_ASSETS:-$SPA_KUBEBUILDER_ASSETS_DEFAULT}
@@ -340,7 +342,7 @@ ensure_control_plane_binaries() {
   [ ${#what[@]} -eq 0 ] && return 0
   local srcdir
   srcdir=$(_spa_kubernetes_srcdir) || return 1
-  apt_install golang-go make rsync jq
+  apt_install golang-go make rsync jq gcc libc6-dev
   local version=${srcdir##*/kubernetes-}
   version=v${version##*really}
   local builddir="$SPA_K8S_SRC/control-plane-build"
@@ -353,7 +355,7 @@ ensure_control_plane_binaries() {
   log "building ${what[*]} $version from a copy of $srcdir with $(go version | awk '{print $3}') (10-15 minutes; log: $buildlog)"
   local start=$SECONDS
   if ! (cd "$builddir" \
-        && env -u GOFLAGS GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0 HOME="${HOME:-/root}" KUBE_GIT_VERSION="$version" \
+        && env -u GOFLAGS -u CGO_ENABLED GOPROXY=off GOTOOLCHAIN=local HOME="${HOME:-/root}" KUBE_GIT_VERSION="$version" \
            make WHAT="${what[*]}") >"$buildlog" 2>&1; then
     log "control plane build failed; last lines of $buildlog:"
     tail -30 "$buildlog" >&2
