@@ -2,7 +2,7 @@ package io.staticpod.agent.nodeapi;
 
 import io.staticpod.agent.nodeapi.http.HttpServer;
 import io.staticpod.agent.nodeapi.tls.Pem;
-import io.staticpod.agent.pod.MutableClock;
+import io.staticpod.agent.testing.MutableClock;
 import io.staticpod.config.NodeApiConfig;
 import io.staticpod.runtime.spi.testing.FakeContainerRuntime;
 

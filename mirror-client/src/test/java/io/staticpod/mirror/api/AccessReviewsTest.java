@@ -25,7 +25,7 @@ class AccessReviewsTest {
     static final String SARS = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
 
     MockApi api = MockApi.started();
-    KubernetesClient client = api.newClient();
+    KubernetesClient client = api.newClient(io.staticpod.mirror.ApiRequestListener.NONE);
     AccessReviews reviews = new ApiServerAccessReviews(client);
 
     @AfterEach
