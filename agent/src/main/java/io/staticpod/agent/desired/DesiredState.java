@@ -149,7 +149,7 @@ public final class DesiredState {
             if (before == null) {
                 log.info("Adding static pod pod={} file={} uid={}", pod.key(), pod.file(), pod.uid());
                 listener.podChanged(pod.key(), pod);
-            } else if (!Objects.equals(before.uid(), pod.uid()) || !before.manifest().equals(pod.manifest())) {
+            } else if (!Objects.equals(before.uid(), pod.uid()) || !before.tree().equals(pod.tree())) {
                 // a manifest that pins metadata.uid keeps its UID across edits: its content tells
                 log.info("Updating static pod: its manifest changed, the pod will be replaced pod={} file={} "
                         + "uid={} previousUid={}", pod.key(), pod.file(), pod.uid(), before.uid());

@@ -43,4 +43,40 @@ class VolumesTest {
         assertThatThrownBy(() -> new Volumes(root).prepare(pod))
                 .hasMessageContaining("hostPath type check failed").hasMessageContaining("is not a directory");
     }
+
+    @Test
+    void aResourceInADownwardApiVolumeIsRefusedNamingTheItem() {
+        StaticPod pod = TestPods.podWith("""
+                    resources: {limits: {memory: 64Mi}}
+                  volumes:
+                  - name: info
+                    downwardAPI:
+                      items:
+                      - {path: mem, resourceFieldRef: {containerName: app, resource: limits.memory}}
+                """);
+
+        assertThatThrownBy(() -> new Volumes(root).prepare(pod))
+                .hasMessageContaining("volume info: item mem: field (resourceFieldRef) is not supported");
+    }
+
+    @Test
+    void hostPathsAreCheckedAndCreatedByTheirType() throws Exception {
+        Path dir = root.resolve("made/dir");
+        Path file = root.resolve("made/file");
+        StaticPod pod = TestPods.podWith("""
+                  volumes:
+                  - {name: d, hostPath: {path: %s, type: DirectoryOrCreate}}
+                  - {name: f, hostPath: {path: %s, type: FileOrCreate}}
+                  - {name: any, hostPath: {path: %s}}
+                  - {name: scratch, emptyDir: {}}
+                """.formatted(dir, file, root.resolve("not-there")));
+
+        Map<String, Path> paths = new Volumes(root).prepare(pod);
+
+        assertThat(dir).isDirectory();
+        assertThat(file).isRegularFile();
+        assertThat(paths).containsEntry("d", dir).containsEntry("f", file)
+                .containsEntry("any", root.resolve("not-there"));
+        assertThat(paths.get("scratch")).isDirectory().startsWith(root.resolve("pods").resolve(pod.uid()));
+    }
 }
