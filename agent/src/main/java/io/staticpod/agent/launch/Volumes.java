@@ -84,7 +84,8 @@ public final class Volumes {
 
     /**
      * A {@code downwardAPI} volume: one file per item, written before the containers start — labels and annotations
-     * as {@code key="value"} lines in key order, name, namespace and uid as their value — as the kubelet writes it.
+     * as {@code key="value"} lines in key order, name, namespace and uid as their value — with the item's mode
+     * ({@code defaultMode}, 0644 unless set), as the kubelet writes it.
      */
     private Path downwardApi(StaticPod pod, String volume, Volume.DownwardApi source) throws LaunchException {
         Path dir = podDir(pod.uid()).resolve("volumes").resolve("downward-api").resolve(volume);
@@ -109,11 +110,25 @@ public final class Volumes {
                 };
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, content);
+                Files.setPosixFilePermissions(file, permissions(item.mode()));
             }
         } catch (IOException e) {
             throw new LaunchException("volume " + volume + ": cannot write downwardAPI files in " + dir + ": " + e);
         }
         return dir;
+    }
+
+    /** The permission bits of a file mode ({@code 0644}: rw-r--r--); the reader keeps modes within 0777. */
+    static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+        java.nio.file.attribute.PosixFilePermission[] all = java.nio.file.attribute.PosixFilePermission.values();
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> out =
+                java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+        for (int bit = 0; bit < 9; bit++) {
+            if ((mode & (0400 >> bit)) != 0) {
+                out.add(all[bit]); // OWNER_READ, OWNER_WRITE, OWNER_EXECUTE, GROUP_READ, … in mode order
+            }
+        }
+        return out;
     }
 
     private static String pairs(Map<String, String> map) {
