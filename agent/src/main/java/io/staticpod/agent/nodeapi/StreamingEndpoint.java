@@ -1,5 +1,7 @@
 package io.staticpod.agent.nodeapi;
 
+import io.staticpod.runtime.spi.RuntimeError;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +72,15 @@ final class StreamingEndpoint {
                     flag(request, "output"), flag(request, "error"), flag(request, "tty"), ports));
         } catch (StaticPodLogs.Unsupported e) {
             Dispatcher.text(exchange, 501, e.getMessage());
+            return true;
+        } catch (RuntimeError.NotFound e) {
+            Dispatcher.text(exchange, 404, e.getMessage());
+            return true;
+        } catch (IllegalArgumentException e) {
+            Dispatcher.text(exchange, 400, e.getMessage());
+            return true;
+        } catch (RuntimeError e) {
+            Dispatcher.text(exchange, 503, "the container runtime cannot open the stream: " + e.getMessage());
             return true;
         }
         exchange.tunnel(target);

@@ -7,6 +7,7 @@ import io.staticpod.agent.launch.NodeMemory;
 import io.staticpod.agent.launch.Volumes;
 import io.staticpod.agent.probe.ProbeHandler;
 import io.staticpod.agent.probe.Prober;
+import io.staticpod.agent.relist.ContainerView;
 import io.staticpod.agent.relist.PodCache;
 import io.staticpod.agent.relist.Relister;
 import io.staticpod.agent.status.PodStatuses;
@@ -16,6 +17,7 @@ import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.runtime.spi.ContainerRuntime;
+import io.staticpod.runtime.spi.Sandbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +25,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -57,6 +61,7 @@ public final class PodSupervisor implements PodListener, Relister.Listener, Auto
     private final BooleanSupplier desiredSynced;
     private final Map<PodKey, String> manifestErrors = new ConcurrentHashMap<>();
     private final MirrorClient mirror;
+    private final PodCache cache;
     private volatile Map<PodKey, StaticPod> desired = Map.of();
 
     /**
@@ -85,7 +90,7 @@ public final class PodSupervisor implements PodListener, Relister.Listener, Auto
         ProbeHandler handler = new ProbeHandler(mirror);
         Prober prober = new Prober(runtime.capabilities().exec() ? runtime.exec().orElse(null) : null, runtime.name(),
                 probes, wall, handler);
-        PodCache cache = new PodCache(runtime, launch::podSelector, monotonic);
+        this.cache = new PodCache(runtime, launch::podSelector, monotonic);
         PodSync sync = new PodSync(runtime, launch, cache, new RestartHistory(wall, monotonic), prober,
                 new PodStatuses(runtime.name(), prober, volumes), mirror, manifestErrors::get, stoppers, nodeAddress,
                 sandboxImage);
@@ -124,6 +129,24 @@ public final class PodSupervisor implements PodListener, Relister.Listener, Auto
         Map<PodKey, StaticPod> all = new HashMap<>(desired);
         workers.terminating().forEach(all::putIfAbsent);
         mirror.desiredPods(all);
+    }
+
+    /**
+     * The running instance of container {@code name} of this version of the pod (its UID), as the pod cache has it
+     * (read from the runtime when the cache holds no valid view): where {@code kubectl exec} and {@code attach} go.
+     *
+     * @throws io.staticpod.runtime.spi.RuntimeError when the runtime had to be read and failed
+     */
+    public Optional<String> runningContainer(StaticPod pod, String name) {
+        return cache.current(pod.key()).containersOf(pod.uid()).stream()
+                .filter(c -> c.name().equals(name) && c.running())
+                .sorted(ContainerView.NEWEST_FIRST).map(ContainerView::id).findFirst();
+    }
+
+    /** The ready sandbox of this version of the pod, the newest if several, as the pod cache has it. */
+    public Optional<String> readySandbox(StaticPod pod) {
+        return cache.current(pod.key()).sandboxesOf(pod.uid()).stream().filter(Sandbox::ready)
+                .max(Comparator.comparing(Sandbox::createdAt)).map(Sandbox::id);
     }
 
     /** Relists now: after the first full scan, orphans are found without waiting. */
