@@ -93,16 +93,16 @@ final class MeteredContainerRuntime implements ContainerRuntime {
         return delegate.events();
     }
 
-    @Override
-    public Optional<ContainerLogs> logs() {
-        return delegate.logs().map(l -> (containerId, options) ->
-                timed("container_logs", () -> l.open(containerId, options)));
-    }
-
     /** Timed as the kubelet names CRI's calls: {@code exec}, {@code attach}, {@code port_forward}. */
     @Override
     public Optional<StreamingUrls> streaming() {
         return delegate.streaming().map(MeteredStreaming::new);
+    }
+
+    @Override
+    public Optional<ContainerLogs> logs() {
+        return delegate.logs().map(l -> (containerId, options) ->
+                timed("container_logs", () -> l.open(containerId, options)));
     }
 
     @Override
