@@ -117,7 +117,8 @@ class NodeApiTunnelTest {
             s.getOutputStream().flush();
             String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
 
-            assertThat(answer).startsWith("HTTP/1.1 501 Not Implemented").contains("exec is not served for runtime"
+            assertThat(answer).startsWith("HTTP/1.1 501 Not Implemented").contains("application/json")
+                    .contains("\"kind\":\"Status\"").contains("\"code\":501").contains("exec is not served for runtime"
                     + " fake by this agent: exec, attach and port-forward need a runtime with a streaming server of"
                     + " its own (--runtime containerd or --runtime cri)");
         }
@@ -163,8 +164,8 @@ class NodeApiTunnelTest {
             s.getOutputStream().write(upgrade("/exec/kube-system/etcd-node-1/etcd?command=date&output=1"));
             s.getOutputStream().flush();
             String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertThat(answer).startsWith("HTTP/1.1 404 Not Found")
-                    .contains("container \"etcd\" in pod \"etcd-node-1\" is not running");
+            assertThat(answer).startsWith("HTTP/1.1 404 Not Found").contains("\"reason\":\"NotFound\"")
+                    .contains("container \\\"etcd\\\" in pod \\\"etcd-node-1\\\" is not running");
         }
         assertThat(asked).hasSize(1);
     }
