@@ -18,7 +18,9 @@ import java.util.stream.Stream;
 /**
  * The static pods of one node as its runtime holds them (by the agent's labels), and the container instance a
  * {@code logs} request reads: the newest instance of the container in the pod's newest version, or with
- * {@code previous} the one before it, as {@code kubectl logs} chooses on a kubelet node.
+ * {@code previous} the one before it, as {@code kubectl logs} chooses on a kubelet node. A container whose only
+ * instance has exited is taken as waiting to be restarted (the agent keeps the newest dead instance only): its
+ * previous instance is that last run, as the kubelet's {@code lastState} says while a container is in back-off.
  */
 final class PodInstances {
     private static final Comparator<ContainerSummary> NEWEST_FIRST = Comparator
@@ -100,14 +102,18 @@ final class PodInstances {
             throw new Problem("container \"" + container + "\" not found in static pod \"" + pod.name() + "\""
                     + (names.isEmpty() ? "" : "; its containers: " + String.join(", ", names)));
         }
+        ContainerSummary newest = instances.get(0);
         if (!previous) {
-            return instances.get(0).id();
+            return newest.id();
         }
-        if (instances.size() < 2) {
-            throw new Problem("previous terminated container \"" + container + "\" in pod \"" + pod.name()
-                    + "\" not found");
+        if (instances.size() > 1) {
+            return instances.get(1).id();
         }
-        return instances.get(1).id();
+        if (!newest.running()) {
+            return newest.id(); // waiting to be restarted: its last run, as the kubelet's lastState has it
+        }
+        throw new Problem("previous terminated container \"" + container + "\" in pod \"" + pod.name()
+                + "\" not found");
     }
 
     /** The containers of the pod's newest version (the UID of its newest sandbox, else of its newest container). */
