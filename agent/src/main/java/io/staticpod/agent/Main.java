@@ -11,9 +11,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        if (Commands.handles(args)) { // validate, status, version: the daemon stays the default
+        if (Commands.handles(args)) { // validate, status, logs, version: the daemon stays the default
             System.setProperty("spa.log.level", "WARN");
-            System.exit(Commands.run(args, System.out, System.err));
+            System.exit(Commands.run(args, System.out, System.err, config -> RuntimeAdapters.open(config).runtime()));
             return;
         }
         ConfigLoader.Outcome outcome;

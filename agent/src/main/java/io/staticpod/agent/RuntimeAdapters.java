@@ -1,6 +1,8 @@
 package io.staticpod.agent;
 
 import io.staticpod.config.AgentConfig;
+import io.staticpod.runtime.cri.CriRuntime;
+import io.staticpod.runtime.cri.CriSettings;
 import io.staticpod.runtime.ctr.CtrPodRuntime;
 import io.staticpod.runtime.docker.api.DockerApiRuntime;
 import io.staticpod.runtime.docker.cli.DockerCliRuntime;
@@ -37,8 +39,8 @@ final class RuntimeAdapters {
                     DockerApiRuntime.DEFAULT_CALL_TIMEOUT, pause), pause);
             case CTR -> new Opened(CtrPodRuntime.create(endpoint, CtrPodRuntime.DEFAULT_NAMESPACE, pause,
                     CtrPodRuntime.DEFAULT_LOG_DIR, new ProcessCommandRunner()), pause);
-            case CONTAINERD, CRI -> throw new IllegalArgumentException("--runtime " + config.runtime()
-                    + " (CRI) is not in this build yet; use --runtime ctr for containerd");
+            // the runtime's own sandbox image (containerd: its CRI plugin's sandbox_image)
+            case CONTAINERD, CRI -> new Opened(CriRuntime.connect(CriSettings.of(endpoint)), null);
         };
     }
 }

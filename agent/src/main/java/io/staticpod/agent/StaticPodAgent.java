@@ -6,6 +6,7 @@ import io.staticpod.agent.health.Observability;
 import io.staticpod.agent.nodeapi.NodeApiBackend;
 import io.staticpod.agent.nodeapi.NodeApiServer;
 import io.staticpod.agent.nodeapi.StaticPodLogs;
+import io.staticpod.agent.nodeapi.StaticPodView;
 import io.staticpod.agent.nodeapi.Streaming;
 import io.staticpod.agent.launch.EnvResolver;
 import io.staticpod.agent.launch.LaunchConfigs;
@@ -128,7 +129,7 @@ public final class StaticPodAgent {
                 }, loop);
         source.onWatchEvent(ops::watchEvent);
         ops.watchScan(source.progress());
-        NodeApiServer nodeApi = nodeApi(ops, runtime);
+        NodeApiServer nodeApi = nodeApi(ops, runtime, pods);
         source.strictPermissions(config.strictManifestPermissions());
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -199,7 +200,7 @@ public final class StaticPodAgent {
         PodSupervisor pods = new PodSupervisor(threads,
                 terminated -> new PodWorkers(sync::sync, threads.lanes(), threads.timer(), monotonic, terminated),
                 listener -> new Relister(runtime, launch.ownerSelector(), cache, monotonic, listener, health),
-                volumes, mirror, errors, reconcile);
+                cache, volumes, mirror, errors, reconcile);
         handler.wakeWith(pods::wake);
         return pods;
     }
@@ -228,9 +229,10 @@ public final class StaticPodAgent {
 
     /**
      * The node API on {@code address:port}, or null when the port is 0. On a runtime without logs (the docker CLI
-     * adapter) it answers log requests with 501 and says which runtimes serve them.
+     * adapter) it answers log requests with 501 and says which runtimes serve them; on one without a streaming
+     * server (all but CRI) it answers exec, attach and port-forward so.
      */
-    private NodeApiServer nodeApi(Observability ops, ContainerRuntime runtime) {
+    private NodeApiServer nodeApi(Observability ops, ContainerRuntime runtime, PodSupervisor pods) {
         NodeApiConfig api = config.nodeApi();
         if (!api.enabled()) {
             log.info("Node API disabled (port 0): kubectl logs and exec do not reach this node");
@@ -241,7 +243,8 @@ public final class StaticPodAgent {
                     + "authenticated request is answered 503; set authorization.mode AlwaysAllow with a client CA to use"
                     + " it standalone");
         }
-        NodeApiBackend backend = ops.nodeApiBackend(StaticPodLogs.of(runtime), Streaming.UNSUPPORTED);
+        NodeApiBackend backend = ops.nodeApiBackend(StaticPodLogs.of(runtime), Streaming.of(runtime),
+                pod -> StaticPodView.Live.of(name -> pods.runningContainer(pod, name), () -> pods.readySandbox(pod)));
         String hostIp = api.nodeIp() != null ? api.nodeIp() : NodeFacts.primaryIpv4().orElse("127.0.0.1");
         return new NodeApiServer(api, NodeApiServer.Options.defaults(config.nodeName(), hostIp, config.rootDir()),
                 backend, reviews::get);

@@ -13,7 +13,11 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
-/** The agent's fat jar run as a real process, with its log lines kept for assertions. */
+/**
+ * The agent's fat jar run as a real process, with its log lines kept for assertions. Its node API is off
+ * ({@code --port 0}) unless the test names a {@code --port}: agents of tests running at the same time never collide
+ * on port 10250.
+ */
 final class AgentProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -66,11 +70,20 @@ final class AgentProcess implements AutoCloseable {
                 "--pod-infra-container-image", ItEnvironment.PAUSE,
                 "--root-dir", rootDir.toString(),
                 "--file-check-frequency", "2s"));
-        cmd.addAll(List.of(extra));
+        cmd.addAll(withoutNodeApiUnlessAsked(extra));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
         builder.environment().putAll(env);
         Process p = builder.start();
         return new AgentProcess(p, node);
+    }
+
+    /** {@code extra}, and {@code --port 0} when it names no {@code --port}. */
+    static List<String> withoutNodeApiUnlessAsked(String... extra) {
+        List<String> args = new ArrayList<>(List.of(extra));
+        if (args.stream().noneMatch(a -> a.equals("--port") || a.startsWith("--port="))) {
+            args.addAll(List.of("--port", "0"));
+        }
+        return args;
     }
 
     List<String> lines() {

@@ -87,6 +87,17 @@ class NodeApiIT {
                     image: %s
                     command: ["sh", "-c", "%s"]
                 """.formatted(ns, ItEnvironment.BUSYBOX, TRAP));
+        Files.writeString(manifests.resolve("crash.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: crash, namespace: %s}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                  - name: app
+                    image: %s
+                    command: ["sh", "-c", "echo crashing instance $(cat /proc/sys/kernel/random/uuid); sleep 3; exit 3"]
+                """.formatted(ns, ItEnvironment.BUSYBOX));
         port = freePort();
         root = Files.createDirectories(tmp.resolve("root"));
         agents.add(agent(node, manifests, root, api.nodeKubeconfig(node), port));
@@ -138,13 +149,106 @@ class NodeApiIT {
     }
 
     @Test
-    void kubectlLogsReachesTheNodeWhichReadsThemThroughTheRuntime() throws Exception {
-        // the Docker Engine API adapter serves logs: the API server proxies kubectl logs to the node, which reads them
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            Kubectl logs = kubectl("logs", "-n", ns, "web-" + node, "--tail", "2");
-            assertThat(logs.code).as(logs.output).isZero();
-            assertThat(logs.output).containsPattern("line \\d+\n");
-        });
+    void kubectlLogsOfAStaticPodsMirrorOnDockerWithTail() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> kubectl("logs", "-n", ns, "web-" + node).output
+                .contains("line 3"));
+
+        Kubectl all = kubectl("logs", "-n", ns, "web-" + node);
+        Kubectl tail = kubectl("logs", "-n", ns, "web-" + node, "-c", "app", "--tail", "2");
+
+        assertThat(all.code).as(all.output).isZero();
+        assertThat(all.output).startsWith("line 0\nline 1\nline 2\n");
+        assertThat(tail.code).as(tail.output).isZero();
+        List<String> lines = tail.output.lines().toList();
+        assertThat(lines).hasSize(2).allMatch(l -> l.matches("line \\d+"));
+        assertThat(Integer.parseInt(lines.get(1).substring(5))).isEqualTo(Integer.parseInt(lines.get(0).substring(5))
+                + 1);
+    }
+
+    @Test
+    void kubectlLogsFollowPrintsNewLinesAsTheContainerWritesThem() throws Exception {
+        Process follow = new ProcessBuilder(ApiServerFixture.kubectl(), "--kubeconfig",
+                api.adminKubeconfig().toString(), "logs", "-f", "--tail", "1", "-n", ns, "web-" + node)
+                .redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    follow.getInputStream(), StandardCharsets.UTF_8));
+            List<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return List.of(out.readLine(), out.readLine(), out.readLine());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+            String first = read.get(0);
+            String second = read.get(1);
+            String third = read.get(2);
+            assertThat(first).matches("line \\d+");
+            int n = Integer.parseInt(first.substring(5));
+            // lines written after kubectl started, one a second, arrive while the stream stays open
+            assertThat(List.of(second, third)).containsExactly("line " + (n + 1), "line " + (n + 2));
+            assertThat(follow.isAlive()).isTrue();
+        } finally {
+            follow.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void kubectlLogsPreviousShowsTheCrashedInstanceAndAFollowEndsWithTheInstance() throws Exception {
+        String pod = "crash-" + node;
+        Kubectl before = kubectl("logs", "-n", ns, pod, "--previous");
+        if (restarts(pod) == 0) {
+            assertThat(before.code).isNotZero();
+            assertThat(before.output).contains("previous terminated container \"app\" in pod \"" + pod
+                    + "\" not found");
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> restarts(pod) >= 1);
+
+        Kubectl previous = kubectl("logs", "-n", ns, pod, "--previous");
+        Kubectl follow = kubectl("logs", "-f", "-n", ns, pod);
+
+        assertThat(previous.code).as(previous.output).isZero();
+        assertThat(previous.output).matches("crashing instance [0-9a-f-]{36}\n");
+        // the instance ends after 3 s (or has ended): the followed stream ends with it, as on a kubelet
+        assertThat(follow.code).as(follow.output).isZero();
+        assertThat(follow.output).matches("crashing instance [0-9a-f-]{36}\n");
+    }
+
+    @Test
+    void kubectlExecAndPortForwardOnDockerAreRefusedWithAClearMessage() throws Exception {
+        Kubectl exec = kubectl("exec", "-n", ns, "web-" + node, "--", "date");
+        Kubectl forward = kubectl("port-forward", "-n", ns, "web-" + node, "0:80");
+
+        assertThat(exec.code).isNotZero();
+        assertThat(exec.output).contains("exec is not served for runtime docker by this agent: exec, attach and"
+                + " port-forward need a runtime with a streaming server of its own (--runtime containerd or"
+                + " --runtime cri)");
+        assertThat(forward.code).isNotZero();
+        assertThat(forward.output).contains("port-forward is not served for runtime docker");
+    }
+
+    @Test
+    void theLogsCommandOfTheJarReadsAStaticPodsLogFromDockerDirectly() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).until(() -> restarts("crash-" + node) >= 1);
+
+        JarCommand tail = JarCommand.run("logs", "web", "--tail", "1", "--hostname-override", node);
+        JarCommand previous = JarCommand.run("logs", "crash-" + node, "app", "--previous", "--hostname-override",
+                node, "--runtime", "docker");
+        JarCommand unknown = JarCommand.run("logs", "nope", "--hostname-override", node);
+
+        assertThat(tail.exitCode()).as(tail.stderr()).isZero();
+        assertThat(tail.stdout()).matches("line \\d+\n");
+        assertThat(previous.exitCode()).as(previous.stderr()).isZero();
+        assertThat(previous.stdout()).matches("crashing instance [0-9a-f-]{36}\n");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.stderr()).contains("no static pod \"nope\" on node " + node + "; its static pods: " + ns
+                + "/crash-" + node + ", " + ns + "/web-" + node);
+    }
+
+    private int restarts(String pod) {
+        var p = admin.pods().inNamespace(ns).withName(pod).get();
+        return p == null || p.getStatus().getContainerStatuses().isEmpty() ? 0
+                : p.getStatus().getContainerStatuses().get(0).getRestartCount();
     }
 
     @Test

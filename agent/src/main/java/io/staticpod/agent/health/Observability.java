@@ -14,6 +14,7 @@ import io.staticpod.agent.source.SourceSnapshot;
 import io.staticpod.agent.status.PodBoard;
 import io.staticpod.config.AgentConfig;
 import io.staticpod.manifest.ParseResult;
+import io.staticpod.manifest.StaticPod;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.runtime.spi.ContainerRuntime;
 
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -140,15 +142,17 @@ public final class Observability implements AutoCloseable {
     }
 
     /**
-     * What the node API reads of the agent: the static pods and their statuses (as the status board has them), the
-     * health checks of {@code /healthz} and the metrics registry.
+     * What the node API reads of the agent: the static pods and their statuses (as the status board has them), what
+     * the runtime runs of each ({@code live}: the agent's pod cache), the health checks of {@code /healthz} and the
+     * metrics registry.
      */
-    public NodeApiBackend nodeApiBackend(StaticPodLogs logs, Streaming streaming) {
+    public NodeApiBackend nodeApiBackend(StaticPodLogs logs, Streaming streaming,
+                                         Function<StaticPod, StaticPodView.Live> live) {
         StaticPods pods = new StaticPods() {
             @Override
             public List<StaticPodView> list() {
                 return board == null ? List.of() : board.pods().stream()
-                        .map(e -> new StaticPodView(e.pod(), e.status())).toList();
+                        .map(e -> new StaticPodView(e.pod(), e.status(), live.apply(e.pod()))).toList();
             }
 
             @Override

@@ -17,7 +17,9 @@ import io.staticpod.runtime.spi.RuntimeVersion;
 import io.staticpod.runtime.spi.Sandbox;
 import io.staticpod.runtime.spi.SandboxConfig;
 import io.staticpod.runtime.spi.SandboxStatus;
+import io.staticpod.runtime.spi.StreamingUrls;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +93,12 @@ final class MeteredContainerRuntime implements ContainerRuntime {
         return delegate.events();
     }
 
+    /** Timed as the kubelet names CRI's calls: {@code exec}, {@code attach}, {@code port_forward}. */
+    @Override
+    public Optional<StreamingUrls> streaming() {
+        return delegate.streaming().map(MeteredStreaming::new);
+    }
+
     @Override
     public Optional<ContainerLogs> logs() {
         return delegate.logs().map(l -> (containerId, options) ->
@@ -100,6 +108,29 @@ final class MeteredContainerRuntime implements ContainerRuntime {
     @Override
     public void close() {
         delegate.close();
+    }
+
+    private final class MeteredStreaming implements StreamingUrls {
+        private final StreamingUrls d;
+
+        MeteredStreaming(StreamingUrls d) {
+            this.d = d;
+        }
+
+        @Override
+        public URI exec(String containerId, List<String> command, StreamOptions options) {
+            return timed("exec", () -> d.exec(containerId, command, options));
+        }
+
+        @Override
+        public URI attach(String containerId, StreamOptions options) {
+            return timed("attach", () -> d.attach(containerId, options));
+        }
+
+        @Override
+        public URI portForward(String sandboxId, List<Integer> ports) {
+            return timed("port_forward", () -> d.portForward(sandboxId, ports));
+        }
     }
 
     private <T> T timed(String operation, Supplier<T> call) {

@@ -1,7 +1,10 @@
 package io.staticpod.agent.nodeapi;
 
+import io.staticpod.runtime.spi.ContainerRuntime;
+
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Where an exec, attach or port-forward of a static pod is served: a URL on the runtime's own streaming server (CRI's
@@ -11,7 +14,11 @@ import java.util.List;
 public interface Streaming {
 
     /**
-     * @throws StaticPodLogs.Unsupported when the runtime has no streaming server (answered 501)
+     * @throws StaticPodLogs.Unsupported         when the runtime has no streaming server (answered 501)
+     * @throws io.staticpod.runtime.spi.RuntimeError.NotFound when the container is not running, or the pod has no
+     *                                           ready sandbox (404)
+     * @throws IllegalArgumentException          when the request cannot be asked: no command, no stream, a bad port (400)
+     * @throws io.staticpod.runtime.spi.RuntimeError when the runtime fails otherwise (503)
      */
     URI url(Request request);
 
@@ -30,10 +37,27 @@ public interface Streaming {
 
     enum Kind { EXEC, ATTACH, PORT_FORWARD }
 
-    /** No streaming server (the agent's runtimes today). */
-    Streaming UNSUPPORTED = request -> {
-        throw new StaticPodLogs.Unsupported(request.kind().name().toLowerCase(java.util.Locale.ROOT)
-                .replace("port_forward", "port-forward") + " is not served by this agent yet: it needs a runtime with"
-                + " a streaming server (CRI)");
-    };
+    /** No streaming server, runtime unnamed. */
+    Streaming UNSUPPORTED = unsupported(null);
+
+    /**
+     * The runtime's streaming server when its capabilities include {@code streaming} (the CRI adapter), else an
+     * answer (501) saying which runtimes serve exec, attach and port-forward.
+     */
+    static Streaming of(ContainerRuntime runtime) {
+        if (runtime.capabilities().streaming() && runtime.streaming().isPresent()) {
+            return new RuntimeStreaming(runtime.streaming().get());
+        }
+        return unsupported(runtime.name());
+    }
+
+    /** @param runtime the runtime's name as {@code --runtime} spells it, or null */
+    static Streaming unsupported(String runtime) {
+        return request -> {
+            throw new StaticPodLogs.Unsupported(request.kind().name().toLowerCase(Locale.ROOT)
+                    .replace("port_forward", "port-forward") + " is not served" + (runtime == null ? ""
+                    : " for runtime " + runtime) + " by this agent: exec, attach and port-forward need a runtime"
+                    + " with a streaming server of its own (--runtime containerd or --runtime cri)");
+        };
+    }
 }

@@ -1,18 +1,27 @@
 package io.staticpod.agent.nodeapi;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.staticpod.runtime.spi.RuntimeError;
+
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code /exec/{ns}/{pod}/{container}}, {@code /attach/…}, {@code /portForward/{ns}/{pod}} (each also with the pod's
  * UID before the container) and {@code /run/…}: the static pod found (404 otherwise), the runtime asked for a URL on
  * its streaming server, and the upgraded connection handed over to it. A request that is not an upgrade is refused
- * (400), as the kubelet refuses it; {@code /run} (a command's output in one answer) is not served (501).
+ * (400), as the kubelet refuses it; {@code /run} (a command's output in one answer) is not served (501). Refusals are
+ * JSON {@code Status} objects, which kubectl shows with their message.
  */
 final class StreamingEndpoint {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private StreamingEndpoint() {
     }
 
@@ -25,28 +34,28 @@ final class StreamingEndpoint {
             return false;
         }
         if (!request.method().equals("GET") && !request.method().equals("POST")) {
-            Dispatcher.text(exchange, 405, "Method Not Allowed");
+            refuse(exchange, 405, "Method Not Allowed");
             return true;
         }
         Optional<StaticPodView> pod = backend.pods().find(path.get(1), path.get(2));
         String uid = path.size() == min + 1 ? path.get(3) : null;
         if (pod.isEmpty() || (uid != null && !uid.equals(pod.get().pod().uid()))) {
-            Dispatcher.text(exchange, 404, "pod \"" + Dispatcher.shown(path.get(2)) + "\" in namespace \""
+            refuse(exchange, 404, "pod \"" + Dispatcher.shown(path.get(2)) + "\" in namespace \""
                     + Dispatcher.shown(path.get(1)) + "\" is not a static pod of this node");
             return true;
         }
         String container = portForward ? null : path.get(path.size() - 1);
         if (container != null && !pod.get().hasContainer(container)) {
-            Dispatcher.text(exchange, 404, "container \"" + Dispatcher.shown(container) + "\" not found in pod \""
+            refuse(exchange, 404, "container \"" + Dispatcher.shown(container) + "\" not found in pod \""
                     + path.get(2) + "\"");
             return true;
         }
         if (kind.equals("run")) {
-            Dispatcher.text(exchange, 501, "run is not served by this agent; use exec");
+            refuse(exchange, 501, "run is not served by this agent; use exec");
             return true;
         }
         if (!request.upgrade()) {
-            Dispatcher.text(exchange, 400, "Upgrade request required");
+            refuse(exchange, 400, "Upgrade request required");
             return true;
         }
         Streaming.Kind what = switch (kind) {
@@ -59,7 +68,7 @@ final class StreamingEndpoint {
             try {
                 ports.add(Integer.parseInt(p));
             } catch (NumberFormatException e) {
-                Dispatcher.text(exchange, 400, "port: \"" + Dispatcher.shown(p) + "\" is not a port number");
+                refuse(exchange, 400, "port: \"" + Dispatcher.shown(p) + "\" is not a port number");
                 return true;
             }
         }
@@ -69,11 +78,49 @@ final class StreamingEndpoint {
                     request.query().getOrDefault("command", List.of()), flag(request, "input"),
                     flag(request, "output"), flag(request, "error"), flag(request, "tty"), ports));
         } catch (StaticPodLogs.Unsupported e) {
-            Dispatcher.text(exchange, 501, e.getMessage());
+            refuse(exchange, 501, e.getMessage());
+            return true;
+        } catch (RuntimeError.NotFound e) {
+            refuse(exchange, 404, e.getMessage());
+            return true;
+        } catch (IllegalArgumentException e) {
+            refuse(exchange, 400, e.getMessage());
+            return true;
+        } catch (RuntimeError e) {
+            refuse(exchange, 503, "the container runtime cannot open the stream: " + e.getMessage());
             return true;
         }
         exchange.tunnel(target);
         return true;
+    }
+
+    /**
+     * An error answer as the API server's clients read one: a JSON {@code Status} (kubectl shows its message as
+     * {@code Error from server (Reason): message}; a plain text body could be read as YAML and lost).
+     */
+    static void refuse(Exchange exchange, int code, String message) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.put("metadata", Map.of());
+        status.put("status", "Failure");
+        status.put("message", message);
+        String reason = switch (code) {
+            case 400 -> "BadRequest";
+            case 404 -> "NotFound";
+            case 405 -> "MethodNotAllowed";
+            case 503 -> "ServiceUnavailable";
+            default -> null;
+        };
+        if (reason != null) {
+            status.put("reason", reason);
+        }
+        status.put("code", code);
+        try {
+            exchange.respond(code, "application/json", JSON.writeValueAsBytes(status));
+        } catch (JsonProcessingException e) {
+            Dispatcher.text(exchange, code, message);
+        }
     }
 
     /** kubectl's stream flags: {@code input=1}, {@code output=1}, {@code error=1}, {@code tty=1}. */

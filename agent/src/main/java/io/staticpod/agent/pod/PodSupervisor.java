@@ -2,18 +2,23 @@ package io.staticpod.agent.pod;
 
 import io.staticpod.agent.desired.DesiredChange;
 import io.staticpod.agent.launch.Volumes;
+import io.staticpod.agent.relist.ContainerView;
+import io.staticpod.agent.relist.PodCache;
 import io.staticpod.agent.relist.Relister;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.mirror.MirrorClient;
+import io.staticpod.runtime.spi.Sandbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +41,7 @@ public final class PodSupervisor implements Relister.Listener, AutoCloseable {
     private final MirrorClient mirror;
     private final ManifestErrors manifestErrors;
     private final Executor reconcile;
+    private final PodCache cache;
     private volatile Map<PodKey, StaticPod> desired = Map.of();
     /** True once every source has been seen whole; read and written on the reconcile thread only. */
     private boolean allSourcesSeen;
@@ -43,10 +49,12 @@ public final class PodSupervisor implements Relister.Listener, AutoCloseable {
     /**
      * @param lanes     the pod lanes, given what to call when a pod that was stopping has no container left
      * @param relister  the relister, given whom to tell what it finds
+     * @param cache     the relister's pod cache, read for the instances the node API streams to
      * @param reconcile the reconcile thread, where desired changes arrive and orphans are decided
      */
     public PodSupervisor(PodThreads threads, Function<Runnable, PodWorkers> lanes,
-                         Function<Relister.Listener, Relister> relister, Volumes volumes, MirrorClient mirror,
+                         Function<Relister.Listener, Relister> relister, PodCache cache, Volumes volumes,
+                         MirrorClient mirror,
                          ManifestErrors manifestErrors, Executor reconcile) {
         this.threads = threads;
         this.volumes = volumes;
@@ -55,6 +63,7 @@ public final class PodSupervisor implements Relister.Listener, AutoCloseable {
         this.reconcile = reconcile;
         this.workers = lanes.apply(this::publishMirrors);
         this.relister = relister.apply(this);
+        this.cache = cache;
     }
 
     /** Starts relisting every {@code relistPeriod} and resyncing every pod every {@code resyncPeriod}. */
@@ -94,6 +103,24 @@ public final class PodSupervisor implements Relister.Listener, AutoCloseable {
         Map<PodKey, StaticPod> all = new HashMap<>(desired);
         workers.terminating().forEach(all::putIfAbsent);
         mirror.desiredPods(all);
+    }
+
+    /**
+     * The running instance of container {@code name} of this version of the pod (its UID), as the pod cache has it
+     * (read from the runtime when the cache holds no valid view): where {@code kubectl exec} and {@code attach} go.
+     *
+     * @throws io.staticpod.runtime.spi.RuntimeError when the runtime had to be read and failed
+     */
+    public Optional<String> runningContainer(StaticPod pod, String name) {
+        return cache.current(pod.key()).containersOf(pod.uid()).stream()
+                .filter(c -> c.name().equals(name) && c.running())
+                .sorted(ContainerView.NEWEST_FIRST).map(ContainerView::id).findFirst();
+    }
+
+    /** The ready sandbox of this version of the pod, the newest if several, as the pod cache has it. */
+    public Optional<String> readySandbox(StaticPod pod) {
+        return cache.current(pod.key()).sandboxesOf(pod.uid()).stream().filter(Sandbox::ready)
+                .max(Comparator.comparing(Sandbox::createdAt)).map(Sandbox::id);
     }
 
     /** When the runtime last answered a relist (monotonic), or null. */

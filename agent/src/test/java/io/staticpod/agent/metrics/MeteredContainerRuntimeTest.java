@@ -5,7 +5,14 @@ import io.staticpod.agent.launch.LaunchConfigs;
 import io.staticpod.agent.launch.Volumes;
 import io.staticpod.agent.testing.TestPods;
 import io.staticpod.manifest.StaticPod;
+import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerRuntime;
+import io.staticpod.runtime.spi.Containers;
+import io.staticpod.runtime.spi.Images;
+import io.staticpod.runtime.spi.PodSandboxes;
+import io.staticpod.runtime.spi.RuntimeSnapshot;
+import io.staticpod.runtime.spi.RuntimeVersion;
+import io.staticpod.runtime.spi.StreamingUrls;
 import io.staticpod.runtime.spi.RuntimeError;
 import io.staticpod.runtime.spi.SandboxConfig;
 import io.staticpod.runtime.spi.testing.FakeContainerRuntime;
@@ -13,10 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -53,6 +63,102 @@ class MeteredContainerRuntimeTest {
         assertThat(text).doesNotContain("static_pod_agent_runtime_operations_errors_total{operation=\"run_podsandbox\"}");
         assertThat(runtime.capabilities()).isEqualTo(fake.capabilities());
         assertThat(runtime.exec()).isPresent();
+    }
+
+    @Test
+    void theRuntimesStreamingUrlsPassThroughTimedSoThatTheNodeApiSeesThem() throws Exception {
+        FakeContainerRuntime fake = new FakeContainerRuntime(Instant::now);
+        StreamingUrls urls = new StreamingUrls() {
+            @Override
+            public URI exec(String containerId, List<String> command, StreamOptions options) {
+                return URI.create("http://127.0.0.1:1/exec/" + containerId);
+            }
+
+            @Override
+            public URI attach(String containerId, StreamOptions options) {
+                return URI.create("http://127.0.0.1:1/attach/" + containerId);
+            }
+
+            @Override
+            public URI portForward(String sandboxId, List<Integer> ports) {
+                return URI.create("http://127.0.0.1:1/portforward/" + sandboxId);
+            }
+        };
+        AgentMetrics metrics = new AgentMetrics(Map::of);
+        ContainerRuntime runtime = metrics.meter(new Streams(fake, urls));
+
+        assertThat(runtime.streaming()).isPresent();
+        assertThat(runtime.streaming().get().exec("c1", List.of("date"), StreamingUrls.StreamOptions.OUTPUT))
+                .hasToString("http://127.0.0.1:1/exec/c1");
+        assertThat(runtime.streaming().get().portForward("s1", List.of(80)))
+                .hasToString("http://127.0.0.1:1/portforward/s1");
+        assertThat(scrape(metrics)).contains(
+                "static_pod_agent_runtime_operations_duration_seconds_count{operation=\"exec\"} 1",
+                "static_pod_agent_runtime_operations_duration_seconds_count{operation=\"port_forward\"} 1");
+    }
+
+    /** The fake with a streaming server. */
+    private record Streams(FakeContainerRuntime fake, StreamingUrls urls) implements ContainerRuntime {
+        @Override
+        public String name() {
+            return "streams";
+        }
+
+        @Override
+        public Capabilities capabilities() {
+            Capabilities c = fake.capabilities();
+            return new Capabilities(c.podNetwork(), c.hostPorts(), c.exec(), c.exitEvents(), c.logs(), c.logFiles(),
+                    c.runAsUser(), c.multiLineEnv(), c.logRotation(), true);
+        }
+
+        @Override
+        public RuntimeVersion version() {
+            return fake.version();
+        }
+
+        @Override
+        public PodSandboxes sandboxes() {
+            return fake.sandboxes();
+        }
+
+        @Override
+        public Containers containers() {
+            return fake.containers();
+        }
+
+        @Override
+        public Images images() {
+            return fake.images();
+        }
+
+        @Override
+        public RuntimeSnapshot snapshot(Map<String, String> labels) {
+            return fake.snapshot(labels);
+        }
+
+        @Override
+        public Optional<io.staticpod.runtime.spi.ExecSync> exec() {
+            return fake.exec();
+        }
+
+        @Override
+        public Optional<io.staticpod.runtime.spi.ExitEvents> events() {
+            return fake.events();
+        }
+
+        @Override
+        public Optional<io.staticpod.runtime.spi.ContainerLogs> logs() {
+            return fake.logs();
+        }
+
+        @Override
+        public Optional<StreamingUrls> streaming() {
+            return Optional.of(urls);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static String scrape(AgentMetrics metrics) throws Exception {

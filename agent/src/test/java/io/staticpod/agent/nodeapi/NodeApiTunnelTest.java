@@ -105,6 +105,77 @@ class NodeApiTunnelTest {
         assertThat(echo.heads).isEmpty();
     }
 
+    @Test
+    void onARuntimeWithoutAStreamingServerExecIs501AndSaysWhichRuntimesServeIt() throws Exception {
+        api = new ServerHarness(root, ServerHarness.config(root), 4, (id, o) -> {
+            throw new StaticPodLogs.Unsupported("no logs here");
+        }, null);
+        api.pods.run(FakePods.staticPod("kube-system", "etcd", "etcd"));
+        api.reviews.allow("jane", "create", "proxy");
+        try (SSLSocket s = client()) {
+            s.getOutputStream().write(upgrade("/exec/kube-system/etcd-node-1/etcd?command=date&output=1"));
+            s.getOutputStream().flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+            assertThat(answer).startsWith("HTTP/1.1 501 Not Implemented").contains("application/json")
+                    .contains("\"kind\":\"Status\"").contains("\"code\":501").contains("exec is not served for runtime"
+                    + " fake by this agent: exec, attach and port-forward need a runtime with a streaming server of"
+                    + " its own (--runtime containerd or --runtime cri)");
+        }
+    }
+
+    @Test
+    void execIsAskedOfTheRuntimeForTheRunningInstanceAndAContainerThatIsNotRunningIs404() throws Exception {
+        echo = new EchoServer();
+        List<String> asked = new CopyOnWriteArrayList<>();
+        api = new ServerHarness(root, ServerHarness.config(root), 4, (id, o) -> {
+            throw new StaticPodLogs.Unsupported("no logs here");
+        }, new RuntimeStreaming(new io.staticpod.runtime.spi.StreamingUrls() {
+            @Override
+            public URI exec(String containerId, List<String> command, StreamOptions options) {
+                asked.add(containerId + " " + command);
+                return URI.create("http://127.0.0.1:" + echo.port() + "/exec/Tk");
+            }
+
+            @Override
+            public URI attach(String containerId, StreamOptions options) {
+                throw new AssertionError("not asked");
+            }
+
+            @Override
+            public URI portForward(String sandboxId, List<Integer> ports) {
+                throw new AssertionError("not asked");
+            }
+        }));
+        var pod = FakePods.staticPod("kube-system", "etcd", "etcd");
+        String id = api.pods.run(pod).get(0);
+        api.reviews.allow("jane", "create", "proxy");
+        try (SSLSocket s = client()) {
+            s.getOutputStream().write(upgrade("/exec/kube-system/etcd-node-1/etcd?command=date&output=1"));
+            s.getOutputStream().flush();
+            assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 101 Switching Protocols");
+        }
+        assertThat(asked).containsExactly(id + " [date]");
+        assertThat(echo.heads.get(0)).startsWith("POST /exec/Tk HTTP/1.1");
+
+        api.pods.put(pod, new io.staticpod.mirror.PodStatus(pod.uid(), io.staticpod.mirror.PodStatus.Phase.Failed,
+                null, null, List.of(), List.of(), null));
+        try (SSLSocket s = client()) {
+            s.getOutputStream().write(upgrade("/exec/kube-system/etcd-node-1/etcd?command=date&output=1"));
+            s.getOutputStream().flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 404 Not Found").contains("\"reason\":\"NotFound\"")
+                    .contains("container \\\"etcd\\\" in pod \\\"etcd-node-1\\\" is not running");
+        }
+        assertThat(asked).hasSize(1);
+    }
+
+    private static byte[] upgrade(String pathAndQuery) {
+        return ("POST " + pathAndQuery + " HTTP/1.1\r\nHost: node-1:10250\r\nConnection: Upgrade\r\n"
+                + "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\nContent-Length: 0\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
     private SSLSocket client() throws Exception {
         SSLSocket s = (SSLSocket) TestPki.clientContext(ServerHarness.PKI.client("jane"), api.serving)
                 .getSocketFactory().createSocket("127.0.0.1", api.server.port());

@@ -37,7 +37,7 @@ final class ServerHarness implements AutoCloseable {
 
     ServerHarness(Path root, NodeApiConfig config, int maxStreams, StaticPodLogs logs, Streaming streaming)
             throws Exception {
-        NodeApiBackend backend = new NodeApiBackend(pods, logs, streaming,
+        NodeApiBackend backend = new NodeApiBackend(pods, logs, streaming == null ? Streaming.of(runtime) : streaming,
                 () -> new NodeApiBackend.Health.Report(true, List.of("[+]ping ok")), new NodeApiBackend.Metrics() {
             @Override
             public String contentType() {

@@ -68,8 +68,8 @@ class PodSupervisorTest {
         }
     }
 
-    /** Runs a pod as an earlier agent did. */
-    private void leftBehind(StaticPod pod) throws Exception {
+    /** Runs a pod as an earlier agent did; returns its sandbox's and its container's ids. */
+    private String[] leftBehind(StaticPod pod) throws Exception {
         runtime.addImage(TestPods.BUSYBOX);
         LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root),
                 new EnvResolver(TestPods.NODE, "192.0.2.1", 1, 1L << 30), null);
@@ -78,6 +78,7 @@ class PodSupervisorTest {
         String id = runtime.containers().create(sandboxId, launch.container(pod, pod.pod().spec().containers().get(0),
                 0, launch.prepare(pod, null)), sandbox);
         runtime.containers().start(id);
+        return new String[] {sandboxId, id};
     }
 
     private int owned() {
@@ -137,5 +138,32 @@ class PodSupervisorTest {
         runReconcile();
         assertThat(gone).doesNotExist();
         await().atMost(Duration.ofSeconds(10)).until(() -> owned() == 0);
+    }
+
+    @Test
+    void theRunningContainerAndTheReadySandboxOfAPodVersionAreReadFromThePodCache() throws Exception {
+        StaticPod pod = TestPods.pod("web", "");
+        String[] ids = leftBehind(pod);
+        PodSupervisor supervisor = supervisor();
+
+        assertThat(supervisor.runningContainer(pod, "app")).contains(ids[1]);
+        assertThat(supervisor.readySandbox(pod)).contains(ids[0]);
+        assertThat(supervisor.runningContainer(pod, "other")).isEmpty();
+        StaticPod otherVersion = TestPods.pod("web", "  hostNetwork: true");
+        assertThat(otherVersion.uid()).isNotEqualTo(pod.uid());
+        assertThat(supervisor.runningContainer(otherVersion, "app")).isEmpty();
+        assertThat(supervisor.readySandbox(otherVersion)).isEmpty();
+    }
+
+    @Test
+    void anExitedContainerAndAStoppedSandboxAreNotOffered() throws Exception {
+        StaticPod pod = TestPods.pod("web", "");
+        String[] ids = leftBehind(pod);
+        PodSupervisor supervisor = supervisor();
+        runtime.exit(ids[1], 1);
+        runtime.sandboxes().stop(ids[0]);
+
+        assertThat(supervisor.runningContainer(pod, "app")).isEmpty();
+        assertThat(supervisor.readySandbox(pod)).isEmpty();
     }
 }

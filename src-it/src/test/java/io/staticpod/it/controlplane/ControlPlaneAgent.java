@@ -56,6 +56,9 @@ final class ControlPlaneAgent implements AutoCloseable {
                 "--root-dir", rootDir.toString(),
                 "--file-check-frequency", "2s"));
         cmd.addAll(List.of(extra));
+        if (cmd.stream().noneMatch(a -> a.equals("--port") || a.startsWith("--port="))) {
+            cmd.addAll(List.of("--port", "0")); // the node API off: agents of parallel tests never collide on 10250
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         return new ControlPlaneAgent(p, node, logFile);
     }

@@ -70,7 +70,8 @@ public final class LogCopier {
         };
     }
 
-    static byte[] format(LogReader.LogLine line, boolean timestamps) {
+    /** A line as the kubelet writes it: its time first when {@code timestamps}, its line end unless partial. */
+    public static byte[] format(LogReader.LogLine line, boolean timestamps) {
         byte[] prefix = timestamps ? (TIME.format(line.time()) + " ").getBytes(StandardCharsets.US_ASCII) : new byte[0];
         int end = line.partial() ? 0 : 1;
         byte[] out = new byte[prefix.length + line.bytes().length + end];
