@@ -25,7 +25,8 @@ final class CriObserver implements RuntimeObserver {
     /** Where the agent puts pods' log directories: the kubelet's place. */
     static final Path POD_LOGS = Path.of("/var/log/pods");
 
-    private final CriRuntime cri = CriTestRuntime.connect();
+    /** One client for every observer: a channel per test would be left to the garbage collector. */
+    private static final CriRuntime cri = CriTestRuntime.connect();
 
     @Override
     public void require() {
