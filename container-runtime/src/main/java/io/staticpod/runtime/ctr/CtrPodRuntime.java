@@ -74,9 +74,10 @@ import java.util.function.Supplier;
  * name); {@code /etc/hosts} (localhost; the node's on its network) and {@code /etc/resolv.conf} (the sandbox's DNS
  * config, or a copy of the node's) from {@link SandboxFiles}; in-memory volumes as tmpfs mounts with their size; CPU
  * shares in the task's cgroup before it starts ({@link CgroupCpu}); capabilities with {@code ALL} worked out into
- * the lists ctr takes ({@link CtrFlags#security}). <b>Not applied</b>, each named in a WARN (the pod runs without it,
- * as before this adapter): runAsUser/runAsGroup and supplementalGroups ({@code runAsUser=false}: ctr 1.6 has no
- * {@code --user}), an oom_score_adj, sysctls, host ports.
+ * the lists ctr takes ({@link CtrFlags#security}); namespaced sysctls in the sandbox's own IPC and network
+ * namespaces ({@link CtrSysctls}). <b>Not applied</b>, each named in a WARN (the pod runs without it, as before this
+ * adapter): runAsUser/runAsGroup and supplementalGroups ({@code runAsUser=false}: ctr 1.6 has no {@code --user}), an
+ * oom_score_adj, host ports.
  */
 public final class CtrPodRuntime implements ContainerRuntime {
 

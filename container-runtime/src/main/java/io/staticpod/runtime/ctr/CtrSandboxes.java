@@ -78,7 +78,7 @@ final class CtrSandboxes implements PodSandboxes {
         }
         String id = ids.get();
         files.write(id, config);
-        Path pidFile = hostname(config) == null ? null : files.pidFile(id);
+        Path pidFile = hostname(config) == null && config.sysctls().isEmpty() ? null : files.pidFile(id);
         CommandResult result = cli.callArgv(what, CtrCreateArgs.sandbox(cli.base(), config, id, ref, labels,
                 pidFile), createTimeout);
         if (!result.succeeded()) {
@@ -91,7 +91,7 @@ final class CtrSandboxes implements PodSandboxes {
             throw error;
         }
         if (pidFile != null) {
-            setHostname(config, pidFile);
+            enter(config, pidFile);
         }
         return id;
     }
@@ -103,31 +103,61 @@ final class CtrSandboxes implements PodSandboxes {
     }
 
     /**
-     * ctr has no flag for a host name, so it is set in the pause process's UTS namespace, which the containers join,
-     * before any of them starts: {@code nsenter --target PID --uts -- hostname -- NAME} (util-linux and hostname are
-     * Essential on Debian). The agent must see the node's processes (it runs on the node). When that fails the pod
-     * runs with the node's name and a WARN says so.
+     * ctr has no flag for a host name or sysctls, so they are set in the pause process's namespaces, which the
+     * containers join, before any of them starts: {@code nsenter --target PID --uts -- hostname -- NAME}, and
+     * {@code nsenter --target PID --ipc --net -- sysctl -w KEY=VALUE} (util-linux, hostname and procps are on every
+     * Debian node). The agent must see the node's processes (it runs on the node). What fails is named in a WARN and
+     * the pod runs without it.
      */
-    private void setHostname(SandboxConfig config, Path pidFile) {
-        String name = hostname(config);
-        String problem;
+    private void enter(SandboxConfig config, Path pidFile) {
+        String pid;
         try {
-            String pid = Files.readString(pidFile).strip();
-            if (!HOSTNAME.matcher(name).matches() || !pid.chars().allMatch(Character::isDigit)) {
-                problem = "not a host name, or no pid: " + pid;
-            } else {
-                CommandResult set = cli.runArgv(List.of("nsenter", "--target", pid, "--uts", "--", "hostname", "--",
-                        name), timeout);
-                problem = set.succeeded() ? null : "`" + CommandException.quote(set.argv()) + "` failed with exit code "
-                        + set.exitCode() + ": " + set.stderr().strip();
+            pid = Files.readString(pidFile).strip();
+        } catch (IOException e) {
+            warnNotEntered(config, e.getMessage());
+            return;
+        }
+        if (!pid.chars().allMatch(Character::isDigit) || pid.isEmpty()) {
+            warnNotEntered(config, "no pid of the sandbox: " + pid);
+            return;
+        }
+        String name = hostname(config);
+        if (name != null) {
+            String problem = HOSTNAME.matcher(name).matches()
+                    ? nsenter(List.of("nsenter", "--target", pid, "--uts", "--", "hostname", "--", name))
+                    : "not a host name";
+            if (problem != null) {
+                log.warn("Cannot set the host name of a pod; its containers see the node's pod={}/{} hostname={}"
+                        + " error={}", config.metadata().namespace(), config.metadata().name(), name, problem);
             }
-        } catch (IOException | CommandException e) {
-            problem = e.getMessage();
         }
-        if (problem != null) {
-            log.warn("Cannot set the host name of a pod; its containers see the node's pod={}/{} hostname={} error={}",
-                    config.metadata().namespace(), config.metadata().name(), name, problem);
+        config.sysctls().forEach((key, value) -> {
+            String problem = CtrSysctls.refusal(config, key, value);
+            if (problem == null) {
+                problem = nsenter(List.of("nsenter", "--target", pid, "--ipc", "--net", "--", "sysctl", "-q", "-w",
+                        key + "=" + value));
+            }
+            if (problem != null) {
+                log.warn("Cannot set a sysctl of a pod; it runs without it pod={}/{} sysctl={} error={}",
+                        config.metadata().namespace(), config.metadata().name(), key, problem);
+            }
+        });
+    }
+
+    /** Null when the command succeeded, else what went wrong. */
+    private String nsenter(List<String> argv) {
+        try {
+            CommandResult done = cli.runArgv(argv, timeout);
+            return done.succeeded() ? null : "`" + CommandException.quote(done.argv()) + "` failed with exit code "
+                    + done.exitCode() + ": " + done.stderr().strip();
+        } catch (CommandException e) {
+            return e.getMessage();
         }
+    }
+
+    private static void warnNotEntered(SandboxConfig config, String problem) {
+        log.warn("Cannot enter the sandbox of a pod to set its host name and sysctls; it runs without them pod={}/{}"
+                + " error={}", config.metadata().namespace(), config.metadata().name(), problem);
     }
 
     private static Map<String, String> ours(SandboxConfig config) {
@@ -147,9 +177,6 @@ final class CtrSandboxes implements PodSandboxes {
         List<String> unapplied = new ArrayList<>();
         if (!config.hostNetwork() && !config.portMappings().isEmpty()) {
             unapplied.add("hostPort (no pod network through ctr; use hostNetwork to be reachable)");
-        }
-        if (!config.sysctls().isEmpty()) {
-            unapplied.add("sysctls " + config.sysctls().keySet());
         }
         if (!unapplied.isEmpty()) {
             log.warn("containerd via ctr cannot apply some settings of this pod; it runs without them pod={}/{}"
