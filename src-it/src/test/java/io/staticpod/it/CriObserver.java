@@ -109,6 +109,9 @@ final class CriObserver implements RuntimeObserver {
     /** Everything of the agent of {@code node}, and the log directories of its pods (their names end in it). */
     @Override
     public void removeAll(String node) {
+        if (CriTestRuntime.problem() != null) {
+            return; // the test was skipped (or failed) for it: nothing of ours runs there
+        }
         SpiObserver.removeAll(cri, Map.of(OWNER, node));
         if (!Files.isDirectory(POD_LOGS)) {
             return;
