@@ -8,7 +8,22 @@ import io.staticpod.agent.nodeapi.NodeApiBackend;
 import io.staticpod.agent.nodeapi.NodeApiServer;
 import io.staticpod.agent.nodeapi.StaticPodLogs;
 import io.staticpod.agent.nodeapi.Streaming;
+import io.staticpod.agent.launch.EnvResolver;
+import io.staticpod.agent.launch.LaunchConfigs;
+import io.staticpod.agent.launch.NodeMemory;
+import io.staticpod.agent.launch.Volumes;
+import io.staticpod.agent.pod.ManifestErrors;
 import io.staticpod.agent.pod.PodSupervisor;
+import io.staticpod.agent.pod.PodThreads;
+import io.staticpod.agent.pod.PodWorkers;
+import io.staticpod.agent.probe.HostAddress;
+import io.staticpod.agent.probe.ProbeHandler;
+import io.staticpod.agent.probe.Prober;
+import io.staticpod.agent.relist.PodCache;
+import io.staticpod.agent.relist.Relister;
+import io.staticpod.agent.status.PodStatuses;
+import io.staticpod.agent.sync.PodSync;
+import io.staticpod.agent.sync.RestartHistory;
 import io.staticpod.agent.reload.ConfigReloader;
 import io.staticpod.agent.source.FileManifestSource;
 import io.staticpod.config.AgentConfig;
@@ -26,19 +41,22 @@ import io.staticpod.runtime.spi.RuntimeVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The daemon: manifest source → desired state (one reconcile thread) → pod supervisor → runtime. Stopping it leaves
- * the pods running, as stopping the kubelet does.
+ * The daemon, wired in this one class: manifest source → desired state (one reconcile thread: one
+ * {@link io.staticpod.agent.desired.DesiredChange} per snapshot) → pod lanes → runtime; the relister on its own
+ * thread; orphans decided on the reconcile thread. Stopping it leaves the pods running, as stopping the kubelet
+ * does.
  */
 public final class StaticPodAgent {
     private static final Logger log = LoggerFactory.getLogger(StaticPodAgent.class);
@@ -100,22 +118,16 @@ public final class StaticPodAgent {
             t.setDaemon(true);
             return t;
         });
-        AtomicBoolean scanned = new AtomicBoolean();
         MirrorClient mirror = ops.observe(mirrorClient(runtime, ops.metrics()));
-        PodSupervisor pods = new PodSupervisor(runtime, config.nodeName(), config.rootDir(), InstantSource.system(),
-                MonotonicClock.SYSTEM, scanned::get, mirror, (ready, message) -> {
+        PodSupervisor pods = pods(runtime, config.nodeName(), config.rootDir(), InstantSource.system(),
+                MonotonicClock.SYSTEM, mirror, (ready, message) -> {
                     ops.health().runtime(ready, message); // /healthz
                     mirror.runtimeHealth(ready, message); // the Node's Ready condition
-                }, adapter.sandboxImage());
-        DesiredState state = new DesiredState(pods);
+                }, adapter.sandboxImage(), loop);
+        DesiredState state = new DesiredState();
         FileManifestSource source = new FileManifestSource(config.staticPodPath(), config.fileCheckFrequency(),
-                new ManifestReader(config.nodeName()), snapshot -> {
-                    state.apply(snapshot);
-                    pods.manifestErrors(state.manifestErrors());
-                    pods.desiredPods(state.pods());
-                    if (scanned.compareAndSet(false, true)) {
-                        pods.relistSoon(); // orphans are removed right after the first full scan
-                    }
+                new ManifestReader(config.nodeName()), snapshot -> { // on the reconcile thread
+                    pods.apply(state.apply(snapshot));
                     ops.scanned(snapshot);
                 }, loop);
         ScheduledExecutorService upkeep = upkeep(runtime, adapter);
@@ -181,6 +193,42 @@ public final class StaticPodAgent {
                     .start(upkeep, LogRotator.PERIOD);
         }
         return upkeep;
+    }
+
+    /**
+     * The pod layer wired: lanes running each pod's sync (launch configs, volumes, probes, statuses, restart
+     * history) on the runtime, the relister with its pod cache, on their threads; desired changes and orphan
+     * decisions arrive on {@code reconcile}.
+     *
+     * @param wall         the system clock (the runtime's times are on it)
+     * @param monotonic    what back-off, timers and the relister's health are measured on
+     * @param health       told when the runtime stops or starts answering the relister
+     * @param sandboxImage the image the runtime runs sandboxes of, pulled when missing; null when the runtime sees to
+     *                     its own
+     */
+    public static PodSupervisor pods(ContainerRuntime runtime, String nodeName, Path rootDir, InstantSource wall,
+                                     InstantSource monotonic, MirrorClient mirror, Relister.HealthListener health,
+                                     String sandboxImage, Executor reconcile) {
+        PodThreads threads = PodThreads.create();
+        Volumes volumes = new Volumes(rootDir);
+        String nodeAddress = HostAddress.primary();
+        LaunchConfigs launch = new LaunchConfigs(nodeName, volumes, new EnvResolver(nodeName, nodeAddress,
+                Runtime.getRuntime().availableProcessors(), NodeMemory.totalBytes()),
+                runtime.capabilities().logFiles() ? LaunchConfigs.POD_LOGS : null, runtime.capabilities().runAsUser());
+        ProbeHandler handler = new ProbeHandler(mirror);
+        Prober prober = new Prober(runtime.capabilities().exec() ? runtime.exec().orElse(null) : null, runtime.name(),
+                threads.probes(), wall, handler);
+        PodCache cache = new PodCache(runtime, launch::podSelector, monotonic);
+        ManifestErrors errors = new ManifestErrors();
+        PodSync sync = new PodSync(runtime, launch, cache, new RestartHistory(wall, monotonic), prober,
+                new PodStatuses(runtime.name(), prober, volumes), mirror, errors::get, threads.stoppers(), nodeAddress,
+                sandboxImage);
+        PodSupervisor pods = new PodSupervisor(threads,
+                terminated -> new PodWorkers(sync::sync, threads.lanes(), threads.timer(), monotonic, terminated),
+                listener -> new Relister(runtime, launch.ownerSelector(), cache, monotonic, listener, health),
+                volumes, mirror, errors, reconcile);
+        handler.wakeWith(pods::wake);
+        return pods;
     }
 
     private MirrorClient mirrorClient(ContainerRuntime runtime, ApiRequestListener metrics) {

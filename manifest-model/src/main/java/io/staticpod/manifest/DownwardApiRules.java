@@ -13,8 +13,8 @@ import static io.staticpod.manifest.PodValidator.unsupported;
  * read, and a volume's items (a relative path, one source). Resource references are checked by
  * {@link ResourceRules}.
  *
- * <p>File modes are not range-checked: the YAML 1.2 reader takes {@code 0644} as decimal 644, where kubectl's
- * YAML 1.1 takes it as octal (420), so a check would refuse manifests that work everywhere else.
+ * <p>File modes ({@code defaultMode}, an item's {@code mode}) must lie between 0 and 0777 as in the API; the reader
+ * takes {@code 0644} as octal (420) as Kubernetes' YAML 1.1 does, so the modes people write pass.
  */
 final class DownwardApiRules {
     /** What {@code valueFrom.fieldRef} may read (besides a subscripted label or annotation). */
@@ -26,6 +26,9 @@ final class DownwardApiRules {
             "metadata.labels", "metadata.annotations");
     private static final java.util.regex.Pattern SUBSCRIPT =
             java.util.regex.Pattern.compile("metadata\\.(labels|annotations)\\['[^']+']");
+
+    /** The largest file mode the API accepts: {@code 0777}. */
+    static final int MAX_MODE = 0777;
 
     private final Problems problems;
     private final ResourceRules resources;
@@ -51,6 +54,7 @@ final class DownwardApiRules {
 
     /** A {@code downwardAPI} volume source at {@code path}. */
     void checkVolume(JsonNode source, String path) {
+        checkMode(source, "defaultMode", path);
         JsonNode items = list(source, "items");
         for (int i = 0; i < items.size(); i++) {
             String p = path + ".items[" + i + "]";
@@ -61,6 +65,7 @@ final class DownwardApiRules {
             } else if (file.startsWith("/") || List.of(file.split("/")).contains("..")) {
                 problems.error(p + ".path", Names.invalid(file) + ": must be a relative path without '..'");
             }
+            checkMode(item, "mode", p);
             boolean field = item.hasNonNull("fieldRef");
             boolean resource = item.hasNonNull("resourceFieldRef");
             if (field == resource) {
@@ -76,6 +81,16 @@ final class DownwardApiRules {
                 }
                 resources.checkFieldRef(item.get("resourceFieldRef"), p + ".resourceFieldRef", true);
             }
+        }
+    }
+
+    /** A file mode, when set, as the API checks it: 0 to 0777 (511), both inclusive. */
+    private void checkMode(JsonNode parent, String name, String path) {
+        JsonNode mode = parent.get(name);
+        if (mode != null && mode.isIntegralNumber()
+                && (!mode.canConvertToInt() || mode.intValue() < 0 || mode.intValue() > MAX_MODE)) {
+            problems.error(path + "." + name, "must be a number between 0 and 0777 (octal), both inclusive, such as "
+                    + "0644 (read as octal, as by kubectl) or 420; got " + mode.asText());
         }
     }
 }

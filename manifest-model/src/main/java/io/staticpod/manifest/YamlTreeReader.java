@@ -74,6 +74,14 @@ final class YamlTreeReader {
         }
     }
 
+    /**
+     * An integer with a leading zero ({@code 0644}, {@code -017}): octal in YAML 1.1, which Kubernetes' YAML reader
+     * (and so kubectl and the kubelet) speaks, decimal in YAML 1.2's core schema. Read as the kubelet reads it, so
+     * that {@code defaultMode: 0644} is 420 ({@code rw-r--r--}), not 644. {@code 08} and {@code 09} are not octal
+     * and stay decimal, as there.
+     */
+    private static final java.util.regex.Pattern YAML_11_OCTAL = java.util.regex.Pattern.compile("[-+]?0[0-7]+");
+
     private final SourceLines lines;
     private final Problems problems;
     private final WorkMeter meter;
@@ -181,7 +189,8 @@ final class YamlTreeReader {
         }
         Object value;
         try {
-            value = constructor.construct(node);
+            value = Tag.INT.equals(tag) && YAML_11_OCTAL.matcher(node.getValue()).matches()
+                    ? octal(node.getValue()) : constructor.construct(node);
         } catch (RuntimeException e) {
             // a value its explicit tag does not fit (!!int x, !!float [): the library's own message quotes the value
             problems.errorAt(line(node), path, "the value does not fit its tag " + shown(tag)
@@ -205,6 +214,13 @@ final class YamlTreeReader {
             return JsonNodeFactory.instance.numberNode(d);
         }
         return JsonNodeFactory.instance.textNode(node.getValue());
+    }
+
+    /** A YAML 1.1 octal integer, in the narrowest type that holds it, as the core schema's constructor gives. */
+    private static Number octal(String text) {
+        BigInteger value = new BigInteger(text, 8);
+        return value.bitLength() < 32 ? (Number) value.intValue()
+                : value.bitLength() < 64 ? (Number) value.longValue() : value;
     }
 
     /** A tag as it is written: {@code !!int} for the YAML ones; a long one (the file's text) shortened. */

@@ -9,9 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +21,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Merges source snapshots into the desired set of static pods and tells the {@link PodListener} what changed.
+ * Merges source snapshots into the desired set of static pods; each snapshot gives one {@link DesiredChange}.
  *
  * <p>Policy, better than the kubelet's where it hurts: a file that stops parsing keeps its last good version
  * running (the kubelet kills the pod at the next re-list); when two files define the same pod, the first in sorted
@@ -31,17 +33,12 @@ import java.util.stream.Collectors;
 public final class DesiredState {
     private static final Logger log = LoggerFactory.getLogger(DesiredState.class);
 
-    private final PodListener listener;
     private final Map<Path, StaticPod> lastGood = new HashMap<>();
     /** What was last logged about each file, so that a problem is reported once, when it appears. */
     private Map<Path, Set<String>> reported = new HashMap<>();
     private Map<PodKey, StaticPod> desired = Map.of();
     private Map<PodKey, String> manifestErrors = Map.of();
     private boolean synced;
-
-    public DesiredState(PodListener listener) {
-        this.listener = listener;
-    }
 
     /** The current desired set (immutable). */
     public Map<PodKey, StaticPod> pods() {
@@ -58,7 +55,8 @@ public final class DesiredState {
         return synced;
     }
 
-    public void apply(SourceSnapshot snapshot) {
+    /** Merges a full snapshot of the (one) source: what changed, for the pod layer. */
+    public DesiredChange apply(SourceSnapshot snapshot) {
         Map<PodKey, StaticPod> next = new LinkedHashMap<>();
         Map<PodKey, Path> owner = new HashMap<>();
         Map<Path, Set<String>> nowReported = new HashMap<>();
@@ -87,8 +85,8 @@ public final class DesiredState {
         manifestErrors = Map.copyOf(errors);
         lastGood.keySet().retainAll(snapshot.results().stream().map(ParseResult::file).collect(Collectors.toSet()));
         reported = nowReported;
-        publish(next);
         synced = true;
+        return publish(next);
     }
 
     private StaticPod resolve(ParseResult result, Map<Path, Set<String>> nowReported) {
@@ -133,14 +131,16 @@ public final class DesiredState {
         return problems.stream().map(p -> "  " + p).collect(Collectors.joining("\n"));
     }
 
-    private void publish(Map<PodKey, StaticPod> next) {
+    private DesiredChange publish(Map<PodKey, StaticPod> next) {
         Map<PodKey, StaticPod> previous = desired;
         desired = Map.copyOf(next);
+        Set<PodKey> removed = new LinkedHashSet<>();
+        List<StaticPod> changed = new ArrayList<>();
         for (Map.Entry<PodKey, StaticPod> e : previous.entrySet()) {
             if (!next.containsKey(e.getKey())) {
                 log.info("Removing static pod pod={} file={} uid={}", e.getKey(), e.getValue().file(),
                         e.getValue().uid());
-                listener.podRemoved(e.getKey());
+                removed.add(e.getKey());
             }
         }
         for (Map.Entry<PodKey, StaticPod> e : next.entrySet()) {
@@ -148,13 +148,14 @@ public final class DesiredState {
             StaticPod pod = e.getValue();
             if (before == null) {
                 log.info("Adding static pod pod={} file={} uid={}", pod.key(), pod.file(), pod.uid());
-                listener.podChanged(pod.key(), pod);
-            } else if (!Objects.equals(before.uid(), pod.uid()) || !before.manifest().equals(pod.manifest())) {
+                changed.add(pod);
+            } else if (!Objects.equals(before.uid(), pod.uid()) || !before.tree().equals(pod.tree())) {
                 // a manifest that pins metadata.uid keeps its UID across edits: its content tells
                 log.info("Updating static pod: its manifest changed, the pod will be replaced pod={} file={} "
                         + "uid={} previousUid={}", pod.key(), pod.file(), pod.uid(), before.uid());
-                listener.podChanged(pod.key(), pod);
+                changed.add(pod);
             }
         }
+        return new DesiredChange(changed, removed, manifestErrors, desired, synced);
     }
 }

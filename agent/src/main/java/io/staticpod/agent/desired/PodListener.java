@@ -3,7 +3,7 @@ package io.staticpod.agent.desired;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
 
-/** Receives changes of the desired pod set, in order, from the reconcile thread. */
+/** What a {@link DesiredChange} is applied to: the pod lanes. Called from the reconcile thread, in order. */
 public interface PodListener {
 
     /** The pod should run as {@code pod} (new, or a new version replacing the previous one with that key). */

@@ -1,11 +1,13 @@
 package io.staticpod.agent.launch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.model.Container;
 import io.staticpod.manifest.model.EnvVar;
+import io.staticpod.manifest.model.FieldRef;
+import io.staticpod.manifest.model.Quantity;
+import io.staticpod.manifest.model.ResourceFieldRef;
+import io.staticpod.manifest.model.ValueSource;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,12 +33,9 @@ public final class EnvResolver {
 
     /** The resolved environment, in order. */
     Map<String, String> env(StaticPod pod, Container c, String podIp) {
-        JsonNode envNodes = pod.containerManifest(c.name()).path("env");
         Map<String, String> env = new LinkedHashMap<>();
-        for (int i = 0; i < c.env().size(); i++) {
-            EnvVar e = c.env().get(i);
-            String value = e.value() != null ? expand(e.value(), env)
-                    : valueFrom(pod, c, envNodes.path(i).path("valueFrom"), podIp);
+        for (EnvVar e : c.env()) {
+            String value = e.valueFrom() == null ? expand(e.value(), env) : valueFrom(pod, c, e.valueFrom(), podIp);
             env.put(e.name(), value);
         }
         return env;
@@ -85,24 +84,11 @@ public final class EnvResolver {
         return out.toString();
     }
 
-    private String valueFrom(StaticPod pod, Container c, JsonNode from, String podIp) {
-        if (from.has("fieldRef")) {
-            String path = from.path("fieldRef").path("fieldPath").asText("");
-            return field(pod, path, podIp);
+    private String valueFrom(StaticPod pod, Container c, ValueSource from, String podIp) {
+        if (from instanceof ResourceFieldRef r) {
+            return resource(r, pod.pod().spec().container(r.containerName()).orElse(c));
         }
-        if (from.has("resourceFieldRef")) {
-            JsonNode ref = from.path("resourceFieldRef");
-            String resource = ref.path("resource").asText("");
-            String containerName = ref.path("containerName").asText("");
-            Container target = c;
-            if (!containerName.isEmpty()) {
-                target = pod.pod().spec().containers().stream().filter(x -> x.name().equals(containerName))
-                        .findFirst().orElse(c);
-            }
-            JsonNode resources = pod.containerManifest(target.name()).path("resources");
-            return resource(resources, resource, ref.path("divisor").asText(null));
-        }
-        return "";
+        return field(pod, ((FieldRef) from).fieldPath(), podIp);
     }
 
     private String field(StaticPod pod, String path, String podIp) {
@@ -126,24 +112,19 @@ public final class EnvResolver {
         };
     }
 
-    private String resource(JsonNode resources, String resource, String divisor) {
-        String[] parts = resource.split("\\.", 2);
-        if (parts.length != 2) {
-            return "";
+    /**
+     * A resource of {@code target} as the downward API shows it; a limit that is not set is the node's allocatable
+     * (CPUs, memory), as the kubelet reports it, and any other resource not set is 0.
+     */
+    private String resource(ResourceFieldRef ref, Container target) {
+        Quantity value = ref.select(target.resources());
+        if (value == null && ref.limit()) {
+            value = switch (ref.resourceName()) {
+                case "cpu" -> Quantity.of(nodeCpus);
+                case "memory" -> Quantity.of(nodeMemory);
+                default -> null;
+            };
         }
-        String kind = parts[0];
-        String name = parts[1];
-        JsonNode q = resources.path(kind).path(name);
-        BigDecimal value;
-        if (!q.isMissingNode() && !q.isNull()) {
-            value = Quantity.parse(q.asText());
-        } else if (kind.equals("limits")) {
-            // no limit: the node's allocatable, as the kubelet reports it
-            value = name.equals("cpu") ? BigDecimal.valueOf(nodeCpus)
-                    : name.equals("memory") ? BigDecimal.valueOf(nodeMemory) : BigDecimal.ZERO;
-        } else {
-            value = BigDecimal.ZERO;
-        }
-        return Quantity.divideRoundingUp(value, divisor);
+        return ref.render(value == null ? Quantity.ZERO : value);
     }
 }

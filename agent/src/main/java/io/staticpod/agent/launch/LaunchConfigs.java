@@ -112,7 +112,7 @@ public final class LaunchConfigs {
      *                         termination log cannot be created
      */
     public ContainerConfig container(StaticPod pod, Container c, int attempt, PodFiles files) throws LaunchException {
-        if (!appliesUsers && PodSettings.runAsNonRoot(pod, c)) {
+        if (!appliesUsers && PodSettings.runAsNonRoot(c)) {
             throw new LaunchException("container " + c.name() + ": runAsNonRoot is set, and this runtime cannot run a "
                     + "container as another user than its image's: use a runtime that can (--runtime docker, "
                     + "containerd or cri), or drop runAsNonRoot");
@@ -130,8 +130,8 @@ public final class LaunchConfigs {
             }
             mounts.add(Mount.bind(host.toString(), m.mountPath(), m.readOnly()));
         }
-        String messagePath = terminationMessagePath(pod, c);
-        if (!messagePath.isEmpty() && mounts.stream().noneMatch(m -> m.containerPath().equals(messagePath))) {
+        String messagePath = c.lifecycle().terminationMessagePath();
+        if (mounts.stream().noneMatch(m -> m.containerPath().equals(messagePath))) {
             mounts.add(Mount.bind(terminationLog(pod, c, attempt).toString(), messagePath, false));
         }
         if (mounts.stream().noneMatch(m -> m.containerPath().equals(EtcHosts.CONTAINER_PATH))) {
@@ -144,8 +144,7 @@ public final class LaunchConfigs {
                 WellKnown.CONTAINER_RESTART_COUNT, Integer.toString(attempt),
                 WellKnown.POD_TERMINATION_GRACE_PERIOD, Long.toString(pod.pod().spec().terminationGracePeriodSeconds()),
                 WellKnown.TERMINATION_MESSAGE_PATH, messagePath,
-                WellKnown.TERMINATION_MESSAGE_POLICY,
-                pod.containerManifest(c.name()).path("terminationMessagePolicy").asText("File"));
+                WellKnown.TERMINATION_MESSAGE_POLICY, c.lifecycle().terminationMessagePolicy().name());
         return ContainerConfig.builder(c.name(), attempt, c.image())
                 .command(EnvResolver.expand(c.command(), resolved))
                 .args(EnvResolver.expand(c.args(), resolved))
@@ -166,11 +165,6 @@ public final class LaunchConfigs {
         if (podLogRoot != null) {
             Volumes.deleteTree(podLogRoot.resolve(key.namespace() + "_" + key.name() + "_" + uid));
         }
-    }
-
-    /** {@code terminationMessagePath}, default {@code /dev/termination-log} as the API server defaults it. */
-    static String terminationMessagePath(StaticPod pod, Container c) {
-        return pod.containerManifest(c.name()).path("terminationMessagePath").asText("/dev/termination-log");
     }
 
     private Path terminationLog(StaticPod pod, Container c, int attempt) throws LaunchException {

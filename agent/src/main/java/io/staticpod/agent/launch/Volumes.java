@@ -1,6 +1,8 @@
 package io.staticpod.agent.launch;
 
 import io.staticpod.manifest.StaticPod;
+import io.staticpod.manifest.model.FieldRef;
+import io.staticpod.manifest.model.Quantity;
 import io.staticpod.manifest.model.Volume;
 
 import java.io.IOException;
@@ -57,48 +59,45 @@ public final class Volumes {
     public Map<String, Path> prepare(StaticPod pod) throws LaunchException {
         Map<String, Path> paths = new HashMap<>();
         for (Volume v : pod.pod().spec().volumes()) {
-            if (v.hostPath() != null) {
-                Path p = Path.of(v.hostPath().path());
-                check(v.name(), p, v.hostPath().type() == null ? "" : v.hostPath().type());
+            if (v.source() instanceof Volume.HostPath h) {
+                Path p = Path.of(h.path());
+                check(v.name(), p, h.type());
                 paths.put(v.name(), p);
-            } else if (v.emptyDir() != null) {
+            } else if (v.source() instanceof Volume.EmptyDir e) {
                 Path p = podDir(pod.uid()).resolve("volumes").resolve("empty-dir").resolve(v.name());
                 try {
                     Files.createDirectories(p);
-                } catch (IOException e) {
-                    throw new LaunchException("volume " + v.name() + ": cannot create emptyDir " + p + ": " + e);
+                } catch (IOException ex) {
+                    throw new LaunchException("volume " + v.name() + ": cannot create emptyDir " + p + ": " + ex);
                 }
-                if ("Memory".equals(v.emptyDir().medium())) {
-                    mountTmpfs(v.name(), p, v.emptyDir().sizeLimit());
+                if (e.medium() == Volume.StorageMedium.Memory) {
+                    mountTmpfs(v.name(), p, e.sizeLimit());
                 }
                 paths.put(v.name(), p);
+            } else if (v.source() instanceof Volume.DownwardApi d) {
+                paths.put(v.name(), downwardApi(pod, v.name(), d));
             }
             // other sources are not supported by this agent: their mounts are refused when the container starts
-        }
-        for (com.fasterxml.jackson.databind.JsonNode v : pod.manifest().path("spec").path("volumes")) {
-            if (v.has("downwardAPI")) {
-                paths.put(v.path("name").asText(), downwardApi(pod, v.path("name").asText(), v.path("downwardAPI")));
-            }
         }
         return paths;
     }
 
     /**
      * A {@code downwardAPI} volume: one file per item, written before the containers start — labels and annotations
-     * as {@code key="value"} lines in key order, name, namespace and uid as their value — as the kubelet writes it.
+     * as {@code key="value"} lines in key order, name, namespace and uid as their value — with the item's mode
+     * ({@code defaultMode}, 0644 unless set), as the kubelet writes it.
      */
-    private Path downwardApi(StaticPod pod, String volume, com.fasterxml.jackson.databind.JsonNode source)
-            throws LaunchException {
+    private Path downwardApi(StaticPod pod, String volume, Volume.DownwardApi source) throws LaunchException {
         Path dir = podDir(pod.uid()).resolve("volumes").resolve("downward-api").resolve(volume);
         try {
             Files.createDirectories(dir);
-            for (com.fasterxml.jackson.databind.JsonNode item : source.path("items")) {
-                String rel = item.path("path").asText();
+            for (Volume.DownwardApi.Item item : source.items()) {
+                String rel = item.path();
                 Path file = dir.resolve(rel).normalize();
                 if (!file.startsWith(dir)) {
                     throw new LaunchException("volume " + volume + ": item path " + rel + " leaves the volume");
                 }
-                String field = item.path("fieldRef").path("fieldPath").asText("");
+                String field = item.source() instanceof FieldRef f ? f.fieldPath() : "";
                 String content = switch (field) {
                     case "metadata.labels" -> pairs(pod.pod().metadata().labels());
                     case "metadata.annotations" -> pairs(pod.pod().metadata().annotations());
@@ -111,11 +110,25 @@ public final class Volumes {
                 };
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, content);
+                Files.setPosixFilePermissions(file, permissions(item.mode()));
             }
         } catch (IOException e) {
             throw new LaunchException("volume " + volume + ": cannot write downwardAPI files in " + dir + ": " + e);
         }
         return dir;
+    }
+
+    /** The permission bits of a file mode ({@code 0644}: rw-r--r--); the reader keeps modes within 0777. */
+    static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+        java.nio.file.attribute.PosixFilePermission[] all = java.nio.file.attribute.PosixFilePermission.values();
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> out =
+                java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+        for (int bit = 0; bit < 9; bit++) {
+            if ((mode & (0400 >> bit)) != 0) {
+                out.add(all[bit]); // OWNER_READ, OWNER_WRITE, OWNER_EXECUTE, GROUP_READ, … in mode order
+            }
+        }
+        return out;
     }
 
     private static String pairs(Map<String, String> map) {
@@ -125,13 +138,13 @@ public final class Volumes {
         return b.toString();
     }
 
-    private static void check(String volume, Path p, String type) throws LaunchException {
+    private static void check(String volume, Path p, Volume.HostPathType type) throws LaunchException {
         try {
             switch (type) {
-                case "" -> {
+                case Unset -> {
                 }
-                case "DirectoryOrCreate" -> Files.createDirectories(p);
-                case "FileOrCreate" -> {
+                case DirectoryOrCreate -> Files.createDirectories(p);
+                case FileOrCreate -> {
                     if (!Files.exists(p)) {
                         Files.createDirectories(p.getParent());
                         try {
@@ -142,12 +155,11 @@ public final class Volumes {
                     }
                     require(volume, p, Files.isRegularFile(p), "a file");
                 }
-                case "Directory" -> require(volume, p, Files.isDirectory(p), "a directory");
-                case "File" -> require(volume, p, Files.isRegularFile(p), "a file");
-                case "Socket" -> require(volume, p, mode(p) == S_IFSOCK, "a socket");
-                case "CharDevice" -> require(volume, p, mode(p) == S_IFCHR, "a character device");
-                case "BlockDevice" -> require(volume, p, mode(p) == S_IFBLK, "a block device");
-                default -> throw new LaunchException("volume " + volume + ": unknown hostPath type " + type);
+                case Directory -> require(volume, p, Files.isDirectory(p), "a directory");
+                case File -> require(volume, p, Files.isRegularFile(p), "a file");
+                case Socket -> require(volume, p, mode(p) == S_IFSOCK, "a socket");
+                case CharDevice -> require(volume, p, mode(p) == S_IFCHR, "a character device");
+                case BlockDevice -> require(volume, p, mode(p) == S_IFBLK, "a block device");
             }
         } catch (IOException e) {
             throw new LaunchException("volume " + volume + ": hostPath " + p + ": " + e);
@@ -172,14 +184,14 @@ public final class Volumes {
      * container of the pod shares it; its size is the volume's sizeLimit (else half the node's memory, tmpfs's own
      * default).
      */
-    private static void mountTmpfs(String volume, Path dir, String sizeLimit) throws LaunchException {
+    private static void mountTmpfs(String volume, Path dir, Quantity sizeLimit) throws LaunchException {
         if (mounted(dir)) {
             return;
         }
         java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("mount", "-t", "tmpfs"));
-        if (sizeLimit != null && !sizeLimit.isBlank()) {
+        if (sizeLimit != null) {
             argv.add("-o");
-            argv.add("size=" + Quantity.parse(sizeLimit).longValue());
+            argv.add("size=" + sizeLimit.amount().longValue());
         }
         argv.add("tmpfs");
         argv.add(dir.toString());

@@ -46,4 +46,51 @@ class EnvResolverTest {
                 .containsEntry("MEM", "64").containsEntry("CPU", "2").containsEntry("REQ", "250")
                 .containsEntry("URL", "http://10.88.0.5:80/web-n1");
     }
+
+    @Test
+    void aRequestThatIsNotSetIsTheLimitAsTheApiServerDefaultsIt() {
+        StaticPod pod = TestPods.podWith("""
+                    env:
+                    - {name: REQ_CPU, valueFrom: {resourceFieldRef: {resource: requests.cpu, divisor: 1m}}}
+                    - {name: REQ_MEM, valueFrom: {resourceFieldRef: {resource: requests.memory, divisor: 1Mi}}}
+                    - {name: LIM_MEM, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
+                    - {name: LIM_STORAGE, valueFrom: {resourceFieldRef: {resource: limits.ephemeral-storage}}}
+                    resources:
+                      limits: {cpu: 500m}
+                """);
+
+        Map<String, String> env = resolver.env(pod, pod.pod().spec().containers().get(0), null);
+
+        assertThat(env).containsEntry("REQ_CPU", "500").containsEntry("REQ_MEM", "0")
+                .containsEntry("LIM_MEM", "8192").containsEntry("LIM_STORAGE", "0");
+    }
+
+    @Test
+    void aResourceOfAnotherContainerIsThatContainersAndFieldsOfThePodAreItsOwn() {
+        StaticPod pod = TestPods.parse("two", """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: two
+                  annotations: {team: storage}
+                spec:
+                  containers:
+                  - name: app
+                    image: busybox:test
+                    env:
+                    - {name: SIDE_MEM, valueFrom: {resourceFieldRef: {containerName: side, resource: limits.memory,
+                                                                        divisor: 1Ki}}}
+                    - {name: UID, valueFrom: {fieldRef: {fieldPath: metadata.uid}}}
+                    - {name: TEAM, valueFrom: {fieldRef: {fieldPath: "metadata.annotations['team']"}}}
+                    - {name: IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+                  - name: side
+                    image: busybox:test
+                    resources: {limits: {memory: 2Mi}}
+                """);
+
+        Map<String, String> env = resolver.env(pod, pod.pod().spec().containers().get(0), null);
+
+        assertThat(env).containsEntry("SIDE_MEM", "2048").containsEntry("UID", pod.uid())
+                .containsEntry("TEAM", "storage").containsEntry("IP", "192.0.2.10");
+    }
 }

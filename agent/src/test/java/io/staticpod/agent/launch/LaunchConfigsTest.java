@@ -193,4 +193,20 @@ class LaunchConfigsTest {
                         pod.pod().spec().containers().get(0), 0, files))
                 .isInstanceOf(LaunchException.class).hasMessageContaining("volume nope");
     }
+
+    @Test
+    void theTerminationMessagePathAndPolicyAreTheContainersOwn() throws Exception {
+        StaticPod pod = TestPods.podWith("""
+                    terminationMessagePath: /tmp/last-words
+                    terminationMessagePolicy: FallbackToLogsOnError
+                """);
+        LaunchConfigs configs = configs(null);
+
+        ContainerConfig c = configs.container(pod, pod.pod().spec().containers().get(0), 0,
+                configs.prepare(pod, null));
+
+        assertThat(c.annotations()).containsEntry(WellKnown.TERMINATION_MESSAGE_PATH, "/tmp/last-words")
+                .containsEntry(WellKnown.TERMINATION_MESSAGE_POLICY, "FallbackToLogsOnError");
+        assertThat(c.mounts()).anySatisfy(m -> assertThat(m.containerPath()).isEqualTo("/tmp/last-words"));
+    }
 }

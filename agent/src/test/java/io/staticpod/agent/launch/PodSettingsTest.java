@@ -118,4 +118,72 @@ class PodSettingsTest {
         assertThatThrownBy(() -> PodSettings.sysctls(pod)).isInstanceOf(LaunchException.class)
                 .hasMessageContaining("not allowed with hostNetwork");
     }
+
+    @Test
+    void aCpuLimitWithoutARequestIsRequestedAtItsLimit() {
+        StaticPod pod = TestPods.podWith("""
+                    resources:
+                      limits: {cpu: "1.5", memory: 1Gi}
+                """);
+
+        assertThat(PodSettings.resources(pod, pod.pod().spec().containers().get(0)))
+                .isEqualTo(new Resources(1536, 150_000, 100_000, 1L << 30, 0));
+    }
+
+    @Test
+    void aContainerRunsAsThePodsUserWithThePodsSeccompProfileWhereItSetsNone() throws Exception {
+        StaticPod pod = TestPods.podWith("""
+                    securityContext: {capabilities: {add: [SYS_TIME]}}
+                  securityContext:
+                    runAsUser: 1000
+                    runAsNonRoot: true
+                    seccompProfile: {type: Localhost, localhostProfile: profiles/audit.json}
+                """);
+        var c = pod.pod().spec().containers().get(0);
+
+        ContainerSecurity s = PodSettings.security(pod, c);
+
+        assertThat(s).isEqualTo(new ContainerSecurity(false, 1000L, null, List.of(), List.of("SYS_TIME"), List.of(),
+                false, false, Seccomp.localhost("/var/lib/kubelet/seccomp/profiles/audit.json"),
+                NamespaceMode.CONTAINER));
+        assertThat(PodSettings.runAsNonRoot(c)).isTrue();
+        assertThat(PodSettings.privileged(pod)).isFalse();
+    }
+
+    @Test
+    void aContainerSettingRunAsNonRootToFalseOverridesThePods() {
+        StaticPod pod = TestPods.podWith("""
+                    securityContext: {runAsNonRoot: false}
+                  securityContext: {runAsNonRoot: true}
+                """);
+
+        assertThat(PodSettings.runAsNonRoot(pod.pod().spec().containers().get(0))).isFalse();
+    }
+
+    @Test
+    void aPrivilegedInitContainerMakesTheSandboxPrivileged() {
+        StaticPod pod = TestPods.pod("init", """
+                  initContainers:
+                  - name: setup
+                    image: busybox:test
+                    securityContext: {privileged: true}
+                """);
+
+        assertThat(PodSettings.privileged(pod)).isTrue();
+    }
+
+    @Test
+    void dnsOptionsWithoutAValueAndHostAliasesKeepTheirOrder() {
+        StaticPod pod = TestPods.podWith("""
+                  dnsConfig: {options: [{name: rotate}, {name: ndots, value: "3"}]}
+                  hostAliases:
+                  - {ip: 10.0.0.2, hostnames: [b, c]}
+                  - {ip: 10.0.0.1, hostnames: [a]}
+                """);
+
+        assertThat(PodSettings.dns(pod).options()).containsExactly("rotate", "ndots:3");
+        assertThat(PodSettings.dns(pod).servers()).isEmpty();
+        assertThat(PodSettings.hostAliases(pod)).containsExactly(Map.entry("10.0.0.2", List.of("b", "c")),
+                Map.entry("10.0.0.1", List.of("a")));
+    }
 }

@@ -1,10 +1,13 @@
 package io.staticpod.agent.pod;
 
+import io.staticpod.agent.StaticPodAgent;
+import io.staticpod.agent.desired.DesiredChange;
 import io.staticpod.agent.launch.EnvResolver;
 import io.staticpod.agent.launch.LaunchConfigs;
 import io.staticpod.agent.launch.Volumes;
 import io.staticpod.agent.testing.RecordingMirrorClient;
 import io.staticpod.agent.testing.TestPods;
+import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.WellKnown;
 import io.staticpod.runtime.spi.SandboxConfig;
@@ -19,7 +22,10 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,14 +35,30 @@ class PodSupervisorTest {
     @TempDir
     Path root;
     private final FakeContainerRuntime runtime = new FakeContainerRuntime(InstantSource.system());
-    private final AtomicBoolean scanned = new AtomicBoolean();
+    /** The reconcile thread: tasks run when the test says so. */
+    private final Queue<Runnable> reconcile = new ConcurrentLinkedQueue<>();
     private PodSupervisor supervisor;
 
     private PodSupervisor supervisor() {
         runtime.addImage(TestPods.BUSYBOX);
-        supervisor = new PodSupervisor(runtime, TestPods.NODE, root, InstantSource.system(), InstantSource.system(),
-                scanned::get, new RecordingMirrorClient(), (ready, message) -> { }, null);
+        supervisor = StaticPodAgent.pods(runtime, TestPods.NODE, root, InstantSource.system(), InstantSource.system(),
+                new RecordingMirrorClient(), (ready, message) -> { }, null, reconcile::add);
         return supervisor;
+    }
+
+    /** Runs what was handed to the reconcile thread so far. */
+    private void runReconcile() {
+        for (Runnable task; (task = reconcile.poll()) != null; ) {
+            task.run();
+        }
+    }
+
+    private static DesiredChange allSourcesSeen(StaticPod... pods) {
+        Map<PodKey, StaticPod> set = new HashMap<>();
+        for (StaticPod p : pods) {
+            set.put(p.key(), p);
+        }
+        return new DesiredChange(List.of(pods), Set.of(), Map.of(), set, true);
     }
 
     @AfterEach
@@ -69,10 +91,12 @@ class PodSupervisorTest {
         PodSupervisor supervisor = supervisor();
 
         supervisor.relisted(Set.of(orphan.key()), Set.of(orphan.uid()));
+        runReconcile();
         assertThat(owned()).isEqualTo(1);
 
-        scanned.set(true);
+        supervisor.apply(allSourcesSeen());
         supervisor.relisted(Set.of(orphan.key()), Set.of(orphan.uid()));
+        runReconcile();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> owned() == 0);
         assertThat(runtime.snapshot(Map.of(WellKnown.OWNER, TestPods.NODE)).sandboxes()).isEmpty();
@@ -82,17 +106,36 @@ class PodSupervisorTest {
     void theStateOfPodsThatNoLaneWantsAndNoContainerUsesIsRemoved() throws Exception {
         StaticPod kept = TestPods.pod("kept", "");
         PodSupervisor supervisor = supervisor();
-        scanned.set(true);
+        supervisor.apply(allSourcesSeen(kept));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !reconcile.isEmpty());
+        runReconcile(); // the relist the first full desired set asks for
         Path gone = Files.createDirectories(root.resolve("pods/0123-gone/containers/app"));
         Files.writeString(gone.resolve("0-termination-log"), "bye");
         Path used = Files.createDirectories(root.resolve("pods/4567-used"));
         Path keptDir = Files.createDirectories(root.resolve("pods").resolve(kept.uid()));
-        supervisor.podChanged(kept.key(), kept);
 
         supervisor.relisted(Set.of(), Set.of("4567-used"));
+        runReconcile();
 
         assertThat(root.resolve("pods/0123-gone")).doesNotExist();
         assertThat(used).isDirectory();
         assertThat(keptDir).isDirectory();
+    }
+
+    @Test
+    void orphansAreDecidedOnTheReconcileThreadNotOnTheRelisters() throws Exception {
+        StaticPod orphan = TestPods.pod("orphan", "");
+        leftBehind(orphan);
+        Path gone = Files.createDirectories(root.resolve("pods/0123-gone"));
+        PodSupervisor supervisor = supervisor();
+        supervisor.apply(allSourcesSeen());
+
+        supervisor.relisted(Set.of(orphan.key()), Set.of(orphan.uid()));
+
+        assertThat(gone).isDirectory();
+        assertThat(supervisor.wake(orphan.key())).as("no lane yet: nothing decided on the relist thread").isFalse();
+        runReconcile();
+        assertThat(gone).doesNotExist();
+        await().atMost(Duration.ofSeconds(10)).until(() -> owned() == 0);
     }
 }

@@ -5,11 +5,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.staticpod.agent.desired.DesiredState;
-import io.staticpod.agent.desired.PodListener;
 import io.staticpod.manifest.ManifestReader;
 import io.staticpod.manifest.ParseResult;
 import io.staticpod.manifest.PodKey;
-import io.staticpod.manifest.StaticPod;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -96,17 +93,7 @@ class HostileFilesTest {
             assertThat(names(snapshot)).containsExactly("café.yaml", "my web pod.yaml", "ωmega.yaml");
             assertThat(snapshot.results()).allMatch(r -> r instanceof ParseResult.Parsed);
 
-            List<PodKey> changed = new ArrayList<>();
-            DesiredState state = new DesiredState(new PodListener() {
-                @Override
-                public void podChanged(PodKey key, StaticPod pod) {
-                    changed.add(key);
-                }
-
-                @Override
-                public void podRemoved(PodKey key) {
-                }
-            });
+            DesiredState state = new DesiredState();
             state.apply(snapshot);
             assertThat(state.pods().get(new PodKey("default", "web-n1")).file()).isEqualTo(dir.resolve("my web pod.yaml"));
             assertThat(log()).contains("Duplicate static pod name", "file=" + dir.resolve("ωmega.yaml"),
@@ -167,16 +154,7 @@ class HostileFilesTest {
         Files.writeString(dir.resolve("env"), "DB_PASSWORD=s3cr3t\n");
 
         SourceSnapshot snapshot = source.scan();
-        DesiredState state = new DesiredState(new PodListener() {
-            @Override
-            public void podChanged(PodKey k, StaticPod pod) {
-            }
-
-            @Override
-            public void podRemoved(PodKey k) {
-            }
-        });
-        state.apply(snapshot);
+        new DesiredState().apply(snapshot);
 
         assertThat(snapshot.results()).hasSize(3).allSatisfy(r -> assertThat(r)
                 .isInstanceOfSatisfying(ParseResult.Invalid.class, i -> assertThat(i.errors()).singleElement()

@@ -39,7 +39,7 @@ final class MirrorPodObjects {
      * {@code config.mirror}, {@code config.seen} (when missing, in UTC) and one controller owner reference to the Node.
      */
     static Pod build(StaticPod sp, String nodeName, String nodeUid, Instant firstSeen) {
-        ObjectNode tree = sp.manifest().deepCopy();
+        ObjectNode tree = sp.tree().copy();
         tree.remove("status");
         ObjectNode metadata = tree.has("metadata") && tree.get("metadata").isObject()
                 ? (ObjectNode) tree.get("metadata") : tree.putObject("metadata");
@@ -100,7 +100,7 @@ final class MirrorPodObjects {
 
     /** Whether a mirror from an earlier run carries the static pod's images and deadline. */
     static boolean matchesManifest(Pod mirror, StaticPod sp) {
-        JsonNode spec = sp.manifest().path("spec");
+        JsonNode spec = sp.tree().copy().path("spec");
         return images(mirror.getSpec().getInitContainers()).equals(images(spec.path("initContainers")))
                 && images(mirror.getSpec().getContainers()).equals(images(spec.path("containers")))
                 && Objects.equals(mirror.getSpec().getActiveDeadlineSeconds(),

@@ -40,7 +40,7 @@ public final class PodLists {
 
     private static ObjectNode pod(Entry e, String hostIp, Instant now) {
         StaticPod sp = e.pod();
-        ObjectNode tree = sp.manifest().deepCopy();
+        ObjectNode tree = sp.tree().copy();
         tree.put("apiVersion", "v1").put("kind", "Pod");
         ObjectNode metadata = tree.get("metadata") instanceof ObjectNode m ? m : tree.putObject("metadata");
         metadata.put("name", sp.key().name()).put("namespace", sp.key().namespace()).put("uid", sp.uid());
