@@ -9,6 +9,9 @@ import io.staticpod.runtime.docker.cli.DockerCliRuntime;
 import io.staticpod.runtime.exec.ProcessCommandRunner;
 import io.staticpod.runtime.spi.ContainerRuntime;
 
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
 /**
  * The runtime adapter a configuration names ({@code --runtime}), on its endpoint ({@code --container-runtime-endpoint},
  * else the runtime's default). Nothing is asked of the engine here: an engine that is down is reported by the
@@ -21,10 +24,16 @@ final class RuntimeAdapters {
     /**
      * An adapter and the sandbox image the agent makes present for it.
      *
-     * @param sandboxImage the pause image the adapter runs sandboxes of ({@code --pod-infra-container-image}), which
-     *                     the agent pulls when missing; null when the runtime has its own (CRI)
+     * @param sandboxImage        the pause image the adapter runs sandboxes of ({@code --pod-infra-container-image}),
+     *                            which the agent pulls when missing; null when the runtime has its own (CRI)
+     * @param runtimeSandboxImage for a runtime with its own sandbox image (CRI): asks the runtime which one it is
+     *                            configured with (empty when it does not say), for {@link SandboxImageCheck}; null
+     *                            otherwise
      */
-    record Opened(ContainerRuntime runtime, String sandboxImage) {
+    record Opened(ContainerRuntime runtime, String sandboxImage, Callable<Optional<String>> runtimeSandboxImage) {
+        Opened(ContainerRuntime runtime, String sandboxImage) {
+            this(runtime, sandboxImage, null);
+        }
     }
 
     /** @throws IllegalArgumentException naming the flag, when the configuration cannot be used */
@@ -39,8 +48,12 @@ final class RuntimeAdapters {
                     DockerApiRuntime.DEFAULT_CALL_TIMEOUT, pause), pause);
             case CTR -> new Opened(CtrPodRuntime.create(endpoint, CtrPodRuntime.DEFAULT_NAMESPACE, pause,
                     CtrPodRuntime.DEFAULT_LOG_DIR, new ProcessCommandRunner()), pause);
-            // the runtime's own sandbox image (containerd: its CRI plugin's sandbox_image)
-            case CONTAINERD, CRI -> new Opened(CriRuntime.connect(CriSettings.of(endpoint)), null);
+            // the runtime's own sandbox image (containerd: its CRI plugin's sandbox_image); pods' logs in the
+            // kubelet's layout under /var/log/pods
+            case CONTAINERD, CRI -> {
+                CriRuntime cri = CriRuntime.connect(CriSettings.of(endpoint));
+                yield new Opened(cri, null, cri::sandboxImage);
+            }
         };
     }
 }

@@ -3,6 +3,7 @@ package io.staticpod.agent;
 import io.staticpod.agent.clock.MonotonicClock;
 import io.staticpod.agent.desired.DesiredState;
 import io.staticpod.agent.health.Observability;
+import io.staticpod.agent.logrotation.LogRotator;
 import io.staticpod.agent.nodeapi.NodeApiBackend;
 import io.staticpod.agent.nodeapi.NodeApiServer;
 import io.staticpod.agent.nodeapi.StaticPodLogs;
@@ -30,6 +31,7 @@ import io.staticpod.config.AgentConfig;
 import io.staticpod.config.ConfigLoader;
 import io.staticpod.config.NodeApiConfig;
 import io.staticpod.manifest.ManifestReader;
+import io.staticpod.manifest.WellKnown;
 import io.staticpod.mirror.AccessReviews;
 import io.staticpod.mirror.ApiRequestListener;
 import io.staticpod.mirror.MirrorClient;
@@ -41,8 +43,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -127,6 +131,7 @@ public final class StaticPodAgent {
                     pods.apply(state.apply(snapshot));
                     ops.scanned(snapshot);
                 }, loop);
+        ScheduledExecutorService upkeep = upkeep(runtime, adapter);
         source.onWatchEvent(ops::watchEvent);
         ops.watchScan(source.progress());
         NodeApiServer nodeApi = nodeApi(ops, runtime, pods);
@@ -143,6 +148,7 @@ public final class StaticPodAgent {
             pods.close();
             runtime.close();
             mirror.close();
+            upkeep.shutdownNow();
             loop.shutdownNow();
             stopped.countDown();
         }, "shutdown"));
@@ -167,6 +173,27 @@ public final class StaticPodAgent {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The runtime's upkeep on a thread of its own: the check of a CRI runtime's own sandbox image, and the rotation of
+     * log files the runtime writes ({@code containerLogMaxSize}, {@code containerLogMaxFiles}).
+     */
+    private ScheduledExecutorService upkeep(ContainerRuntime runtime, RuntimeAdapters.Opened adapter) {
+        ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "runtime-upkeep");
+            t.setDaemon(true);
+            return t;
+        });
+        if (adapter.runtimeSandboxImage() != null) {
+            new SandboxImageCheck(runtime.name(), adapter.runtimeSandboxImage(), runtime.images())
+                    .start(upkeep, Duration.ofSeconds(5));
+        }
+        if (LogRotator.applies(runtime)) {
+            new LogRotator(runtime, Map.of(WellKnown.OWNER, config.nodeName()), config.containerLogs(), Clock.systemUTC())
+                    .start(upkeep, LogRotator.PERIOD);
+        }
+        return upkeep;
     }
 
     /**

@@ -31,6 +31,8 @@ import java.util.List;
  *                               and kubelet flags it accepts but ignores (named as {@code --node-labels}); sorted,
  *                               for one notice at startup
  * @param nodeApi                the node API (port 10250) and the Node's address
+ * @param containerLogs          when containers' log files are rotated and how many are kept
+ *                               ({@code containerLogMaxSize}, {@code containerLogMaxFiles})
  */
 public record AgentConfig(Path staticPodPath,
                           Duration fileCheckFrequency,
@@ -48,12 +50,25 @@ public record AgentConfig(Path staticPodPath,
                           String runtimeEndpoint,
                           boolean strictManifestPermissions,
                           String dockerCli,
-                          NodeApiConfig nodeApi) {
+                          NodeApiConfig nodeApi,
+                          ContainerLogLimits containerLogs) {
     public AgentConfig {
         dockerCli = dockerCli == null || dockerCli.isBlank() ? DEFAULT_DOCKER_CLI : dockerCli;
         ignoredFields = ignoredFields == null ? List.of() : List.copyOf(ignoredFields);
         nodeLabels = nodeLabels == null ? java.util.Map.of() : java.util.Map.copyOf(nodeLabels);
         nodeApi = nodeApi == null ? NodeApiConfig.DEFAULTS : nodeApi;
+        containerLogs = containerLogs == null ? ContainerLogLimits.DEFAULTS : containerLogs;
+    }
+
+    /** A configuration with the kubelet's default container log limits. */
+    public AgentConfig(Path staticPodPath, Duration fileCheckFrequency, Duration syncFrequency, String nodeName,
+                       RuntimeKind runtime, String podInfraContainerImage, Path rootDir, String healthzBindAddress,
+                       int healthzPort, Path kubeconfig, String logLevel, List<String> ignoredFields,
+                       java.util.Map<String, String> nodeLabels, String runtimeEndpoint,
+                       boolean strictManifestPermissions, String dockerCli, NodeApiConfig nodeApi) {
+        this(staticPodPath, fileCheckFrequency, syncFrequency, nodeName, runtime, podInfraContainerImage, rootDir,
+                healthzBindAddress, healthzPort, kubeconfig, logLevel, ignoredFields, nodeLabels, runtimeEndpoint,
+                strictManifestPermissions, dockerCli, nodeApi, ContainerLogLimits.DEFAULTS);
     }
 
     /** The docker CLI of {@code --runtime docker-cli} unless the config names another. */

@@ -142,7 +142,7 @@ public final class ConfigLoader {
         return new Outcome.Run(new AgentConfig(staticPodPath, fileCheckFrequency, syncFrequency, nodeName, runtime,
                 podInfraContainerImage, rootDir, healthzBindAddress, healthzPort, kubeconfig, logLevel,
                 List.copyOf(ignored), nodeLabels, runtimeEndpoint, Boolean.TRUE.equals(strict), file.dockerCli(),
-                nodeApi));
+                nodeApi, file.containerLogs()));
     }
 
     /** The picocli command for {@link Flags}, tolerant of unknown flags so they can be reported with the rest. */

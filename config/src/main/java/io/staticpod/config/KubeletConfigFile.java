@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What the agent reads from a {@code KubeletConfiguration} file: the five kubelet fields it acts on and its own
+ * What the agent reads from a {@code KubeletConfiguration} file: the kubelet fields it acts on and its own
  * {@code staticPodAgent:} section. Every other field of the kubelet's is accepted and named in
  * {@link #ignoredFields}. Fields absent from the file are null here; {@link ConfigLoader} applies the defaults.
  *
@@ -37,24 +37,25 @@ record KubeletConfigFile(Path staticPodPath,
                          String runtimeEndpoint,
                          String dockerCli,
                          List<String> ignoredFields,
-                         NodeApiSettings.FromFile nodeApi) {
+                         NodeApiSettings.FromFile nodeApi,
+                         ContainerLogLimits containerLogs) {
     static final String API_VERSION = "kubelet.config.k8s.io/v1beta1";
     static final String KIND = "KubeletConfiguration";
     static final String SECTION = "staticPodAgent";
 
     static final KubeletConfigFile NONE =
             new KubeletConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, List.of(),
-                    NodeApiSettings.FromFile.NONE);
+                    NodeApiSettings.FromFile.NONE, ContainerLogLimits.DEFAULTS);
 
     /** A file that could not be read or parsed (already reported): nothing in it is known. */
     static final KubeletConfigFile UNREADABLE =
             new KubeletConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, List.of(),
-                    NodeApiSettings.FromFile.NONE);
+                    NodeApiSettings.FromFile.NONE, ContainerLogLimits.DEFAULTS);
 
     /** Top-level keys the agent reads; all others are ignored. */
     private static final Set<String> READ = union(Set.of("apiVersion", "kind", "staticPodPath", "fileCheckFrequency",
             "syncFrequency", "healthzBindAddress", "healthzPort", "containerRuntimeEndpoint", SECTION),
-            NodeApiSettings.FIELDS);
+            union(NodeApiSettings.FIELDS, ContainerLogLimits.FIELDS));
     private static final Set<String> SECTION_KEYS = Set.of("runtime", "podInfraContainerImage", "rootDir", "logLevel",
             "strictManifestPermissions", "dockerCli", "nodeIP");
 
@@ -70,6 +71,7 @@ record KubeletConfigFile(Path staticPodPath,
     KubeletConfigFile {
         ignoredFields = List.copyOf(ignoredFields);
         nodeApi = nodeApi == null ? NodeApiSettings.FromFile.NONE : nodeApi;
+        containerLogs = containerLogs == null ? ContainerLogLimits.DEFAULTS : containerLogs;
     }
 
     /** Reads {@code file} (absolute), adding every problem to {@code errors}. */
@@ -180,7 +182,8 @@ record KubeletConfigFile(Path staticPodPath,
                     section.strictManifestPermissions,
                     endpoint == null || endpoint.isBlank() ? null
                             : Values.endpoint(key("containerRuntimeEndpoint"), endpoint, errors),
-                    section.dockerCli, List.copyOf(ignored), nodeApi);
+                    section.dockerCli, List.copyOf(ignored), nodeApi,
+                    ContainerLogLimits.read(root, this::key, errors));
         }
 
         private Section section(JsonNode node) {

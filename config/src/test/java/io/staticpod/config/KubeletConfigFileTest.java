@@ -292,14 +292,50 @@ class KubeletConfigFileTest {
                 """);
         for (String field : KubeletFields.V1BETA1) {
             if (!List.of("staticPodPath", "fileCheckFrequency", "syncFrequency", "healthzPort", "healthzBindAddress",
-                    "containerRuntimeEndpoint").contains(field) && !NodeApiSettings.FIELDS.contains(field)) {
+                    "containerRuntimeEndpoint").contains(field) && !NodeApiSettings.FIELDS.contains(field)
+                    && !ContainerLogLimits.FIELDS.contains(field)) {
                 yaml.append(field).append(": null\n");
             }
         }
         AgentConfig config = run("--config", write(yaml.toString()).toString());
 
-        assertThat(config.ignoredFields()).hasSize(KubeletFields.V1BETA1.size() - 6 - NodeApiSettings.FIELDS.size())
-                .isSorted();
+        assertThat(config.ignoredFields()).hasSize(KubeletFields.V1BETA1.size() - 6 - NodeApiSettings.FIELDS.size()
+                - ContainerLogLimits.FIELDS.size()).isSorted();
+    }
+
+    @Test
+    void readsTheContainerLogLimitsWithTheKubeletsDefaults() throws Exception {
+        AgentConfig limited = run("--config", write("""
+                apiVersion: kubelet.config.k8s.io/v1beta1
+                kind: KubeletConfiguration
+                staticPodPath: /m
+                containerLogMaxSize: 1.5Ki
+                containerLogMaxFiles: 3
+                """).toString());
+        AgentConfig defaulted = run("--config", write("""
+                apiVersion: kubelet.config.k8s.io/v1beta1
+                kind: KubeletConfiguration
+                staticPodPath: /m
+                """).toString());
+
+        assertThat(limited.containerLogs()).isEqualTo(new ContainerLogLimits(1536, 3));
+        assertThat(limited.ignoredFields()).isEmpty();
+        assertThat(defaulted.containerLogs()).isEqualTo(new ContainerLogLimits(10 * 1024 * 1024, 5));
+    }
+
+    @Test
+    void namesABadContainerLogSizeOrFileCount() throws Exception {
+        List<String> errors = errors("""
+                apiVersion: kubelet.config.k8s.io/v1beta1
+                kind: KubeletConfiguration
+                staticPodPath: /m
+                containerLogMaxSize: 10MB
+                containerLogMaxFiles: 1
+                """);
+
+        assertThat(errors).anySatisfy(e -> assertThat(e).contains(": containerLogMaxSize: \"10MB\" is not a size")
+                        .contains("such as 10Mi"))
+                .anySatisfy(e -> assertThat(e).contains(": containerLogMaxFiles: \"1\" must be a whole number of 2"));
     }
 
     @Test

@@ -29,7 +29,7 @@ abstract class AgentBehaviourTests {
     static final String SLEEPER = "trap 'exit 0' TERM; while true; do sleep 3600 & wait $!; done";
 
     private final RuntimeObserver docker = observer();
-    private final String node = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    final String node = "it-" + UUID.randomUUID().toString().substring(0, 8);
     @TempDir
     Path tmp;
     Path manifests;

@@ -11,6 +11,7 @@ import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
 import io.staticpod.runtime.spi.ImageInfo;
 import io.staticpod.runtime.spi.Images;
+import io.staticpod.runtime.spi.LogRotation;
 import io.staticpod.runtime.spi.PodSandboxes;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
@@ -103,6 +104,13 @@ final class MeteredContainerRuntime implements ContainerRuntime {
     public Optional<ContainerLogs> logs() {
         return delegate.logs().map(l -> (containerId, options) ->
                 timed("container_logs", () -> l.open(containerId, options)));
+    }
+
+    /** {@code ReopenContainerLog}, as the kubelet names it. */
+    @Override
+    public Optional<LogRotation> logRotation() {
+        return delegate.logRotation().map(r -> containerId -> timedRun("reopen_container_log",
+                () -> r.reopen(containerId)));
     }
 
     @Override

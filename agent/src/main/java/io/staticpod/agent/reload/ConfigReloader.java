@@ -102,7 +102,7 @@ public final class ConfigReloader {
                 current.nodeName(), current.runtime(), current.podInfraContainerImage(), current.rootDir(),
                 current.healthzBindAddress(), current.healthzPort(), current.kubeconfig(), next.logLevel(),
                 current.ignoredFields(), current.nodeLabels(), current.runtimeEndpoint(),
-                next.strictManifestPermissions(), current.dockerCli(), current.nodeApi());
+                next.strictManifestPermissions(), current.dockerCli(), current.nodeApi(), current.containerLogs());
         log.info("Config reloaded on SIGHUP applied={}", applied.isEmpty() ? "nothing changed" : applied);
         if (!needRestart.isEmpty()) {
             log.warn("Config changes not applied: they take a restart of the agent (static pods keep running across "

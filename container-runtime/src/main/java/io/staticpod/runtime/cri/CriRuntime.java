@@ -117,6 +117,17 @@ public final class CriRuntime implements ContainerRuntime {
         return calls.version().ask();
     }
 
+    /**
+     * The sandbox (pause) image the runtime is configured with, from its verbose {@code Status}: containerd's CRI
+     * plugin's {@code sandbox_image}; empty when the runtime does not say (CRI-O). The adapter never pulls it: the
+     * runtime does, when it runs a sandbox.
+     *
+     * @throws io.staticpod.runtime.spi.RuntimeError when the runtime cannot be asked
+     */
+    public Optional<String> sandboxImage() {
+        return CriStatus.sandboxImage(calls);
+    }
+
     @Override
     public PodSandboxes sandboxes() {
         return sandboxes;

@@ -1,7 +1,7 @@
 package io.staticpod.it.controlplane;
 
-import io.staticpod.runtime.ctr.CtrPodRuntime;
-import io.staticpod.runtime.exec.ProcessCommandRunner;
+import io.staticpod.runtime.cri.CriRuntime;
+import io.staticpod.runtime.cri.CriSettings;
 import io.staticpod.runtime.spi.ContainerRuntime;
 import io.staticpod.runtime.spi.ContainerState;
 import io.staticpod.runtime.spi.ContainerStatus;
@@ -23,17 +23,16 @@ import java.util.Map;
 /**
  * The control plane test on the tests' own containerd ({@code scripts/lib.sh}: {@code ensure_containerd}, with the
  * four control plane images imported by {@code ensure_control_plane_images_containerd}). The agent runs with
- * {@code --runtime ctr}; containers are listed through our ctr adapter (ctr shows the agent's names and labels only
- * through it) and killed with {@code ctr tasks kill -s SIGKILL}.
+ * {@code --runtime cri} on that containerd's CRI plugin, as a kubeadm node's kubelet does; containers are listed
+ * through our CRI adapter and killed with {@code ctr -n k8s.io tasks kill -s SIGKILL}.
  */
 class ControlPlaneContainerdIT extends ControlPlaneTests {
     static final String ADDRESS = setting("spa.containerd.address", "SPA_CONTAINERD_SOCKET",
             "/run/static-pod-agent-test/containerd/containerd.sock");
-    /** The agent's namespace: it has no flag for another one. */
-    static final String NAMESPACE = CtrPodRuntime.DEFAULT_NAMESPACE;
+    /** Where containerd's CRI plugin keeps everything. */
+    static final String NAMESPACE = "k8s.io";
 
-    private final ContainerRuntime ctr = CtrPodRuntime.create("unix://" + ADDRESS, NAMESPACE,
-            ControlPlaneAgent.PAUSE, CtrPodRuntime.DEFAULT_LOG_DIR, new ProcessCommandRunner());
+    private final ContainerRuntime cri = CriRuntime.connect(CriSettings.of("unix://" + ADDRESS));
 
     @Override
     String runtime() {
@@ -42,19 +41,19 @@ class ControlPlaneContainerdIT extends ControlPlaneTests {
 
     @Override
     List<String> runtimeArgs() {
-        return List.of("--runtime", "ctr", "--container-runtime-endpoint", "unix://" + ADDRESS);
+        return List.of("--runtime", "cri", "--container-runtime-endpoint", "unix://" + ADDRESS, "--port", "0");
     }
 
     @Override
     List<String> missingOnRuntime(List<String> images) {
         try {
-            ctr.version();
+            cri.version();
         } catch (RuntimeException e) {
             return List.of("a containerd answering at " + ADDRESS + " (" + e.getMessage().strip() + ")");
         }
         List<String> missing = new ArrayList<>();
         for (String image : images) {
-            java.util.Optional<ImageInfo> have = ctr.images().status(image);
+            java.util.Optional<ImageInfo> have = cri.images().status(image);
             if (have.isEmpty()) {
                 missing.add("the image " + image + " in containerd namespace " + NAMESPACE);
                 continue;
@@ -78,7 +77,7 @@ class ControlPlaneContainerdIT extends ControlPlaneTests {
 
     @Override
     List<String> runningContainers(String node, String component) {
-        return ctr.containers().list(Map.of(OWNER, node, "io.kubernetes.pod.name", component + "-" + node,
+        return cri.containers().list(Map.of(OWNER, node, "io.kubernetes.pod.name", component + "-" + node,
                         "io.kubernetes.container.name", component)).stream()
                 .filter(ContainerSummary::running).map(ContainerSummary::id).toList();
     }
@@ -90,19 +89,19 @@ class ControlPlaneContainerdIT extends ControlPlaneTests {
 
     @Override
     void removeAll(String node) {
-        RuntimeSnapshot all = ctr.snapshot(Map.of(OWNER, node));
+        RuntimeSnapshot all = cri.snapshot(Map.of(OWNER, node));
         for (ContainerSummary c : all.containers()) {
             try {
-                ctr.containers().stop(c.id(), Duration.ZERO);
-                ctr.containers().remove(c.id());
+                cri.containers().stop(c.id(), Duration.ZERO);
+                cri.containers().remove(c.id());
             } catch (RuntimeException e) {
                 System.out.println("[control-plane] removing " + c.name() + " (" + c.id() + "): " + e.getMessage());
             }
         }
         for (Sandbox b : all.sandboxes()) {
             try {
-                ctr.sandboxes().stop(b.id());
-                ctr.sandboxes().remove(b.id());
+                cri.sandboxes().stop(b.id());
+                cri.sandboxes().remove(b.id());
             } catch (RuntimeException e) {
                 System.out.println("[control-plane] removing sandbox " + b.id() + ": " + e.getMessage());
             }
@@ -113,9 +112,9 @@ class ControlPlaneContainerdIT extends ControlPlaneTests {
     String containers(String node, List<String> components) {
         StringBuilder b = new StringBuilder("--- containerd containers (node ").append(node).append(", namespace ")
                 .append(NAMESPACE).append(")\n");
-        List<ContainerSummary> all = ctr.containers().list(Map.of(OWNER, node));
+        List<ContainerSummary> all = cri.containers().list(Map.of(OWNER, node));
         for (ContainerSummary c : all) {
-            ContainerStatus s = ctr.containers().status(c.id()).orElse(null);
+            ContainerStatus s = cri.containers().status(c.id()).orElse(null);
             b.append(c.id(), 0, 12).append(' ').append(c.name()).append('#').append(c.attempt()).append(' ')
                     .append(c.state())
                     .append(s != null && s.state() == ContainerState.EXITED ? " (" + s.exitCode() + ")" : "")
@@ -131,7 +130,7 @@ class ControlPlaneContainerdIT extends ControlPlaneTests {
 
     private String tail(String id, int n) {
         List<String> lines = new ArrayList<>();
-        try (LogReader r = ctr.logs().orElseThrow().open(id, new LogOptions(false, n, null))) {
+        try (LogReader r = cri.logs().orElseThrow().open(id, new LogOptions(false, n, null))) {
             for (LogReader.LogLine l = r.next(); l != null; l = r.next()) {
                 lines.add(new String(l.bytes(), java.nio.charset.StandardCharsets.UTF_8));
             }
