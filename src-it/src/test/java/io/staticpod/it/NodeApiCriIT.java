@@ -169,6 +169,40 @@ class NodeApiCriIT {
         assertThat(logs.output).isEqualTo("serving\n");
     }
 
+    @Test
+    void kubectlLogsWithTimestampsPrefixesEachLineWithItsTime() throws Exception {
+        Kubectl logs = kubectl(null, "logs", "--timestamps", "-n", ns, "web-" + node, "--tail", "1");
+
+        assertThat(logs.code).as(logs.output).isZero();
+        // RFC 3339 with nine fraction digits, as the kubelet prints the CRI log's time
+        assertThat(logs.output).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z serving\n");
+    }
+
+    @Test
+    void kubectlExecWithATerminalRunsTheCommandOnAPseudoTerminalOfThePod() throws Exception {
+        // kubectl exec -it wants a terminal of its own: script(1) gives it one
+        String exec = String.join(" ", ApiServerFixture.kubectl(), "--kubeconfig", api.adminKubeconfig().toString(),
+                "--request-timeout=30s", "exec", "-it", "-n", ns, "web-" + node, "--", "sh", "-c",
+                "'tty; [ -t 0 ] && echo stdin-is-a-terminal'");
+        Process p = new ProcessBuilder("script", "-qec", exec, "/dev/null").redirectErrorStream(true).start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kubectl exec -it did not end within 60 s");
+        }
+        String output = out.get(10, TimeUnit.SECONDS);
+
+        assertThat(p.exitValue()).as(output).isZero();
+        // a terminal ends its lines with CR LF
+        assertThat(output).containsPattern("/dev/pts/\\d+\r\n").contains("stdin-is-a-terminal\r\n");
+    }
+
     // --- helpers
 
     private record Kubectl(int code, String output) {
