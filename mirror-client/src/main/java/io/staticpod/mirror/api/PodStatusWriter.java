@@ -24,8 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The fourth step of a pass: writes each pod's latest status to its mirror with {@code PATCH pods/<name>/status}, as
  * the kubelet's status manager: only a status that differs from the one last written to that mirror, only to a mirror
- * of the same pod version, again to a recreated mirror. A failure is that pod's alone: the API server failing it backs
- * that pod off; any other answer waits for the status or the mirror to change. Every failure is logged at WARN once
+ * of the same pod version, again to a recreated mirror. A failure is that pod's alone and backs that pod off: the
+ * status is asked again (to the mirror of the moment) until it is written, as the kubelet's status manager retries
+ * on its sync, whatever the answer was. Every failure is logged at WARN once
  * per pod and cause (404 and 409 too: the mirror was replaced meanwhile, and the watch brings the new one), and the
  * number of failures once the status is written again; each failed request also counts in the request metrics. A
  * manifest error in the status becomes one Warning event.
@@ -123,27 +124,21 @@ final class PodStatusWriter implements Step {
             if (Failures.stopsPass(ex)) {
                 throw ex;
             }
-            failed(key, ex, new Written(mirrorUid, v1), now);
+            failed(key, ex, now);
         }
     }
 
     /**
-     * The API server failed the write (5xx): this pod backs off. Any other answer (404, 409: the mirror was replaced
-     * meanwhile, and the watch brings the new one; a refusal) is not asked again for this status of this mirror: the
-     * status is written when it or the mirror changes.
+     * The write failed: this pod backs off and its status is asked again, to whatever mirror the watch has by then.
+     * Whatever the answer (5xx; 404 or 409: the mirror was replaced meanwhile, or a proxy refused; a refusal), the
+     * status is not taken as written: a refused status that nothing changes afterwards would stay unwritten for good.
      */
-    private void failed(PodKey key, KubernetesClientException e, Written attempted, long now) {
+    private void failed(PodKey key, KubernetesClientException e, long now) {
         Failing f = failing.computeIfAbsent(key, k -> new Failing(new Retry("Pod status update", "pod=" + k, timing)));
         f.count++;
-        boolean retrying = Failures.isTransient(e);
-        if (retrying) {
-            f.retry.failedQuietly(now, e);
-        } else {
-            written.put(key, attempted);
-        }
+        f.retry.failedQuietly(now, e);
         if (f.causes.add(Failures.cause(e))) {
-            log.warn("Pod status not written; {} pod={} code={} error={}", retrying ? "retrying with back-off"
-                    : "written again when the pod's status or its mirror changes", key, e.getCode(),
+            log.warn("Pod status not written; retrying with back-off pod={} code={} error={}", key, e.getCode(),
                     Failures.message(e));
         }
     }
