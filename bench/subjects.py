@@ -214,7 +214,9 @@ class Agent(Subject):
     def argv(self):
         b = self.b
         args = ["--pod-manifest-path", self.manifests, "--hostname-override", self.node, "--runtime", self.runtime,
-                "--pod-infra-container-image", PAUSE, "--root-dir", self.root, "--healthz-port", "0"]
+                "--pod-infra-container-image", PAUSE, "--root-dir", self.root, "--healthz-port", "0",
+                # the node API on, as the kubelet's (its own free port: two subjects of one run never share 10250)
+                "--address", "127.0.0.1", "--port", str(free_port())]
         if b.node_kubeconfigs:
             args += ["--kubeconfig", b.node_kubeconfigs[self.node]]
         args += b.agent_args
