@@ -1,7 +1,10 @@
 package io.staticpod.it;
 
-/** The agent's behaviour on a real containerd (the tests' own instance), driven through {@code ctr}. */
-class AgentContainerdIT extends AgentBehaviourTests {
+/**
+ * The smoke set of the agent's behaviour on a real containerd (the tests' own instance), driven through the {@code ctr}
+ * CLI adapter; every behaviour test runs on containerd through CRI ({@link AgentCriIT}).
+ */
+class AgentContainerdIT extends AgentSmokeTests {
     @Override
     RuntimeObserver observer() {
         return new ContainerdObserver();

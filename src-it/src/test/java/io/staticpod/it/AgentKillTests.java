@@ -41,8 +41,8 @@ import static org.awaitility.Awaitility.await;
  * ({@code -Dspa.kill.seed=N} replays another schedule); each runtime plays one part of the schedule. After each restart the node must converge to the manifests: one sandbox and one running container per
  * container name in every pod, nothing left of removed pods or old versions (containers, state directories,
  * mirrors), the mirrors equal to the manifests, and every container of a pod that the round did not touch still the
- * same container, never restarted. Runs on Docker ({@link AgentKillDockerIT}) and containerd
- * ({@link AgentKillContainerdIT}), publishing mirrors to a real API server.
+ * same container, never restarted. Runs on Docker ({@link AgentKillDockerIT}) and containerd through CRI
+ * ({@link AgentKillCriIT}), publishing mirrors to a real API server.
  */
 @ExtendWith(ApiServerExtension.class)
 abstract class AgentKillTests {

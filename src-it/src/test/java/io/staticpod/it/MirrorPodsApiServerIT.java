@@ -180,16 +180,16 @@ class MirrorPodsApiServerIT {
 
     @Test
     void aRemovedManifestKeepsItsMirrorRunningForTheGracePeriodThenRemovesIt() throws Exception {
-        // the container ignores SIGTERM, so it is stopped only by SIGKILL after the 20 s grace period
-        write("static-web.yaml", ItEnvironment.BUSYBOX, "trap '' TERM; while true; do sleep 1; done", 20);
+        // the container ignores SIGTERM, so it is stopped only by SIGKILL after the 10 s grace period
+        write("static-web.yaml", ItEnvironment.BUSYBOX, "trap '' TERM; while true; do sleep 1; done", 10);
         awaitRunningMirror("");
 
         Instant removed = Instant.now();
         Files.delete(manifests.resolve("static-web.yaml"));
 
-        await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(17)).until(() -> mirror() != null);
+        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(() -> mirror() != null);
         await().atMost(Duration.ofSeconds(30)).until(() -> mirror() == null);
-        assertThat(Duration.between(removed, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(18));
+        assertThat(Duration.between(removed, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(9));
     }
 
     @Test

@@ -2,15 +2,15 @@ package io.staticpod.it;
 
 import io.staticpod.it.apiserver.ApiServerFixture;
 
-/** The agent killed mid-work, on the tests' containerd. */
-class AgentKillContainerdIT extends AgentKillTests {
-    AgentKillContainerdIT(ApiServerFixture api) {
+/** The agent killed mid-work, on the tests' containerd through CRI. */
+class AgentKillCriIT extends AgentKillTests {
+    AgentKillCriIT(ApiServerFixture api) {
         super(api);
     }
 
     @Override
     RuntimeObserver observer() {
-        return new ContainerdObserver();
+        return new CriObserver();
     }
 
     @Override
