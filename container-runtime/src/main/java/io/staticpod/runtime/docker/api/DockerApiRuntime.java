@@ -7,11 +7,9 @@ import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
 import io.staticpod.runtime.spi.ContainerSummary;
-import io.staticpod.runtime.spi.Containers;
 import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
-import io.staticpod.runtime.spi.Images;
-import io.staticpod.runtime.spi.PodSandboxes;
+import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
 import io.staticpod.runtime.spi.Sandbox;
@@ -55,8 +53,7 @@ public final class DockerApiRuntime implements ContainerRuntime {
 
     private final ApiClient api;
     private final ApiContainers containers;
-    private final ApiSandboxes sandboxes;
-    private final ApiImages images;
+    private final RuntimeParts parts;
     private final ApiExec exec;
     private final ApiEvents events;
     private final ApiLogs logs;
@@ -64,8 +61,8 @@ public final class DockerApiRuntime implements ContainerRuntime {
     private DockerApiRuntime(ApiClient api, String sandboxImage, Duration pullTimeout) {
         this.api = api;
         this.containers = new ApiContainers(api);
-        this.sandboxes = new ApiSandboxes(api, containers, sandboxImage);
-        this.images = new ApiImages(api, pullTimeout);
+        this.parts = new RuntimeParts(new ApiSandboxes(api, containers, sandboxImage), containers,
+                new ApiImages(api, pullTimeout));
         this.exec = new ApiExec(api);
         this.events = new ApiEvents(api);
         this.logs = new ApiLogs(api);
@@ -125,18 +122,8 @@ public final class DockerApiRuntime implements ContainerRuntime {
     }
 
     @Override
-    public PodSandboxes sandboxes() {
-        return sandboxes;
-    }
-
-    @Override
-    public Containers containers() {
-        return containers;
-    }
-
-    @Override
-    public Images images() {
-        return images;
+    public RuntimeParts parts() {
+        return parts;
     }
 
     /** One {@code GET /containers/json?all=1} filtered by the labels; sandboxes and containers told apart by type. */

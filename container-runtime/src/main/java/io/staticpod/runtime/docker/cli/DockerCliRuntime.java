@@ -11,13 +11,12 @@ import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
 import io.staticpod.runtime.spi.ContainerSummary;
-import io.staticpod.runtime.spi.Containers;
 import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
 import io.staticpod.runtime.spi.ImageInfo;
 import io.staticpod.runtime.spi.Images;
-import io.staticpod.runtime.spi.PodSandboxes;
 import io.staticpod.runtime.spi.RuntimeError;
+import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
 import io.staticpod.runtime.spi.Sandbox;
@@ -47,9 +46,8 @@ public final class DockerCliRuntime implements ContainerRuntime {
     private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, false, false, false);
 
     private final CliDocker docker;
-    private final CliContainers containers;
-    private final CliSandboxes sandboxes;
     private final Duration pullTimeout;
+    private final RuntimeParts parts;
 
     /**
      * @param runner       the process seam
@@ -67,9 +65,10 @@ public final class DockerCliRuntime implements ContainerRuntime {
             command.addAll(List.of("-H", endpoint));
         }
         this.docker = new CliDocker(Objects.requireNonNull(runner, "runner"), command, timeout);
-        this.containers = new CliContainers(docker);
-        this.sandboxes = new CliSandboxes(docker, containers, Objects.requireNonNull(sandboxImage, "sandboxImage"));
         this.pullTimeout = pullTimeout;
+        CliContainers containers = new CliContainers(docker);
+        this.parts = new RuntimeParts(new CliSandboxes(docker, containers,
+                Objects.requireNonNull(sandboxImage, "sandboxImage")), containers, images);
     }
 
     /** {@code binary} (null: {@code docker} on the PATH) run as a process, pulls within 10 minutes. */
@@ -102,18 +101,8 @@ public final class DockerCliRuntime implements ContainerRuntime {
     }
 
     @Override
-    public PodSandboxes sandboxes() {
-        return sandboxes;
-    }
-
-    @Override
-    public Containers containers() {
-        return containers;
-    }
-
-    @Override
-    public Images images() {
-        return images;
+    public RuntimeParts parts() {
+        return parts;
     }
 
     /** {@code docker ps} by the labels, then one {@code docker inspect} of them all. */
