@@ -1,24 +1,19 @@
 package io.staticpod.runtime.docker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.staticpod.runtime.docker.DockerLabels;
 import io.staticpod.runtime.docker.DockerObjects;
 import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
-import io.staticpod.runtime.spi.ContainerSummary;
 import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
 import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
-import io.staticpod.runtime.spi.Sandbox;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -129,17 +124,9 @@ public final class DockerApiRuntime implements ContainerRuntime {
     /** One {@code GET /containers/json?all=1} filtered by the labels; sandboxes and containers told apart by type. */
     @Override
     public RuntimeSnapshot snapshot(Map<String, String> labels) {
-        List<Sandbox> sandboxList = new ArrayList<>();
-        List<ContainerSummary> containerList = new ArrayList<>();
-        for (JsonNode entry : containers.listEntries("snapshot", labels, null)) {
-            Map<String, String> docker = DockerObjects.labels(entry.path("Labels"));
-            if (DockerLabels.isSandbox(docker)) {
-                DockerObjects.sandboxOfListEntry(entry).ifPresent(sandboxList::add);
-            } else {
-                DockerObjects.containerSummaryOfListEntry(entry).ifPresent(containerList::add);
-            }
-        }
-        return new RuntimeSnapshot(sandboxList, containerList);
+        JsonNode entries = containers.listEntries("snapshot", labels, null);
+        return new RuntimeSnapshot(DockerObjects.read(entries, DockerObjects::sandboxOfListEntry),
+                DockerObjects.read(entries, DockerObjects::containerSummaryOfListEntry));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.staticpod.runtime.docker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.staticpod.runtime.docker.DockerLabels;
+import io.staticpod.runtime.docker.DockerNaming;
 import io.staticpod.runtime.docker.DockerObjects;
 import io.staticpod.runtime.exec.CommandException;
 import io.staticpod.runtime.exec.CommandResult;
@@ -10,7 +10,6 @@ import io.staticpod.runtime.exec.ProcessCommandRunner;
 import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
-import io.staticpod.runtime.spi.ContainerSummary;
 import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
 import io.staticpod.runtime.spi.ImageInfo;
@@ -19,7 +18,6 @@ import io.staticpod.runtime.spi.RuntimeError;
 import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
-import io.staticpod.runtime.spi.Sandbox;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -108,19 +106,9 @@ public final class DockerCliRuntime implements ContainerRuntime {
     /** {@code docker ps} by the labels, then one {@code docker inspect} of them all. */
     @Override
     public RuntimeSnapshot snapshot(Map<String, String> labels) {
-        List<Sandbox> sandboxList = new ArrayList<>();
-        List<ContainerSummary> containerList = new ArrayList<>();
-        for (JsonNode c : docker.inspect("snapshot", docker.ps("snapshot", labels, null, false))) {
-            if (!CliContainers.matches(c, labels)) {
-                continue;
-            }
-            if (DockerLabels.isSandbox(DockerObjects.labels(c.path("Config").path("Labels")))) {
-                DockerObjects.sandbox(c).ifPresent(sandboxList::add);
-            } else {
-                DockerObjects.containerSummary(c).ifPresent(containerList::add);
-            }
-        }
-        return new RuntimeSnapshot(sandboxList, containerList);
+        List<JsonNode> found = docker.find("snapshot", labels, null);
+        return new RuntimeSnapshot(DockerObjects.read(found, DockerObjects::sandbox),
+                DockerObjects.read(found, DockerObjects::containerSummary));
     }
 
     @Override
@@ -174,7 +162,7 @@ public final class DockerCliRuntime implements ContainerRuntime {
     private final ExecSync exec = this::execIn;
 
     private ExecSync.ExecResult execIn(String containerId, List<String> command, Duration timeout) {
-        String what = "exec in container " + CliContainers.shortId(containerId);
+        String what = "exec in container " + DockerNaming.shortId(containerId);
         List<String> args = new ArrayList<>(List.of("exec", containerId));
         args.addAll(command);
         CommandResult result;
