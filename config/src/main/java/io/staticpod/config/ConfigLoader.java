@@ -71,41 +71,34 @@ public final class ConfigLoader {
         unmatched(commandLine, errors);
         KubeletConfigFile file = flags.config == null || flags.config.isBlank()
                 ? KubeletConfigFile.NONE
-                : KubeletConfigFile.read(absolute(flags.config), errors);
+                : KubeletConfigFile.read(Precedence.absolute(flags.config), errors);
+        Precedence p = new Precedence(errors);
 
-        Path staticPodPath = flags.podManifestPath != null && !flags.podManifestPath.isBlank()
-                ? absolute(flags.podManifestPath)
-                : file.staticPodPath();
+        Path staticPodPath = p.pickNonBlank("--pod-manifest-path", flags.podManifestPath, Precedence.PATH,
+                file.staticPodPath());
         // an unreadable file has already been reported; its staticPodPath is unknown, not missing
         if (staticPodPath == null && file != KubeletConfigFile.UNREADABLE) {
             errors.add("no static pod path: set staticPodPath in --config FILE or pass --pod-manifest-path DIR");
         }
 
-        Duration fileCheckFrequency = flags.fileCheckFrequency != null
-                ? Values.frequency("--file-check-frequency", flags.fileCheckFrequency, errors)
-                : orElse(file.fileCheckFrequency(), DEFAULT_FILE_CHECK_FREQUENCY);
-        Duration syncFrequency = flags.syncFrequency != null
-                ? Values.frequency("--sync-frequency", flags.syncFrequency, errors)
-                : orElse(file.syncFrequency(), DEFAULT_SYNC_FREQUENCY);
+        Duration fileCheckFrequency = p.pick("--file-check-frequency", flags.fileCheckFrequency, Values::frequency,
+                file.fileCheckFrequency(), DEFAULT_FILE_CHECK_FREQUENCY);
+        Duration syncFrequency = p.pick("--sync-frequency", flags.syncFrequency, Values::frequency,
+                file.syncFrequency(), DEFAULT_SYNC_FREQUENCY);
 
         String nodeName = nodeName(flags.hostnameOverride, hostName, errors);
 
-        AgentConfig.RuntimeKind runtime = flags.runtime != null
-                ? Values.runtime("--runtime", flags.runtime, errors)
-                : orElse(file.runtime(), AgentConfig.RuntimeKind.DOCKER);
-        String podInfraContainerImage = notBlank(flags.podInfraContainerImage) != null
-                ? flags.podInfraContainerImage.trim()
-                : orElse(file.podInfraContainerImage(), DEFAULT_PAUSE_IMAGE);
-        Path rootDir = notBlank(flags.rootDir) != null
-                ? absolute(flags.rootDir)
-                : orElse(file.rootDir(), Path.of(DEFAULT_ROOT_DIR));
-        String healthzBindAddress = flags.healthzBindAddress != null
-                ? Values.ipAddress("--healthz-bind-address", flags.healthzBindAddress, errors)
-                : orElse(file.healthzBindAddress(), DEFAULT_HEALTHZ_BIND_ADDRESS);
-        Integer healthzPort = flags.healthzPort != null
-                ? Values.port("--healthz-port", flags.healthzPort, errors)
-                : orElse(file.healthzPort(), DEFAULT_HEALTHZ_PORT);
-        Path kubeconfig = notBlank(flags.kubeconfig) == null ? null : absolute(flags.kubeconfig);
+        AgentConfig.RuntimeKind runtime = p.pick("--runtime", flags.runtime, Values::runtime, file.runtime(),
+                AgentConfig.RuntimeKind.DOCKER);
+        String podInfraContainerImage = p.pickNonBlank("--pod-infra-container-image", flags.podInfraContainerImage,
+                Precedence.Check.always(String::trim), file.podInfraContainerImage(), DEFAULT_PAUSE_IMAGE);
+        Path rootDir = p.pickNonBlank("--root-dir", flags.rootDir, Precedence.PATH, file.rootDir(),
+                Path.of(DEFAULT_ROOT_DIR));
+        String healthzBindAddress = p.pick("--healthz-bind-address", flags.healthzBindAddress, Values::ipAddress,
+                file.healthzBindAddress(), DEFAULT_HEALTHZ_BIND_ADDRESS);
+        Integer healthzPort = p.pick("--healthz-port", flags.healthzPort, Values::port, file.healthzPort(),
+                DEFAULT_HEALTHZ_PORT);
+        Path kubeconfig = p.pickNonBlank("--kubeconfig", flags.kubeconfig, Precedence.PATH, null);
 
         // --log-level is the more specific of the two, so it wins over --v (both are checked)
         String fromVerbosity = flags.verbosity == null ? null : Values.verbosity("--v", flags.verbosity, errors);
@@ -125,12 +118,10 @@ public final class ConfigLoader {
                 }
             }
         }
-        String runtimeEndpoint = notBlank(flags.containerRuntimeEndpoint) != null
-                ? Values.endpoint("--container-runtime-endpoint", flags.containerRuntimeEndpoint, errors)
-                : file.runtimeEndpoint();
-        Boolean strict = flags.strictManifestPermissions != null
-                ? Values.bool("--strict-manifest-permissions", flags.strictManifestPermissions, errors)
-                : file.strictManifestPermissions();
+        String runtimeEndpoint = p.pickNonBlank("--container-runtime-endpoint", flags.containerRuntimeEndpoint,
+                Values::endpoint, file.runtimeEndpoint());
+        Boolean strict = p.pick("--strict-manifest-permissions", flags.strictManifestPermissions, Values::bool,
+                file.strictManifestPermissions());
         if (flags.bootstrapKubeconfig != null) {
             ignored.add("--bootstrap-kubeconfig");
         }
@@ -186,7 +177,7 @@ public final class ConfigLoader {
     }
 
     private static String nodeName(String override, Supplier<String> hostName, List<String> errors) {
-        if (notBlank(override) != null) {
+        if (override != null && !override.isBlank()) {
             return Values.nodeName("--hostname-override", override, errors);
         }
         String host = hostName.get();
@@ -195,14 +186,6 @@ public final class ConfigLoader {
             return null;
         }
         return Values.nodeName("host name (pass --hostname-override NAME to choose another)", host, errors);
-    }
-
-    private static Path absolute(String path) {
-        return Path.of(path.trim()).toAbsolutePath().normalize();
-    }
-
-    private static String notBlank(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 
     private static <T> T orElse(T value, T fallback) {

@@ -91,11 +91,12 @@ final class NodeApiSettings {
      */
     static NodeApiConfig merge(NodeApiFlags flags, FromFile file, List<String> errors) {
         NodeApiConfig d = NodeApiConfig.DEFAULTS;
-        String address = flags.address != null ? Values.ipAddress("--address", flags.address, errors)
-                : or(file.address(), d.address());
-        Integer port = flags.port != null ? Values.port("--port", flags.port, errors) : or(file.port(), d.port());
-        Path cert = flags.tlsCertFile != null ? absolute(flags.tlsCertFile) : file.tlsCertFile();
-        Path key = flags.tlsPrivateKeyFile != null ? absolute(flags.tlsPrivateKeyFile) : file.tlsPrivateKeyFile();
+        Precedence p = new Precedence(errors);
+        String address = p.pick("--address", flags.address, Values::ipAddress, file.address(), d.address());
+        Integer port = p.pick("--port", flags.port, Values::port, file.port(), d.port());
+        Path cert = p.pick("--tls-cert-file", flags.tlsCertFile, Precedence.PATH, file.tlsCertFile());
+        Path key = p.pick("--tls-private-key-file", flags.tlsPrivateKeyFile, Precedence.PATH,
+                file.tlsPrivateKeyFile());
         if ((cert == null) != (key == null)) {
             errors.add((cert == null ? "tlsPrivateKeyFile (--tls-private-key-file)" : "tlsCertFile (--tls-cert-file)")
                     + " is set without " + (cert == null ? "tlsCertFile (--tls-cert-file)"
@@ -104,25 +105,19 @@ final class NodeApiSettings {
             cert = null;
             key = null;
         }
-        List<String> suites = flags.tlsCipherSuites != null
-                ? TlsNames.cipherSuites("--tls-cipher-suites", List.of(flags.tlsCipherSuites.split(",")), errors)
-                : or(file.cipherSuites(), d.tlsCipherSuites());
-        String minVersion = flags.tlsMinVersion != null
-                ? TlsNames.minVersion("--tls-min-version", flags.tlsMinVersion, errors)
-                : or(file.tlsMinVersion(), d.tlsMinVersion());
-        Path clientCa = flags.clientCaFile != null && !flags.clientCaFile.isBlank() ? absolute(flags.clientCaFile)
-                : file.clientCaFile();
-        Boolean webhook = flags.authenticationTokenWebhook != null
-                ? Values.bool("--authentication-token-webhook", flags.authenticationTokenWebhook, errors)
-                : or(file.webhookAuthentication(), d.webhookAuthentication());
-        Boolean anonymous = flags.anonymousAuth != null
-                ? Values.bool("--anonymous-auth", flags.anonymousAuth, errors)
-                : or(file.anonymousAuthentication(), d.anonymousAuthentication());
-        NodeApiConfig.AuthorizationMode mode = flags.authorizationMode != null
-                ? mode("--authorization-mode", flags.authorizationMode, errors)
-                : or(file.authorizationMode(), d.authorizationMode());
-        String nodeIp = flags.nodeIp != null && !flags.nodeIp.isBlank()
-                ? Values.ipAddress("--node-ip", flags.nodeIp, errors) : file.nodeIp();
+        List<String> suites = p.pick("--tls-cipher-suites", flags.tlsCipherSuites,
+                (flag, raw, e) -> TlsNames.cipherSuites(flag, List.of(raw.split(",")), e), file.cipherSuites(),
+                d.tlsCipherSuites());
+        String minVersion = p.pick("--tls-min-version", flags.tlsMinVersion, TlsNames::minVersion,
+                file.tlsMinVersion(), d.tlsMinVersion());
+        Path clientCa = p.pickNonBlank("--client-ca-file", flags.clientCaFile, Precedence.PATH, file.clientCaFile());
+        Boolean webhook = p.pick("--authentication-token-webhook", flags.authenticationTokenWebhook, Values::bool,
+                file.webhookAuthentication(), d.webhookAuthentication());
+        Boolean anonymous = p.pick("--anonymous-auth", flags.anonymousAuth, Values::bool,
+                file.anonymousAuthentication(), d.anonymousAuthentication());
+        NodeApiConfig.AuthorizationMode mode = p.pick("--authorization-mode", flags.authorizationMode,
+                NodeApiSettings::mode, file.authorizationMode(), d.authorizationMode());
+        String nodeIp = p.pickNonBlank("--node-ip", flags.nodeIp, Values::ipAddress, file.nodeIp());
         if (address == null || port == null || minVersion == null || webhook == null || anonymous == null
                 || mode == null) {
             return d; // an error was reported
@@ -141,10 +136,6 @@ final class NodeApiSettings {
         }
         errors.add(key + ": " + Values.quote(raw) + " is not an authorization mode; use Webhook or AlwaysAllow");
         return null;
-    }
-
-    private static Path absolute(String path) {
-        return Path.of(path.trim()).toAbsolutePath().normalize();
     }
 
     private static <T> T or(T value, T fallback) {

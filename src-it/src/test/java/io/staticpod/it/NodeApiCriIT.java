@@ -1,7 +1,5 @@
 package io.staticpod.it;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.staticpod.it.apiserver.ApiServerExtension;
 import io.staticpod.it.apiserver.ApiServerFixture;
 import io.staticpod.manifest.WellKnown;
@@ -17,8 +15,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,15 +23,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code kubectl exec}, {@code kubectl port-forward} and {@code kubectl logs} of a static pod's mirror on a CRI runtime
@@ -45,55 +38,32 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(ApiServerExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NodeApiCriIT {
+    private final NodeApiFixture fixture;
     private final ApiServerFixture api;
-    private final KubernetesClient admin;
-    private final String node = "nodecri-" + UUID.randomUUID().toString().substring(0, 8);
-    private final String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
-    private AgentProcess agent;
-    private Path tmp;
+    private final String node;
+    private final String ns;
 
     NodeApiCriIT(ApiServerFixture api) {
+        this.fixture = new NodeApiFixture(api, "nodecri");
         this.api = api;
-        this.admin = api.adminClient();
+        this.node = fixture.node;
+        this.ns = fixture.ns;
     }
 
     @BeforeAll
     void startAgent() throws Exception {
         CriTestRuntime.require();
-        tmp = Files.createTempDirectory("spa-nodeapi-cri-it-");
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                .create();
-        Path manifests = Files.createDirectories(tmp.resolve("manifests"));
-        Files.writeString(manifests.resolve("web.yaml"), """
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: web, namespace: %s}
-                spec:
-                  terminationGracePeriodSeconds: 2
-                  containers:
-                  - name: app
-                    image: %s
-                    command: ["sh", "-c", "mkdir -p /www && echo hello from the pod > /www/index.html && echo serving\
-                 && exec httpd -f -p 8080 -h /www"]
-                """.formatted(ns, ItEnvironment.BUSYBOX));
-        Path root = Files.createDirectories(tmp.resolve("root"));
-        agent = AgentProcess.start(manifests, node, root, "--runtime", "cri", "--container-runtime-endpoint",
-                "unix://" + CriTestRuntime.ADDRESS, "--kubeconfig", api.nodeKubeconfig(node).toString(),
-                "--healthz-port", "0", "--port", Integer.toString(freePort()), "--address", "127.0.0.1",
-                "--node-ip", "127.0.0.1", "--client-ca-file", api.caFile().toString());
-        agent.awaitLog(Duration.ofSeconds(90), "Serving the node API");
-        await().atMost(Duration.ofSeconds(90)).until(() -> {
-            var pod = admin.pods().inNamespace(ns).withName("web-" + node).get();
-            return pod != null && "Running".equals(pod.getStatus().getPhase());
-        });
+        fixture.start(Map.of("web.yaml", fixture.pod("web", "mkdir -p /www && echo hello from the pod"
+                + " > /www/index.html && echo serving && exec httpd -f -p 8080 -h /www")), "--runtime", "cri",
+                "--container-runtime-endpoint", "unix://" + CriTestRuntime.ADDRESS);
     }
 
     @AfterAll
     void stopAgent() throws Exception {
-        if (agent == null) {
+        if (!fixture.started()) {
             return; // skipped or failed before the agent started: nothing of this test's to remove
         }
-        agent.close();
+        fixture.close();
         try (CriRuntime cri = CriTestRuntime.connect()) {
             for (Sandbox s : cri.sandboxes().list(Map.of(WellKnown.OWNER, node))) {
                 cri.sandboxes().stop(s.id());
@@ -114,27 +84,27 @@ class NodeApiCriIT {
 
     @Test
     void kubectlExecRunsACommandWithItsOutputAndExitCode() throws Exception {
-        Kubectl ok = kubectl(null, "exec", "-n", ns, "web-" + node, "--", "sh", "-c", "echo out; echo err >&2");
-        Kubectl failing = kubectl(null, "exec", "-n", ns, "web-" + node, "-c", "app", "--", "sh", "-c", "exit 3");
+        Cmd ok = kubectl(null, "exec", "-n", ns, "web-" + node, "--", "sh", "-c", "echo out; echo err >&2");
+        Cmd failing = kubectl(null, "exec", "-n", ns, "web-" + node, "-c", "app", "--", "sh", "-c", "exit 3");
 
-        assertThat(ok.code).as(ok.output).isZero();
-        assertThat(ok.output).contains("out\n").contains("err\n");
-        assertThat(failing.code).as(failing.output).isEqualTo(3);
-        assertThat(failing.output).contains("command terminated with exit code 3");
+        assertThat(ok.exit()).as(ok.output()).isZero();
+        assertThat(ok.output()).contains("out\n").contains("err\n");
+        assertThat(failing.exit()).as(failing.output()).isEqualTo(3);
+        assertThat(failing.output()).contains("command terminated with exit code 3");
     }
 
     @Test
     void kubectlExecPassesStdinToTheCommand() throws Exception {
-        Kubectl cat = kubectl("first line\nsecond line\n", "exec", "-i", "-n", ns, "web-" + node, "--", "sh", "-c",
+        Cmd cat = kubectl("first line\nsecond line\n", "exec", "-i", "-n", ns, "web-" + node, "--", "sh", "-c",
                 "cat; echo done");
 
-        assertThat(cat.code).as(cat.output).isZero();
-        assertThat(cat.output).isEqualTo("first line\nsecond line\ndone\n");
+        assertThat(cat.exit()).as(cat.output()).isZero();
+        assertThat(cat.output()).isEqualTo("first line\nsecond line\ndone\n");
     }
 
     @Test
     void kubectlPortForwardReachesAPortInsideThePod() throws Exception {
-        int local = freePort();
+        int local = NodeApiFixture.freePort();
         Process forward = new ProcessBuilder(ApiServerFixture.kubectl(), "--kubeconfig",
                 api.adminKubeconfig().toString(), "port-forward", "-n", ns, "web-" + node, local + ":8080")
                 .redirectErrorStream(true).start();
@@ -163,19 +133,19 @@ class NodeApiCriIT {
 
     @Test
     void kubectlLogsReadsTheContainersLogOnCri() throws Exception {
-        Kubectl logs = kubectl(null, "logs", "-n", ns, "web-" + node, "--tail", "1");
+        Cmd logs = kubectl(null, "logs", "-n", ns, "web-" + node, "--tail", "1");
 
-        assertThat(logs.code).as(logs.output).isZero();
-        assertThat(logs.output).isEqualTo("serving\n");
+        assertThat(logs.exit()).as(logs.output()).isZero();
+        assertThat(logs.output()).isEqualTo("serving\n");
     }
 
     @Test
     void kubectlLogsWithTimestampsPrefixesEachLineWithItsTime() throws Exception {
-        Kubectl logs = kubectl(null, "logs", "--timestamps", "-n", ns, "web-" + node, "--tail", "1");
+        Cmd logs = kubectl(null, "logs", "--timestamps", "-n", ns, "web-" + node, "--tail", "1");
 
-        assertThat(logs.code).as(logs.output).isZero();
+        assertThat(logs.exit()).as(logs.output()).isZero();
         // RFC 3339 with nine fraction digits, as the kubelet prints the CRI log's time
-        assertThat(logs.output).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z serving\n");
+        assertThat(logs.output()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z serving\n");
     }
 
     @Test
@@ -184,57 +154,16 @@ class NodeApiCriIT {
         String exec = String.join(" ", ApiServerFixture.kubectl(), "--kubeconfig", api.adminKubeconfig().toString(),
                 "--request-timeout=30s", "exec", "-it", "-n", ns, "web-" + node, "--", "sh", "-c",
                 "'tty; [ -t 0 ] && echo stdin-is-a-terminal'");
-        Process p = new ProcessBuilder("script", "-qec", exec, "/dev/null").redirectErrorStream(true).start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("kubectl exec -it did not end within 60 s");
-        }
-        String output = out.get(10, TimeUnit.SECONDS);
+        Cmd script = Cmd.run(Duration.ofSeconds(60), List.of("script", "-qec", exec, "/dev/null"));
 
-        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(script.exit()).as(script.output()).isZero();
         // a terminal ends its lines with CR LF
-        assertThat(output).containsPattern("/dev/pts/\\d+\r\n").contains("stdin-is-a-terminal\r\n");
+        assertThat(script.output()).containsPattern("/dev/pts/\\d+\r\n").contains("stdin-is-a-terminal\r\n");
     }
 
     // --- helpers
 
-    private record Kubectl(int code, String output) {
-    }
-
-    /** kubectl as the cluster's admin, with {@code stdin} (or nothing) as its input; at most a minute. */
-    private Kubectl kubectl(String stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ApiServerFixture.kubectl(), "--kubeconfig",
-                api.adminKubeconfig().toString(), "--request-timeout=30s"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("kubectl " + args[0] + " did not end within 60 s");
-        }
-        return new Kubectl(p.exitValue(), out.get(10, TimeUnit.SECONDS));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private Cmd kubectl(String stdin, String... args) {
+        return fixture.kubectlWithInput(stdin, args);
     }
 }

@@ -1,6 +1,5 @@
 package io.staticpod.it;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -21,8 +20,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,8 +30,8 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -54,73 +51,31 @@ import static org.awaitility.Awaitility.await;
 class NodeApiIT {
     static final String TRAP = "trap 'exit 0' TERM; i=0; while true; do echo line $i; i=$((i+1)); sleep 1 & wait $!; done";
 
+    private final NodeApiFixture fixture;
     private final ApiServerFixture api;
     private final KubernetesClient admin;
-    private final String node = "nodeapi-" + UUID.randomUUID().toString().substring(0, 8);
-    private final String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String node;
+    private final String ns;
     private final DockerObserver docker = new DockerObserver();
-    private final List<AgentProcess> agents = new ArrayList<>();
-    private Path tmp;
-    private int port;
-    private Path root;
 
     NodeApiIT(ApiServerFixture api) {
+        this.fixture = new NodeApiFixture(api, "nodeapi");
         this.api = api;
-        this.admin = api.adminClient();
+        this.admin = fixture.admin;
+        this.node = fixture.node;
+        this.ns = fixture.ns;
     }
 
     @BeforeAll
     void startAgent() throws Exception {
         ItEnvironment.requireDocker();
-        tmp = Files.createTempDirectory("spa-nodeapi-it-");
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                .create();
-        Path manifests = Files.createDirectories(tmp.resolve("manifests"));
-        Files.writeString(manifests.resolve("web.yaml"), """
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: web, namespace: %s}
-                spec:
-                  terminationGracePeriodSeconds: 2
-                  containers:
-                  - name: app
-                    image: %s
-                    command: ["sh", "-c", "%s"]
-                """.formatted(ns, ItEnvironment.BUSYBOX, TRAP));
-        Files.writeString(manifests.resolve("crash.yaml"), """
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: crash, namespace: %s}
-                spec:
-                  terminationGracePeriodSeconds: 2
-                  containers:
-                  - name: app
-                    image: %s
-                    command: ["sh", "-c", "echo crashing instance $(cat /proc/sys/kernel/random/uuid); sleep 3; exit 3"]
-                """.formatted(ns, ItEnvironment.BUSYBOX));
-        port = freePort();
-        root = Files.createDirectories(tmp.resolve("root"));
-        agents.add(agent(node, manifests, root, api.nodeKubeconfig(node), port));
-        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(root.resolve("pki/kubelet.crt")));
-        agents.get(0).awaitLog(Duration.ofSeconds(90), "Serving the node API");
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            var pod = admin.pods().inNamespace(ns).withName("web-" + node).get();
-            return pod != null && "Running".equals(pod.getStatus().getPhase());
-        });
-    }
-
-    private AgentProcess agent(String name, Path manifests, Path rootDir, Path kubeconfig, int nodeApiPort)
-            throws IOException {
-        return AgentProcess.start(manifests, name, rootDir, "--kubeconfig", kubeconfig.toString(),
-                "--healthz-port", "0", "--port", Integer.toString(nodeApiPort), "--address", "127.0.0.1",
-                "--node-ip", "127.0.0.1", "--client-ca-file", api.caFile().toString());
+        fixture.start(Map.of("web.yaml", fixture.pod("web", TRAP), "crash.yaml", fixture.pod("crash",
+                "echo crashing instance $(cat /proc/sys/kernel/random/uuid); sleep 3; exit 3")));
     }
 
     @AfterAll
     void stopAgents() throws Exception {
-        for (AgentProcess a : agents) {
-            a.close();
-        }
+        fixture.close();
         docker.removeAll(node);
     }
 
@@ -128,38 +83,38 @@ class NodeApiIT {
     void theNodePublishesItsNodeApiPortAndItsAddressesForTheApiServer() {
         Node n = admin.nodes().withName(node).get();
 
-        assertThat(n.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort()).isEqualTo(port);
+        assertThat(n.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort()).isEqualTo(fixture.port);
         assertThat(n.getStatus().getAddresses()).extracting(a -> a.getType() + "=" + a.getAddress())
                 .contains("InternalIP=127.0.0.1", "Hostname=" + node);
     }
 
     @Test
     void theApiServerReachesTheNodeWithItsKubeletClientCertificate() throws Exception {
-        Kubectl pods = kubectl("get", "--raw", "/api/v1/nodes/" + node + "/proxy/pods");
-        assertThat(pods.code).as(pods.output).isZero();
-        assertThat(pods.output).contains("\"kind\":\"PodList\"").contains("\"name\":\"web-" + node + "\"");
+        Cmd pods = kubectl("get", "--raw", "/api/v1/nodes/" + node + "/proxy/pods");
+        assertThat(pods.exit()).as(pods.output()).isZero();
+        assertThat(pods.output()).contains("\"kind\":\"PodList\"").contains("\"name\":\"web-" + node + "\"");
 
-        Kubectl resource = kubectl("get", "--raw", "/api/v1/nodes/" + node + "/proxy/metrics/resource");
-        assertThat(resource.code).as(resource.output).isZero();
-        assertThat(resource.output).contains("container_cpu_usage_seconds_total{container=\"app\",namespace=\""
+        Cmd resource = kubectl("get", "--raw", "/api/v1/nodes/" + node + "/proxy/metrics/resource");
+        assertThat(resource.exit()).as(resource.output()).isZero();
+        assertThat(resource.output()).contains("container_cpu_usage_seconds_total{container=\"app\",namespace=\""
                 + ns + "\",pod=\"web-" + node + "\"}").contains("node_memory_working_set_bytes ");
 
-        Kubectl healthz = kubectl("get", "--raw", "/api/v1/nodes/" + node + "/proxy/healthz");
-        assertThat(healthz.output.strip()).isEqualTo("ok");
+        Cmd healthz = kubectl("get", "--raw", "/api/v1/nodes/" + node + "/proxy/healthz");
+        assertThat(healthz.output().strip()).isEqualTo("ok");
     }
 
     @Test
     void kubectlLogsOfAStaticPodsMirrorOnDockerWithTail() throws Exception {
-        await().atMost(Duration.ofSeconds(30)).until(() -> kubectl("logs", "-n", ns, "web-" + node).output
+        await().atMost(Duration.ofSeconds(30)).until(() -> kubectl("logs", "-n", ns, "web-" + node).output()
                 .contains("line 3"));
 
-        Kubectl all = kubectl("logs", "-n", ns, "web-" + node);
-        Kubectl tail = kubectl("logs", "-n", ns, "web-" + node, "-c", "app", "--tail", "2");
+        Cmd all = kubectl("logs", "-n", ns, "web-" + node);
+        Cmd tail = kubectl("logs", "-n", ns, "web-" + node, "-c", "app", "--tail", "2");
 
-        assertThat(all.code).as(all.output).isZero();
-        assertThat(all.output).startsWith("line 0\nline 1\nline 2\n");
-        assertThat(tail.code).as(tail.output).isZero();
-        List<String> lines = tail.output.lines().toList();
+        assertThat(all.exit()).as(all.output()).isZero();
+        assertThat(all.output()).startsWith("line 0\nline 1\nline 2\n");
+        assertThat(tail.exit()).as(tail.output()).isZero();
+        List<String> lines = tail.output().lines().toList();
         assertThat(lines).hasSize(2).allMatch(l -> l.matches("line \\d+"));
         assertThat(Integer.parseInt(lines.get(1).substring(5))).isEqualTo(Integer.parseInt(lines.get(0).substring(5))
                 + 1);
@@ -196,35 +151,35 @@ class NodeApiIT {
     @Test
     void kubectlLogsPreviousShowsTheCrashedInstanceAndAFollowEndsWithTheInstance() throws Exception {
         String pod = "crash-" + node;
-        Kubectl before = kubectl("logs", "-n", ns, pod, "--previous");
+        Cmd before = kubectl("logs", "-n", ns, pod, "--previous");
         if (restarts(pod) == 0) {
-            assertThat(before.code).isNotZero();
-            assertThat(before.output).contains("previous terminated container \"app\" in pod \"" + pod
+            assertThat(before.exit()).isNotZero();
+            assertThat(before.output()).contains("previous terminated container \"app\" in pod \"" + pod
                     + "\" not found");
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> restarts(pod) >= 1);
 
-        Kubectl previous = kubectl("logs", "-n", ns, pod, "--previous");
-        Kubectl follow = kubectl("logs", "-f", "-n", ns, pod);
+        Cmd previous = kubectl("logs", "-n", ns, pod, "--previous");
+        Cmd follow = kubectl("logs", "-f", "-n", ns, pod);
 
-        assertThat(previous.code).as(previous.output).isZero();
-        assertThat(previous.output).matches("crashing instance [0-9a-f-]{36}\n");
+        assertThat(previous.exit()).as(previous.output()).isZero();
+        assertThat(previous.output()).matches("crashing instance [0-9a-f-]{36}\n");
         // the instance ends after 3 s (or has ended): the followed stream ends with it, as on a kubelet
-        assertThat(follow.code).as(follow.output).isZero();
-        assertThat(follow.output).matches("crashing instance [0-9a-f-]{36}\n");
+        assertThat(follow.exit()).as(follow.output()).isZero();
+        assertThat(follow.output()).matches("crashing instance [0-9a-f-]{36}\n");
     }
 
     @Test
     void kubectlExecAndPortForwardOnDockerAreRefusedWithAClearMessage() throws Exception {
-        Kubectl exec = kubectl("exec", "-n", ns, "web-" + node, "--", "date");
-        Kubectl forward = kubectl("port-forward", "-n", ns, "web-" + node, "0:80");
+        Cmd exec = kubectl("exec", "-n", ns, "web-" + node, "--", "date");
+        Cmd forward = kubectl("port-forward", "-n", ns, "web-" + node, "0:80");
 
-        assertThat(exec.code).isNotZero();
-        assertThat(exec.output).contains("exec is not served for runtime docker by this agent: exec, attach and"
+        assertThat(exec.exit()).isNotZero();
+        assertThat(exec.output()).contains("exec is not served for runtime docker by this agent: exec, attach and"
                 + " port-forward need a runtime with a streaming server of its own (--runtime containerd or"
                 + " --runtime cri)");
-        assertThat(forward.code).isNotZero();
-        assertThat(forward.output).contains("port-forward is not served for runtime docker");
+        assertThat(forward.exit()).isNotZero();
+        assertThat(forward.output()).contains("port-forward is not served for runtime docker");
     }
 
     @Test
@@ -288,7 +243,7 @@ class NodeApiIT {
         assertThat(metrics.body()).contains("static_pod_agent_static_pods");
         assertThat(get(null, "/pods", token).statusCode()).isEqualTo(403); // nodes/proxy was not granted
         assertThat(get(null, "/metrics", token + "x").statusCode()).isEqualTo(401);
-        assertThat(String.join("\n", agents.get(0).lines())).doesNotContain(token.substring(0, 40));
+        assertThat(String.join("\n", fixture.agent().lines())).doesNotContain(token.substring(0, 40));
     }
 
     @Test
@@ -310,14 +265,13 @@ class NodeApiIT {
 
     @Test
     void anApiServerThatCannotBeAskedMeans503NeverAllowed() throws Exception {
-        int deadPort = freePort();
-        Path otherRoot = Files.createDirectories(tmp.resolve("root-dead"));
-        int otherPort = freePort();
+        int deadPort = NodeApiFixture.freePort();
+        Path otherRoot = Files.createDirectories(fixture.tmp.resolve("root-dead"));
+        int otherPort = NodeApiFixture.freePort();
         // a node of its own: an agent removes the containers of its node name that no manifest of its wants
         String other = node + "-dead";
-        AgentProcess second = agent(other, Files.createDirectories(tmp.resolve("empty")), otherRoot,
-                api.nodeKubeconfig(other, "https://127.0.0.1:" + deadPort), otherPort);
-        agents.add(second);
+        AgentProcess second = fixture.agent(other, Files.createDirectories(fixture.tmp.resolve("empty")),
+                otherRoot, api.nodeKubeconfig(other, "https://127.0.0.1:" + deadPort), otherPort);
         second.awaitLog(Duration.ofSeconds(90), "Serving the node API");
         HttpClient client = client(api.clientKeys("admin-2", "system:masters"), otherRoot);
 
@@ -343,12 +297,12 @@ class NodeApiIT {
     }
 
     private HttpResponse<String> get(KeyManager[] keys, String path, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + fixture.port + path))
                 .timeout(Duration.ofSeconds(30));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        return client(keys, root).send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return client(keys, fixture.root).send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A client presenting {@code keys} (or nothing) and trusting the agent's self-signed certificate. */
@@ -366,22 +320,7 @@ class NodeApiIT {
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    private record Kubectl(int code, String output) {
-    }
-
-    private Kubectl kubectl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ApiServerFixture.kubectl(), "--kubeconfig",
-                api.adminKubeconfig().toString(), "--request-timeout=30s"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Kubectl(p.exitValue(), out);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private Cmd kubectl(String... args) {
+        return fixture.kubectl(args);
     }
 }

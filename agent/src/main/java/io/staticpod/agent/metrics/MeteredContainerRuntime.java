@@ -13,6 +13,7 @@ import io.staticpod.runtime.spi.ImageInfo;
 import io.staticpod.runtime.spi.Images;
 import io.staticpod.runtime.spi.LogRotation;
 import io.staticpod.runtime.spi.PodSandboxes;
+import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
 import io.staticpod.runtime.spi.Sandbox;
@@ -36,16 +37,13 @@ import java.util.function.Supplier;
 final class MeteredContainerRuntime implements ContainerRuntime {
     private final ContainerRuntime delegate;
     private final AgentMetrics metrics;
-    private final PodSandboxes sandboxes;
-    private final Containers containers;
-    private final Images images;
+    private final RuntimeParts parts;
 
     MeteredContainerRuntime(ContainerRuntime delegate, AgentMetrics metrics) {
         this.delegate = delegate;
         this.metrics = metrics;
-        this.sandboxes = new MeteredSandboxes(delegate.sandboxes());
-        this.containers = new MeteredContainers(delegate.containers());
-        this.images = new MeteredImages(delegate.images());
+        this.parts = new RuntimeParts(new MeteredSandboxes(delegate.sandboxes()),
+                new MeteredContainers(delegate.containers()), new MeteredImages(delegate.images()));
     }
 
     @Override
@@ -64,18 +62,8 @@ final class MeteredContainerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public PodSandboxes sandboxes() {
-        return sandboxes;
-    }
-
-    @Override
-    public Containers containers() {
-        return containers;
-    }
-
-    @Override
-    public Images images() {
-        return images;
+    public RuntimeParts parts() {
+        return parts;
     }
 
     @Override

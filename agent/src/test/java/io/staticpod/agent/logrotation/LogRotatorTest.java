@@ -5,12 +5,10 @@ import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerConfig;
 import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
-import io.staticpod.runtime.spi.Containers;
 import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
-import io.staticpod.runtime.spi.Images;
 import io.staticpod.runtime.spi.LogRotation;
-import io.staticpod.runtime.spi.PodSandboxes;
+import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
 import io.staticpod.runtime.spi.SandboxConfig;
@@ -127,18 +125,8 @@ class LogRotatorTest {
             }
 
             @Override
-            public PodSandboxes sandboxes() {
-                return fake.sandboxes();
-            }
-
-            @Override
-            public Containers containers() {
-                return fake.containers();
-            }
-
-            @Override
-            public Images images() {
-                return fake.images();
+            public RuntimeParts parts() {
+                return fake.parts();
             }
 
             @Override

@@ -7,9 +7,7 @@ import io.staticpod.agent.testing.TestPods;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerRuntime;
-import io.staticpod.runtime.spi.Containers;
-import io.staticpod.runtime.spi.Images;
-import io.staticpod.runtime.spi.PodSandboxes;
+import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
 import io.staticpod.runtime.spi.StreamingUrls;
@@ -117,18 +115,8 @@ class MeteredContainerRuntimeTest {
         }
 
         @Override
-        public PodSandboxes sandboxes() {
-            return fake.sandboxes();
-        }
-
-        @Override
-        public Containers containers() {
-            return fake.containers();
-        }
-
-        @Override
-        public Images images() {
-            return fake.images();
+        public RuntimeParts parts() {
+            return fake.parts();
         }
 
         @Override

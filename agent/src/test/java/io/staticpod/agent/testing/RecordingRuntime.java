@@ -9,8 +9,8 @@ import io.staticpod.runtime.spi.ContainerSummary;
 import io.staticpod.runtime.spi.Containers;
 import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
-import io.staticpod.runtime.spi.Images;
 import io.staticpod.runtime.spi.PodSandboxes;
+import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
 import io.staticpod.runtime.spi.Sandbox;
@@ -31,12 +31,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class RecordingRuntime implements ContainerRuntime {
     private final ContainerRuntime delegate;
+    private final RuntimeParts parts;
     public final Map<String, ContainerConfig> containerConfigs = new ConcurrentHashMap<>();
     public final Map<String, SandboxConfig> sandboxConfigs = new ConcurrentHashMap<>();
     public final List<String> changes = new CopyOnWriteArrayList<>();
 
     public RecordingRuntime(ContainerRuntime delegate) {
         this.delegate = delegate;
+        this.parts = new RuntimeParts(recording(delegate.sandboxes()), recording(delegate.containers()),
+                delegate.images());
     }
 
     @Override
@@ -55,8 +58,11 @@ public final class RecordingRuntime implements ContainerRuntime {
     }
 
     @Override
-    public PodSandboxes sandboxes() {
-        PodSandboxes d = delegate.sandboxes();
+    public RuntimeParts parts() {
+        return parts;
+    }
+
+    private PodSandboxes recording(PodSandboxes d) {
         return new PodSandboxes() {
             @Override
             public String run(SandboxConfig config) {
@@ -90,9 +96,7 @@ public final class RecordingRuntime implements ContainerRuntime {
         };
     }
 
-    @Override
-    public Containers containers() {
-        Containers d = delegate.containers();
+    private Containers recording(Containers d) {
         return new Containers() {
             @Override
             public String create(String sandboxId, ContainerConfig config, SandboxConfig sandboxConfig) {
@@ -130,11 +134,6 @@ public final class RecordingRuntime implements ContainerRuntime {
                 return d.list(labels);
             }
         };
-    }
-
-    @Override
-    public Images images() {
-        return delegate.images();
     }
 
     @Override

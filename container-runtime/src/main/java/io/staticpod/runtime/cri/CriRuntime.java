@@ -3,12 +3,10 @@ package io.staticpod.runtime.cri;
 import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
-import io.staticpod.runtime.spi.Containers;
 import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
-import io.staticpod.runtime.spi.Images;
 import io.staticpod.runtime.spi.LogRotation;
-import io.staticpod.runtime.spi.PodSandboxes;
+import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
 import io.staticpod.runtime.spi.StreamingUrls;
@@ -47,9 +45,8 @@ public final class CriRuntime implements ContainerRuntime {
     private final CriSettings settings;
     private final CriChannel channel;
     private final CriCalls calls;
-    private final CriSandboxes sandboxes;
     private final CriContainers containers;
-    private final CriImages images;
+    private final RuntimeParts parts;
     private final CriExec exec;
     private final CriLogs logs;
     private final LogRotation rotation;
@@ -61,9 +58,10 @@ public final class CriRuntime implements ContainerRuntime {
         this.channel = channel;
         this.calls = new CriCalls(channel, settings);
         InMemoryMounts memory = new InMemoryMounts(settings.memoryRoot());
-        this.images = new CriImages(calls);
+        CriImages images = new CriImages(calls);
         this.containers = new CriContainers(calls, images, memory);
-        this.sandboxes = new CriSandboxes(calls, containers, memory);
+        CriSandboxes sandboxes = new CriSandboxes(calls, containers, memory);
+        this.parts = new RuntimeParts(sandboxes, containers, images);
         this.exec = new CriExec(calls, containers);
         this.logs = new CriLogs(containers);
         this.rotation = containers::reopenLog;
@@ -129,24 +127,14 @@ public final class CriRuntime implements ContainerRuntime {
     }
 
     @Override
-    public PodSandboxes sandboxes() {
-        return sandboxes;
-    }
-
-    @Override
-    public Containers containers() {
-        return containers;
-    }
-
-    @Override
-    public Images images() {
-        return images;
+    public RuntimeParts parts() {
+        return parts;
     }
 
     /** Two calls: {@code ListPodSandbox} and {@code ListContainers}, each filtered by the labels. */
     @Override
     public RuntimeSnapshot snapshot(Map<String, String> labels) {
-        return new RuntimeSnapshot(sandboxes.list(labels), containers.list(labels));
+        return new RuntimeSnapshot(parts.sandboxes().list(labels), containers.list(labels));
     }
 
     @Override

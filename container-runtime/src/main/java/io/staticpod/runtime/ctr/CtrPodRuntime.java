@@ -6,12 +6,10 @@ import io.staticpod.runtime.exec.CommandRunner;
 import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
-import io.staticpod.runtime.spi.Containers;
 import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
-import io.staticpod.runtime.spi.Images;
-import io.staticpod.runtime.spi.PodSandboxes;
 import io.staticpod.runtime.spi.RuntimeError;
+import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
 
@@ -111,9 +109,7 @@ public final class CtrPodRuntime implements ContainerRuntime {
     private final CtrCli cli;
     private final Duration timeout = Duration.ofSeconds(CALL_SECONDS);
     private final CtrTasks tasks;
-    private final CtrImages images;
-    private final CtrSandboxes sandboxes;
-    private final CtrContainers containers;
+    private final RuntimeParts parts;
     private final CtrExec exec;
     private final CtrLogs logs;
 
@@ -144,11 +140,13 @@ public final class CtrPodRuntime implements ContainerRuntime {
         this.cli = new CtrCli(runner, ctr, socket, namespace);
         Duration createTimeout = Duration.ofSeconds(CREATE_SECONDS);
         this.tasks = new CtrTasks(cli, node.cgroupRoot(), timeout, node.clock(), node.sleeper());
-        this.images = new CtrImages(cli, timeout, PULL_TIMEOUT);
+        CtrImages images = new CtrImages(cli, timeout, PULL_TIMEOUT);
         SandboxFiles files = new SandboxFiles(node.filesDir(), node.nodeHosts(), node.nodeResolvConf());
-        this.sandboxes = new CtrSandboxes(cli, tasks, images, files, sandboxImage, timeout, createTimeout, node.ids());
-        this.containers = new CtrContainers(cli, tasks, images, files, new CtrLoggers(node.perl()), logDir,
-                node.cgroupRoot(), timeout, createTimeout, node.clock(), node.ids());
+        this.parts = new RuntimeParts(
+                new CtrSandboxes(cli, tasks, images, files, sandboxImage, timeout, createTimeout, node.ids()),
+                new CtrContainers(cli, tasks, images, files, new CtrLoggers(node.perl()), logDir, node.cgroupRoot(),
+                        timeout, createTimeout, node.clock(), node.ids()),
+                images);
         this.exec = new CtrExec(cli);
         this.logs = new CtrLogs(tasks, node.clock(), node.waiter());
     }
@@ -179,18 +177,8 @@ public final class CtrPodRuntime implements ContainerRuntime {
     }
 
     @Override
-    public PodSandboxes sandboxes() {
-        return sandboxes;
-    }
-
-    @Override
-    public Containers containers() {
-        return containers;
-    }
-
-    @Override
-    public Images images() {
-        return images;
+    public RuntimeParts parts() {
+        return parts;
     }
 
     /** Two ctr calls ({@code containers ls -q}, {@code tasks ls}) plus {@code containers info} of what is new. */

@@ -55,6 +55,15 @@ public final class DockerLabels {
         return merged;
     }
 
+    /** What a list filters by: these labels and, when {@code type} is not null, our type label; sorted by key. */
+    public static Map<String, String> filter(Map<String, String> labels, String type) {
+        Map<String, String> filter = new TreeMap<>(labels);
+        if (type != null) {
+            filter.put(TYPE, type);
+        }
+        return filter;
+    }
+
     /** The labels the caller set: Docker's labels without the adapter's own and without annotations. */
     public static Map<String, String> labels(Map<String, String> docker) {
         Map<String, String> labels = new LinkedHashMap<>();

@@ -64,6 +64,11 @@ public final class DockerNaming {
         }
     }
 
+    /** An id as messages show it: its first 12 hex digits, as {@code docker ps} does; anything else as it is. */
+    public static String shortId(String id) {
+        return id.length() > 12 && id.matches("[0-9a-f]+") ? id.substring(0, 12) : id;
+    }
+
     /**
      * A parsed name.
      *

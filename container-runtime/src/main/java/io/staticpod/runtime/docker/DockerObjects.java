@@ -12,11 +12,14 @@ import io.staticpod.runtime.spi.SandboxStatus;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Docker's JSON about containers, read into the SPI's records, the same way by every Docker adapter: the inspect
@@ -157,6 +160,18 @@ public final class DockerObjects {
         SandboxState state = state(status) == ContainerState.RUNNING ? SandboxState.READY : SandboxState.NOT_READY;
         return Optional.of(new Sandbox(id, name.get().pod(), state, createdAt, DockerLabels.labels(labels),
                 DockerLabels.annotations(labels)));
+    }
+
+    /**
+     * What {@code reader} ({@link #sandbox}, {@link #containerSummaryOfListEntry} …) makes of each of Docker's
+     * documents, in their order, leaving out those it finds not ours.
+     */
+    public static <T> List<T> read(Iterable<JsonNode> documents, Function<JsonNode, Optional<T>> reader) {
+        List<T> read = new ArrayList<>();
+        for (JsonNode document : documents) {
+            reader.apply(document).ifPresent(read::add);
+        }
+        return read;
     }
 
     /** Docker's labels object (null or missing: none). */

@@ -42,11 +42,23 @@ public interface ContainerRuntime extends AutoCloseable {
      */
     RuntimeVersion version();
 
-    PodSandboxes sandboxes();
+    /** The runtime's sandboxes, containers and images; the same instance for the life of the runtime. */
+    RuntimeParts parts();
 
-    Containers containers();
+    /** Pod sandboxes: {@code parts().sandboxes()}. */
+    default PodSandboxes sandboxes() {
+        return parts().sandboxes();
+    }
 
-    Images images();
+    /** Containers in a sandbox: {@code parts().containers()}. */
+    default Containers containers() {
+        return parts().containers();
+    }
+
+    /** Images: {@code parts().images()}. */
+    default Images images() {
+        return parts().images();
+    }
 
     /**
      * Every sandbox and container whose labels include all of {@code labels}, in as few calls as the engine allows

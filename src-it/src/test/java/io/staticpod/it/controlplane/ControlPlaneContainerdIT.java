@@ -1,5 +1,6 @@
 package io.staticpod.it.controlplane;
 
+import io.staticpod.it.Cmd;
 import io.staticpod.runtime.cri.CriRuntime;
 import io.staticpod.runtime.cri.CriSettings;
 import io.staticpod.runtime.spi.ContainerRuntime;

@@ -1,5 +1,7 @@
 package io.staticpod.it.controlplane;
 
+import io.staticpod.it.Cmd;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.staticpod.runtime.docker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.staticpod.runtime.docker.DockerEnv;
 import io.staticpod.runtime.docker.DockerLabels;
 import io.staticpod.runtime.docker.DockerNaming;
 import io.staticpod.runtime.docker.DockerObjects;
@@ -18,7 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+
+import static io.staticpod.runtime.docker.DockerNaming.shortId;
 
 /**
  * Containers on the Docker Engine API. Each call is one request, except a create, which first reads its sandbox
@@ -41,7 +43,7 @@ final class ApiContainers implements Containers {
 
     @Override
     public String create(String sandboxId, ContainerConfig config, SandboxConfig sandboxConfig) {
-        Map<String, String> env = CreateBodies.env(config);
+        Map<String, String> env = DockerEnv.of(config);
         String what = "create container " + config.name() + " (attempt " + config.attempt() + ") in sandbox "
                 + shortId(sandboxId);
         try {
@@ -121,11 +123,8 @@ final class ApiContainers implements Containers {
 
     @Override
     public List<ContainerSummary> list(Map<String, String> labels) {
-        List<ContainerSummary> containers = new ArrayList<>();
-        for (JsonNode entry : listEntries("list containers", labels, DockerLabels.CONTAINER_TYPE)) {
-            DockerObjects.containerSummaryOfListEntry(entry).ifPresent(containers::add);
-        }
-        return containers;
+        return DockerObjects.read(listEntries("list containers", labels, DockerLabels.CONTAINER_TYPE),
+                DockerObjects::containerSummaryOfListEntry);
     }
 
     /** The inspect document of a container (by id or name), or empty when the engine has none. */
@@ -143,17 +142,9 @@ final class ApiContainers implements Containers {
 
     /** One {@code GET /containers/json?all=1} filtered by every label (and by our type label when given). */
     JsonNode listEntries(String what, Map<String, String> labels, String type) {
-        Map<String, String> filter = new TreeMap<>(labels);
-        if (type != null) {
-            filter.put(DockerLabels.TYPE, type);
-        }
         List<String> terms = new ArrayList<>();
-        filter.forEach((k, v) -> terms.add(k + "=" + v));
+        DockerLabels.filter(labels, type).forEach((k, v) -> terms.add(k + "=" + v));
         String filters = ApiClient.JSON.createObjectNode().set("label", ApiClient.JSON.valueToTree(terms)).toString();
         return api.get(ApiErrors.Kind.READ, what, "/containers/json?all=1&filters=" + ApiClient.encode(filters));
-    }
-
-    static String shortId(String id) {
-        return id.length() > 12 && id.matches("[0-9a-f]+") ? id.substring(0, 12) : id;
     }
 }

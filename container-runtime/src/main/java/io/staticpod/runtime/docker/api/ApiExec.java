@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
-import static io.staticpod.runtime.docker.api.ApiContainers.shortId;
+import static io.staticpod.runtime.docker.DockerNaming.shortId;
 
 /**
  * Exec probes on the Docker Engine API: {@code POST /containers/{id}/exec}, then {@code POST /exec/{id}/start},

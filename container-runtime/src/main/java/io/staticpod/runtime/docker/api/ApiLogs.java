@@ -12,7 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 
-import static io.staticpod.runtime.docker.api.ApiContainers.shortId;
+import static io.staticpod.runtime.docker.DockerNaming.shortId;
 
 /**
  * Container logs on the Docker Engine API ({@code GET /containers/{id}/logs}, json-file or journald logs kept by the

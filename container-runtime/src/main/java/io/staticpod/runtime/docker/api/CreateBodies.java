@@ -6,7 +6,6 @@ import io.staticpod.runtime.docker.DockerLabels;
 import io.staticpod.runtime.spi.ContainerConfig;
 import io.staticpod.runtime.spi.ContainerSecurity;
 import io.staticpod.runtime.spi.DnsConfig;
-import io.staticpod.runtime.spi.EnvVar;
 import io.staticpod.runtime.spi.Mount;
 import io.staticpod.runtime.spi.NamespaceMode;
 import io.staticpod.runtime.spi.PortMapping;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,25 +117,6 @@ final class CreateBodies {
     static NamespaceMode pid(ContainerConfig config, SandboxConfig pod) {
         NamespaceMode own = config.security().pid();
         return own != NamespaceMode.CONTAINER ? own : pod.namespaces().pid();
-    }
-
-    /**
-     * The environment as the process gets it: later entries win (as in Kubernetes), in order of first appearance.
-     *
-     * @throws RuntimeError.Refused for a name no process can carry (the message names it, never a value)
-     */
-    static Map<String, String> env(ContainerConfig config) {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (EnvVar e : config.env()) {
-            if (e.name().isEmpty() || e.name().indexOf('=') >= 0 || e.name().indexOf('\0') >= 0
-                    || e.value().indexOf('\0') >= 0) {
-                throw new RuntimeError.Refused("container " + config.name() + ": the environment variable '"
-                        + e.name().replace("\0", "\\0") + "' cannot be given to a process (an empty name, '=' or NUL"
-                        + " in its name, or NUL in its value)", null);
-            }
-            env.put(e.name(), e.value());
-        }
-        return env;
     }
 
     private static void mounts(ObjectNode hostConfig, List<Mount> mounts) {

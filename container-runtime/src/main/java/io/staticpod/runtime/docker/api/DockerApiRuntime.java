@@ -1,26 +1,19 @@
 package io.staticpod.runtime.docker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.staticpod.runtime.docker.DockerLabels;
 import io.staticpod.runtime.docker.DockerObjects;
 import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
-import io.staticpod.runtime.spi.ContainerSummary;
-import io.staticpod.runtime.spi.Containers;
 import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
-import io.staticpod.runtime.spi.Images;
-import io.staticpod.runtime.spi.PodSandboxes;
+import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
-import io.staticpod.runtime.spi.Sandbox;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,8 +48,7 @@ public final class DockerApiRuntime implements ContainerRuntime {
 
     private final ApiClient api;
     private final ApiContainers containers;
-    private final ApiSandboxes sandboxes;
-    private final ApiImages images;
+    private final RuntimeParts parts;
     private final ApiExec exec;
     private final ApiEvents events;
     private final ApiLogs logs;
@@ -64,8 +56,8 @@ public final class DockerApiRuntime implements ContainerRuntime {
     private DockerApiRuntime(ApiClient api, String sandboxImage, Duration pullTimeout) {
         this.api = api;
         this.containers = new ApiContainers(api);
-        this.sandboxes = new ApiSandboxes(api, containers, sandboxImage);
-        this.images = new ApiImages(api, pullTimeout);
+        this.parts = new RuntimeParts(new ApiSandboxes(api, containers, sandboxImage), containers,
+                new ApiImages(api, pullTimeout));
         this.exec = new ApiExec(api);
         this.events = new ApiEvents(api);
         this.logs = new ApiLogs(api);
@@ -125,34 +117,16 @@ public final class DockerApiRuntime implements ContainerRuntime {
     }
 
     @Override
-    public PodSandboxes sandboxes() {
-        return sandboxes;
-    }
-
-    @Override
-    public Containers containers() {
-        return containers;
-    }
-
-    @Override
-    public Images images() {
-        return images;
+    public RuntimeParts parts() {
+        return parts;
     }
 
     /** One {@code GET /containers/json?all=1} filtered by the labels; sandboxes and containers told apart by type. */
     @Override
     public RuntimeSnapshot snapshot(Map<String, String> labels) {
-        List<Sandbox> sandboxList = new ArrayList<>();
-        List<ContainerSummary> containerList = new ArrayList<>();
-        for (JsonNode entry : containers.listEntries("snapshot", labels, null)) {
-            Map<String, String> docker = DockerObjects.labels(entry.path("Labels"));
-            if (DockerLabels.isSandbox(docker)) {
-                DockerObjects.sandboxOfListEntry(entry).ifPresent(sandboxList::add);
-            } else {
-                DockerObjects.containerSummaryOfListEntry(entry).ifPresent(containerList::add);
-            }
-        }
-        return new RuntimeSnapshot(sandboxList, containerList);
+        JsonNode entries = containers.listEntries("snapshot", labels, null);
+        return new RuntimeSnapshot(DockerObjects.read(entries, DockerObjects::sandboxOfListEntry),
+                DockerObjects.read(entries, DockerObjects::containerSummaryOfListEntry));
     }
 
     @Override

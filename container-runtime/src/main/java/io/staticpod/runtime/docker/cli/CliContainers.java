@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.staticpod.runtime.docker.DockerNaming.shortId;
+
 /**
  * Containers through the {@code docker} CLI: a create is {@code docker inspect} of the sandbox (Docker would accept
  * joining a missing one) and {@code docker create}; the environment goes through a private env file and the CLI's
@@ -128,22 +130,8 @@ final class CliContainers implements Containers {
 
     @Override
     public List<ContainerSummary> list(Map<String, String> labels) {
-        List<String> ids = docker.ps("list containers", labels, DockerLabels.CONTAINER_TYPE, false);
-        List<ContainerSummary> containers = new ArrayList<>();
-        for (JsonNode c : docker.inspect("list containers", ids)) {
-            DockerObjects.containerSummary(c).filter(s -> matches(c, labels)).ifPresent(containers::add);
-        }
-        return containers;
-    }
-
-    /** Inspect may show a container that was replaced between ps and inspect (the same name): labels decide. */
-    static boolean matches(JsonNode inspect, Map<String, String> labels) {
-        return DockerObjects.labels(inspect.path("Config").path("Labels")).entrySet()
-                .containsAll(labels.entrySet());
-    }
-
-    static String shortId(String id) {
-        return id.length() > 12 && id.matches("[0-9a-f]+") ? id.substring(0, 12) : id;
+        return DockerObjects.read(docker.find("list containers", labels, DockerLabels.CONTAINER_TYPE),
+                DockerObjects::containerSummary);
     }
 
     private static String shortIds(List<String> ids) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.staticpod.runtime.docker.DockerLabels;
+import io.staticpod.runtime.docker.DockerObjects;
 import io.staticpod.runtime.exec.CommandException;
 import io.staticpod.runtime.exec.CommandResult;
 import io.staticpod.runtime.exec.CommandRunner;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The {@code docker} CLI as the parts of {@link DockerCliRuntime} run it: every command through the
@@ -74,11 +74,7 @@ final class CliDocker {
     /** The ids of every container (running or not) with all these labels (and our type label when given). */
     List<String> ps(String what, Map<String, String> labels, String type, boolean runningOnly) {
         List<String> args = new ArrayList<>(List.of("ps", "-a", "-q", "--no-trunc"));
-        Map<String, String> filter = new TreeMap<>(labels);
-        if (type != null) {
-            filter.put(DockerLabels.TYPE, type);
-        }
-        filter.forEach((k, v) -> {
+        DockerLabels.filter(labels, type).forEach((k, v) -> {
             args.add("--filter");
             args.add("label=" + k + "=" + v);
         });
@@ -87,6 +83,18 @@ final class CliDocker {
             args.add("status=running");
         }
         return ok(what, args).stdout().lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * The inspect documents of every container with all these labels (and our type label when given): {@link #ps},
+     * then one {@code docker inspect} of them all. A container replaced between the two (the same name) is left out
+     * by its labels.
+     */
+    List<JsonNode> find(String what, Map<String, String> labels, String type) {
+        return inspect(what, ps(what, labels, type, false)).stream()
+                .filter(c -> DockerObjects.labels(c.path("Config").path("Labels")).entrySet()
+                        .containsAll(labels.entrySet()))
+                .toList();
     }
 
     /** The inspect documents of these containers; those gone meanwhile are left out. */

@@ -1,9 +1,8 @@
 package io.staticpod.runtime.docker.cli;
 
+import io.staticpod.runtime.docker.DockerEnv;
 import io.staticpod.runtime.exec.EnvFile;
 import io.staticpod.runtime.spi.ContainerConfig;
-import io.staticpod.runtime.spi.EnvVar;
-import io.staticpod.runtime.spi.RuntimeError;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,16 +36,7 @@ record CliEnv(List<String> fileLines, Map<String, String> processEnv, List<Strin
             "BUILDX_", "BUILDKIT_", "NOTARY_", "SSL_", "LC_", "MALLOC_", "GLIBC_");
 
     static CliEnv of(ContainerConfig config) {
-        Map<String, String> vars = new LinkedHashMap<>();
-        for (EnvVar e : config.env()) {
-            if (e.name().isEmpty() || e.name().indexOf('=') >= 0 || e.name().indexOf('\0') >= 0
-                    || e.value().indexOf('\0') >= 0) {
-                throw new RuntimeError.Refused("container " + config.name() + ": the environment variable '"
-                        + e.name().replace("\0", "\\0") + "' cannot be given to a process (an empty name, '=' or NUL"
-                        + " in its name, or NUL in its value)", null);
-            }
-            vars.put(e.name(), e.value());
-        }
+        Map<String, String> vars = DockerEnv.of(config);
         List<String> fileLines = new ArrayList<>();
         Map<String, String> processEnv = new LinkedHashMap<>();
         List<String> onArgv = new ArrayList<>();

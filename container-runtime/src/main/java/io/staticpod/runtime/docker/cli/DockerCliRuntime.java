@@ -1,7 +1,7 @@
 package io.staticpod.runtime.docker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.staticpod.runtime.docker.DockerLabels;
+import io.staticpod.runtime.docker.DockerNaming;
 import io.staticpod.runtime.docker.DockerObjects;
 import io.staticpod.runtime.exec.CommandException;
 import io.staticpod.runtime.exec.CommandResult;
@@ -10,17 +10,14 @@ import io.staticpod.runtime.exec.ProcessCommandRunner;
 import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
-import io.staticpod.runtime.spi.ContainerSummary;
-import io.staticpod.runtime.spi.Containers;
 import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
 import io.staticpod.runtime.spi.ImageInfo;
 import io.staticpod.runtime.spi.Images;
-import io.staticpod.runtime.spi.PodSandboxes;
 import io.staticpod.runtime.spi.RuntimeError;
+import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
-import io.staticpod.runtime.spi.Sandbox;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -47,9 +44,8 @@ public final class DockerCliRuntime implements ContainerRuntime {
     private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, false, false, false);
 
     private final CliDocker docker;
-    private final CliContainers containers;
-    private final CliSandboxes sandboxes;
     private final Duration pullTimeout;
+    private final RuntimeParts parts;
 
     /**
      * @param runner       the process seam
@@ -67,9 +63,10 @@ public final class DockerCliRuntime implements ContainerRuntime {
             command.addAll(List.of("-H", endpoint));
         }
         this.docker = new CliDocker(Objects.requireNonNull(runner, "runner"), command, timeout);
-        this.containers = new CliContainers(docker);
-        this.sandboxes = new CliSandboxes(docker, containers, Objects.requireNonNull(sandboxImage, "sandboxImage"));
         this.pullTimeout = pullTimeout;
+        CliContainers containers = new CliContainers(docker);
+        this.parts = new RuntimeParts(new CliSandboxes(docker, containers,
+                Objects.requireNonNull(sandboxImage, "sandboxImage")), containers, images);
     }
 
     /** {@code binary} (null: {@code docker} on the PATH) run as a process, pulls within 10 minutes. */
@@ -102,36 +99,16 @@ public final class DockerCliRuntime implements ContainerRuntime {
     }
 
     @Override
-    public PodSandboxes sandboxes() {
-        return sandboxes;
-    }
-
-    @Override
-    public Containers containers() {
-        return containers;
-    }
-
-    @Override
-    public Images images() {
-        return images;
+    public RuntimeParts parts() {
+        return parts;
     }
 
     /** {@code docker ps} by the labels, then one {@code docker inspect} of them all. */
     @Override
     public RuntimeSnapshot snapshot(Map<String, String> labels) {
-        List<Sandbox> sandboxList = new ArrayList<>();
-        List<ContainerSummary> containerList = new ArrayList<>();
-        for (JsonNode c : docker.inspect("snapshot", docker.ps("snapshot", labels, null, false))) {
-            if (!CliContainers.matches(c, labels)) {
-                continue;
-            }
-            if (DockerLabels.isSandbox(DockerObjects.labels(c.path("Config").path("Labels")))) {
-                DockerObjects.sandbox(c).ifPresent(sandboxList::add);
-            } else {
-                DockerObjects.containerSummary(c).ifPresent(containerList::add);
-            }
-        }
-        return new RuntimeSnapshot(sandboxList, containerList);
+        List<JsonNode> found = docker.find("snapshot", labels, null);
+        return new RuntimeSnapshot(DockerObjects.read(found, DockerObjects::sandbox),
+                DockerObjects.read(found, DockerObjects::containerSummary));
     }
 
     @Override
@@ -185,7 +162,7 @@ public final class DockerCliRuntime implements ContainerRuntime {
     private final ExecSync exec = this::execIn;
 
     private ExecSync.ExecResult execIn(String containerId, List<String> command, Duration timeout) {
-        String what = "exec in container " + CliContainers.shortId(containerId);
+        String what = "exec in container " + DockerNaming.shortId(containerId);
         List<String> args = new ArrayList<>(List.of("exec", containerId));
         args.addAll(command);
         CommandResult result;

@@ -19,6 +19,7 @@ import io.staticpod.runtime.spi.LogReader;
 import io.staticpod.runtime.spi.LogReader.LogLine;
 import io.staticpod.runtime.spi.PodSandboxes;
 import io.staticpod.runtime.spi.RuntimeError;
+import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
 import io.staticpod.runtime.spi.Sandbox;
@@ -267,18 +268,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public PodSandboxes sandboxes() {
-        return sandboxes;
-    }
-
-    @Override
-    public Containers containers() {
-        return containers;
-    }
-
-    @Override
-    public Images images() {
-        return images;
+    public RuntimeParts parts() {
+        return parts;
     }
 
     @Override
@@ -423,6 +414,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
             });
         }
     };
+
+    private final RuntimeParts parts = new RuntimeParts(sandboxes, containers, images);
 
     private final ExecSync exec = this::exec;
     private final ExitEvents events = this::subscribe;

@@ -1,4 +1,4 @@
-package io.staticpod.it.controlplane;
+package io.staticpod.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,11 +10,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A command run to completion with its output (stdout and stderr together) kept. */
-record Cmd(List<String> command, int exit, String output) {
+public record Cmd(List<String> command, int exit, String output) {
 
-    static Cmd run(Duration timeout, List<String> command) {
+    public static Cmd run(Duration timeout, List<String> command) {
+        return run(timeout, command, null);
+    }
+
+    /** As {@link #run(Duration, List)}, with {@code stdin} (null: nothing) as the command's input. */
+    public static Cmd run(Duration timeout, List<String> command, String stdin) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (stdin != null) {
+                p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
             p.getOutputStream().close();
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -39,22 +47,22 @@ record Cmd(List<String> command, int exit, String output) {
         }
     }
 
-    static Cmd run(String... command) {
+    public static Cmd run(String... command) {
         return run(Duration.ofMinutes(2), List.of(command));
     }
 
-    static Cmd run(List<String> prefix, String... rest) {
+    public static Cmd run(List<String> prefix, String... rest) {
         List<String> all = new ArrayList<>(prefix);
         all.addAll(List.of(rest));
         return run(Duration.ofMinutes(2), all);
     }
 
-    boolean ok() {
+    public boolean ok() {
         return exit == 0;
     }
 
     /** The output, or an AssertionError naming the command, its exit code and output. */
-    String orFail() {
+    public String orFail() {
         if (exit != 0) {
             throw new AssertionError(String.join(" ", command) + " exited " + exit + ":\n" + output);
         }
