@@ -24,8 +24,8 @@ import java.util.Map;
  * hostNetwork) and one container config per container in it. Names, labels and annotations are the kubelet's, so
  * that tools, log shippers and a restarted agent find everything again: labels {@code io.kubernetes.pod.name},
  * {@code .namespace}, {@code .uid}, {@code io.kubernetes.container.name} ({@code POD} on sandboxes) and the owner label
- * {@code io.staticpod.agent.node}; the container hash, restart count, grace period and termination message path as
- * annotations. When the runtime writes log files, they go where the kubelet puts them:
+ * {@code io.staticpod.agent.node}, and on sandboxes the sandbox hash {@code io.staticpod.agent.sandbox.hash}; the
+ * container hash, restart count, grace period and termination message path as annotations. When the runtime writes log files, they go where the kubelet puts them:
  * {@code /var/log/pods/<ns>_<pod>_<uid>/<container>/<attempt>.log}.
  *
  * <p>Thread-safe: stateless but for the files it writes under the pod's directories.
@@ -78,6 +78,7 @@ public final class LaunchConfigs {
         Map<String, String> labels = new HashMap<>(pod.pod().metadata().labels()); // as the kubelet: the pod's labels
         labels.putAll(podLabels(pod));
         labels.put(WellKnown.CONTAINER_NAME, WellKnown.SANDBOX_CONTAINER_NAME); // POD, as dockershim names it
+        labels.put(WellKnown.SANDBOX_HASH, PodIdentity.sandboxHash(pod.pod())); // a change recreates the sandbox
         Path logDir = logDirectory(pod);
         if (logDir != null) {
             try {
