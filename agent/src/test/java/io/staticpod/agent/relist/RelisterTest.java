@@ -1,5 +1,6 @@
 package io.staticpod.agent.relist;
 
+import io.staticpod.agent.testing.FakeHostMounts;
 import io.staticpod.agent.launch.EnvResolver;
 import io.staticpod.agent.launch.LaunchConfigs;
 import io.staticpod.agent.launch.Volumes;
@@ -44,7 +45,7 @@ class RelisterTest {
 
     private Relister relister() {
         runtime.addImage(TestPods.BUSYBOX);
-        launch = new LaunchConfigs(TestPods.NODE, new Volumes(root), new EnvResolver(TestPods.NODE, "192.0.2.1", 1,
+        launch = new LaunchConfigs(TestPods.NODE, new Volumes(root, new FakeHostMounts()), new EnvResolver(TestPods.NODE, "192.0.2.1", 1,
                 1L << 30), null);
         cache = new PodCache(runtime, launch::podSelector, clock);
         relister = new Relister(runtime, launch.ownerSelector(), cache, clock, new Relister.Listener() {
