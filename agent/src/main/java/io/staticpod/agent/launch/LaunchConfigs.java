@@ -60,11 +60,21 @@ public final class LaunchConfigs {
 
     /** The labels of everything this agent owns. */
     public Map<String, String> ownerSelector() {
-        return Map.of(WellKnown.OWNER, nodeName);
+        return ownerSelector(nodeName);
     }
 
     /** The labels of everything of one pod key (every version) on this node. */
     public Map<String, String> podSelector(PodKey key) {
+        return podSelector(nodeName, key);
+    }
+
+    /** The labels of everything the agent of {@code nodeName} owns. */
+    public static Map<String, String> ownerSelector(String nodeName) {
+        return Map.of(WellKnown.OWNER, nodeName);
+    }
+
+    /** The labels of everything of one pod key (every version) of the agent of {@code nodeName}. */
+    public static Map<String, String> podSelector(String nodeName, PodKey key) {
         return Map.of(WellKnown.OWNER, nodeName, WellKnown.POD_NAMESPACE, key.namespace(), WellKnown.POD_NAME,
                 key.name());
     }

@@ -43,7 +43,8 @@ class PodSupervisorTest {
     private PodSupervisor supervisor() {
         runtime.addImage(TestPods.BUSYBOX);
         supervisor = StaticPodAgent.pods(runtime, TestPods.NODE, root, InstantSource.system(), InstantSource.system(),
-                new RecordingMirrorClient(), (ready, message) -> { }, null, reconcile::add);
+                new RecordingMirrorClient(), StaticPodAgent.relister(runtime, TestPods.NODE, InstantSource.system()),
+                null, reconcile::add);
         return supervisor;
     }
 
