@@ -128,7 +128,7 @@ public final class Relister implements AutoCloseable {
 
     /**
      * The runtime's health as the last relist found it: down from the first failed list, ready again from the first
-     * that succeeds. What {@code /healthz}, the Node's Ready condition and the status board read.
+     * that succeeds. What {@code /healthz} and the mirror client (the Node's Ready condition) read.
      */
     public RuntimeHealth health() {
         return health;
