@@ -28,8 +28,6 @@ final class DeferredMirrorClient implements MirrorClient {
     private int dropped; // guarded by this
     private volatile MirrorClient real;
     private volatile Map<PodKey, StaticPod> desired;
-    private volatile Boolean runtimeReady;
-    private volatile String runtimeMessage;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -57,9 +55,6 @@ final class DeferredMirrorClient implements MirrorClient {
         real = client;
         if (started) {
             client.start();
-        }
-        if (runtimeReady != null) {
-            client.runtimeHealth(runtimeReady, runtimeMessage);
         }
         if (desired != null) {
             client.desiredPods(desired);
@@ -131,15 +126,6 @@ final class DeferredMirrorClient implements MirrorClient {
                 }
                 events.addLast(Map.entry(key, event));
             }
-        }
-    }
-
-    @Override
-    public synchronized void runtimeHealth(boolean ready, String message) {
-        runtimeReady = ready;
-        runtimeMessage = message;
-        if (real != null) {
-            real.runtimeHealth(ready, message);
         }
     }
 

@@ -12,6 +12,7 @@ import io.staticpod.agent.nodeapi.Streaming;
 import io.staticpod.agent.launch.EnvResolver;
 import io.staticpod.agent.launch.LaunchConfigs;
 import io.staticpod.agent.launch.NodeMemory;
+import io.staticpod.agent.launch.ProcessHostMounts;
 import io.staticpod.agent.launch.Volumes;
 import io.staticpod.agent.pod.ManifestErrors;
 import io.staticpod.agent.pod.PodSupervisor;
@@ -22,6 +23,7 @@ import io.staticpod.agent.probe.ProbeHandler;
 import io.staticpod.agent.probe.Prober;
 import io.staticpod.agent.relist.PodCache;
 import io.staticpod.agent.relist.Relister;
+import io.staticpod.agent.relist.RuntimeHealth;
 import io.staticpod.agent.status.PodStatuses;
 import io.staticpod.agent.sync.PodSync;
 import io.staticpod.agent.sync.RestartHistory;
@@ -35,6 +37,7 @@ import io.staticpod.manifest.WellKnown;
 import io.staticpod.mirror.AccessReviews;
 import io.staticpod.mirror.ApiRequestListener;
 import io.staticpod.mirror.MirrorClient;
+import io.staticpod.mirror.NodeReadiness;
 import io.staticpod.mirror.api.MirrorClients;
 import io.staticpod.mirror.api.NodeFacts;
 import io.staticpod.runtime.spi.ContainerRuntime;
@@ -56,8 +59,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The daemon, wired in this one class: manifest source → desired state (one reconcile thread: one
  * {@link io.staticpod.agent.desired.DesiredChange} per snapshot) → pod lanes → runtime; the relister on its own
- * thread; orphans decided on the reconcile thread. Stopping it leaves the pods running, as stopping the kubelet
- * does.
+ * thread, whose health {@code /healthz} and the Node's Ready condition read; orphans decided on the reconcile
+ * thread. Stopping it leaves the pods running, as stopping the kubelet does.
  */
 public final class StaticPodAgent {
     private static final Logger log = LoggerFactory.getLogger(StaticPodAgent.class);
@@ -119,12 +122,13 @@ public final class StaticPodAgent {
             t.setDaemon(true);
             return t;
         });
-        MirrorClient mirror = ops.observe(mirrorClient(runtime, ops.metrics()));
+        Relister relister = relister(runtime, config.nodeName(), MonotonicClock.SYSTEM);
+        MirrorClient mirror = ops.observe(mirrorClient(runtime, ops.metrics(), () -> { // the Node's Ready condition
+            RuntimeHealth health = relister.health();
+            return new NodeReadiness.Runtime(health.ready(), health.message());
+        }));
         PodSupervisor pods = pods(runtime, config.nodeName(), config.rootDir(), InstantSource.system(),
-                MonotonicClock.SYSTEM, mirror, (ready, message) -> {
-                    ops.health().runtime(ready, message); // /healthz
-                    mirror.runtimeHealth(ready, message); // the Node's Ready condition
-                }, adapter.sandboxImage(), loop);
+                MonotonicClock.SYSTEM, mirror, relister, adapter.sandboxImage(), loop);
         DesiredState state = new DesiredState();
         FileManifestSource source = new FileManifestSource(config.staticPodPath(), config.fileCheckFrequency(),
                 new ManifestReader(config.nodeName()), snapshot -> { // on the reconcile thread
@@ -155,7 +159,7 @@ public final class StaticPodAgent {
         mirror.start();
         pods.start(RELIST_PERIOD, config.syncFrequency());
         source.start();
-        ops.start(pods::lastRelist, loop);
+        ops.start(relister::health, loop); // /healthz
         if (nodeApi != null) {
             nodeApi.start();
         }
@@ -197,21 +201,32 @@ public final class StaticPodAgent {
     }
 
     /**
-     * The pod layer wired: lanes running each pod's sync (launch configs, volumes, probes, statuses, restart
-     * history) on the runtime, the relister with its pod cache, on their threads; desired changes and orphan
-     * decisions arrive on {@code reconcile}.
+     * The relister of this node's containers with the pod cache it fills, not started: built before the mirror client
+     * and the pod layer, which read its health and its cache.
+     *
+     * @param monotonic what the relister's health and the cache's ages are measured on
+     */
+    public static Relister relister(ContainerRuntime runtime, String nodeName, InstantSource monotonic) {
+        PodCache cache = new PodCache(runtime, key -> LaunchConfigs.podSelector(nodeName, key), monotonic);
+        return new Relister(runtime, LaunchConfigs.ownerSelector(nodeName), cache, monotonic);
+    }
+
+    /**
+     * The pod layer wired: lanes running each pod's sync (launch configs, volumes with the host's mounts, probes,
+     * statuses, restart history) on the runtime, and the relister's pod cache, on their threads; desired changes and
+     * orphan decisions arrive on {@code reconcile}.
      *
      * @param wall         the system clock (the runtime's times are on it)
-     * @param monotonic    what back-off, timers and the relister's health are measured on
-     * @param health       told when the runtime stops or starts answering the relister
+     * @param monotonic    what back-off and timers are measured on
+     * @param relister     the relister ({@link #relister}), not started: the supervisor starts it
      * @param sandboxImage the image the runtime runs sandboxes of, pulled when missing; null when the runtime sees to
      *                     its own
      */
     public static PodSupervisor pods(ContainerRuntime runtime, String nodeName, Path rootDir, InstantSource wall,
-                                     InstantSource monotonic, MirrorClient mirror, Relister.HealthListener health,
+                                     InstantSource monotonic, MirrorClient mirror, Relister relister,
                                      String sandboxImage, Executor reconcile) {
         PodThreads threads = PodThreads.create();
-        Volumes volumes = new Volumes(rootDir);
+        Volumes volumes = new Volumes(rootDir, new ProcessHostMounts());
         String nodeAddress = HostAddress.primary();
         LaunchConfigs launch = new LaunchConfigs(nodeName, volumes, new EnvResolver(nodeName, nodeAddress,
                 Runtime.getRuntime().availableProcessors(), NodeMemory.totalBytes()),
@@ -219,20 +234,18 @@ public final class StaticPodAgent {
         ProbeHandler handler = new ProbeHandler(mirror);
         Prober prober = new Prober(runtime.capabilities().exec() ? runtime.exec().orElse(null) : null, runtime.name(),
                 threads.probes(), wall, handler);
-        PodCache cache = new PodCache(runtime, launch::podSelector, monotonic);
+        PodCache cache = relister.cache();
         ManifestErrors errors = new ManifestErrors();
         PodSync sync = new PodSync(runtime, launch, cache, new RestartHistory(wall, monotonic), prober,
                 new PodStatuses(runtime.name(), prober, volumes), mirror, errors::get, threads.stoppers(), nodeAddress,
                 sandboxImage);
-        PodSupervisor pods = new PodSupervisor(threads,
-                terminated -> new PodWorkers(sync::sync, threads.lanes(), threads.timer(), monotonic, terminated),
-                listener -> new Relister(runtime, launch.ownerSelector(), cache, monotonic, listener, health),
-                cache, volumes, mirror, errors, reconcile);
-        handler.wakeWith(pods::wake);
-        return pods;
+        PodWorkers workers = new PodWorkers(sync::sync, threads.lanes(), threads.timer(), monotonic);
+        handler.wakeWith(workers::wake);
+        return new PodSupervisor(threads, workers, relister, volumes, mirror, errors, reconcile);
     }
 
-    private MirrorClient mirrorClient(ContainerRuntime runtime, ApiRequestListener metrics) {
+    /** @param readiness the runtime's health, read for the Node's Ready condition */
+    private MirrorClient mirrorClient(ContainerRuntime runtime, ApiRequestListener metrics, NodeReadiness readiness) {
         if (config.kubeconfig() == null) {
             log.info("No --kubeconfig: running standalone, no mirror pods are published");
             return MirrorClient.NONE;
@@ -248,7 +261,7 @@ public final class StaticPodAgent {
             }
             MirrorClients.Connection api = MirrorClients.connect(config.kubeconfig(), NodeFacts.detect(
                     config.nodeName(), config.nodeLabels(), runtimeVersion, config.nodeApi().nodeIp(),
-                    config.nodeApi().port()), metrics);
+                    config.nodeApi().port()), metrics, readiness);
             reviews.set(api.reviews());
             return api.mirror();
         });

@@ -44,11 +44,6 @@ class DeferredMirrorClientTest {
             }
 
             @Override
-            public void runtimeHealth(boolean ready, String message) {
-                calls.add("health " + ready);
-            }
-
-            @Override
             public void close() {
             }
         };
@@ -96,10 +91,6 @@ class DeferredMirrorClientTest {
             @Override
             public void podEvent(PodKey key, PodEvent event) {
                 calls.add("event " + event.message());
-            }
-
-            @Override
-            public void runtimeHealth(boolean ready, String message) {
             }
 
             @Override

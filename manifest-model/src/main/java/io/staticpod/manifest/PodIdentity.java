@@ -85,8 +85,9 @@ public final class PodIdentity {
     }
 
     /**
-     * A stable hex hash of the pod-level settings (see above), for a label on the sandbox (or, for a host-network pod,
-     * which has none, on each container): when it changes, the sandbox and every container are recreated.
+     * A stable hex hash of the pod-level settings (see above), for the {@link WellKnown#SANDBOX_HASH} label on the
+     * sandbox (every pod has one, hostNetwork pods too): when it changes, the sandbox and every container are
+     * recreated.
      */
     public static String sandboxHash(Pod pod) {
         return shortHash(IdentityTrees.sandbox(pod));

@@ -39,4 +39,10 @@ public final class WellKnown {
     public static final String OWNER = "io.staticpod.agent.node";
     /** The manifest file a container was started from, for operators. */
     public static final String SOURCE_FILE_LABEL = "io.staticpod.agent.file";
+    /**
+     * On sandboxes: {@link PodIdentity#sandboxHash} of the pod it was created for. A sandbox whose label differs from
+     * the desired pod's hash is recreated with its containers, as the kubelet's {@code podSandboxChanged}; one without
+     * the label (made by an older agent) is adopted as it is.
+     */
+    public static final String SANDBOX_HASH = "io.staticpod.agent.sandbox.hash";
 }

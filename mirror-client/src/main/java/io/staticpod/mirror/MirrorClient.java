@@ -7,14 +7,15 @@ import java.util.Map;
 
 /**
  * The API server side of the agent, as one object: mirror pods ({@link DesiredMirrors}), their status and events
- * ({@link PodReports}), the Node's readiness ({@link NodeReadiness}), plus its life cycle. A part of the agent that
+ * ({@link PodReports}), plus its life cycle; the Node's readiness it reads from a {@link NodeReadiness} given when it
+ * is built. A part of the agent that
  * needs only one of these should take that interface.
  *
  * <p>The API server is never on the critical path: every method returns at once (work is recorded and done on the
  * client's own thread, retried until it succeeds), and nothing here is ever waited for by a pod. All methods are
  * thread-safe.
  */
-public interface MirrorClient extends DesiredMirrors, PodReports, NodeReadiness, AutoCloseable {
+public interface MirrorClient extends DesiredMirrors, PodReports, AutoCloseable {
 
     /** Registers the Node if absent, starts renewing its Lease and watching this node's mirror pods. */
     void start();
@@ -39,10 +40,6 @@ public interface MirrorClient extends DesiredMirrors, PodReports, NodeReadiness,
 
         @Override
         public void podEvent(PodKey key, PodEvent event) {
-        }
-
-        @Override
-        public void runtimeHealth(boolean ready, String message) {
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.staticpod.agent.health;
 
+import io.staticpod.agent.relist.RuntimeHealth;
 import io.staticpod.agent.source.ScanProgress;
 
 import java.time.Duration;
@@ -18,8 +19,9 @@ import java.util.function.Supplier;
  *   ({@link #watchScan}), no step of a scan (the listing, one file) has run past its budget, and reads of manifest
  *   files are still started. A scan stuck on a file fails this part within that budget (15 s by default), naming
  *   the file, rather than when the next re-list fails to come;</li>
- *   <li><b>runtime</b>: the container runtime answered the relister (once a second) within {@link #RUNTIME_STALE},
- *   and its last answer was not a failure (a runtime that refuses connections is reported at once);</li>
+ *   <li><b>runtime</b>: read from the relister's health: the container runtime answered the relister (once a second)
+ *   within {@link #RUNTIME_STALE}, and its last answer was not a failure (a runtime that refuses connections is
+ *   reported at once, with since when);</li>
  *   <li><b>reconcile</b>: the reconcile thread ran a heartbeat within {@link #LOOP_STALE} (it is alive and not
  *   stuck).</li>
  * </ul>
@@ -32,15 +34,11 @@ public final class HealthChecks {
 
     private final InstantSource clock;
     private final Instant startedAt;
-    private final Supplier<Instant> lastRelist;
+    private final Supplier<RuntimeHealth> runtime;
     private volatile Duration fileCheckFrequency;
     private volatile Instant lastScan;
     private volatile Instant lastBeat;
-    private volatile RuntimeDown runtimeDown;
     private volatile ScanProgress scan;
-
-    private record RuntimeDown(Instant since, String message) {
-    }
 
     /** The outcome: healthy, and one line per part ({@code [+]source ok} or {@code [-]runtime failed: …}). */
     public record Result(boolean healthy, List<String> lines) {
@@ -49,12 +47,16 @@ public final class HealthChecks {
         }
     }
 
-    /** @param lastRelist when the runtime last answered a relist, or null if it never did */
-    public HealthChecks(InstantSource clock, Duration fileCheckFrequency, Supplier<Instant> lastRelist) {
+    /**
+     * @param clock   the relister's clock (monotonic)
+     * @param runtime the runtime's health as the relister sees it ({@link io.staticpod.agent.relist.Relister#health}),
+     *                read at each check
+     */
+    public HealthChecks(InstantSource clock, Duration fileCheckFrequency, Supplier<RuntimeHealth> runtime) {
         this.clock = clock;
         this.startedAt = clock.instant();
         this.fileCheckFrequency = fileCheckFrequency;
-        this.lastRelist = lastRelist;
+        this.runtime = runtime;
     }
 
     /** The static pod path was scanned just now. */
@@ -65,17 +67,6 @@ public final class HealthChecks {
     /** The reconcile thread is alive just now. */
     public void beat() {
         lastBeat = clock.instant();
-    }
-
-    /** The container runtime stopped answering ({@code ready} false, with why) or answers again. */
-    public void runtime(boolean ready, String message) {
-        if (ready) {
-            runtimeDown = null;
-        } else if (runtimeDown == null) {
-            runtimeDown = new RuntimeDown(clock.instant(), message);
-        } else {
-            runtimeDown = new RuntimeDown(runtimeDown.since(), message);
-        }
     }
 
     /** Watches what each scan is busy with: a step past its budget fails the source part at once. */
@@ -120,13 +111,13 @@ public final class HealthChecks {
     }
 
     private boolean runtimePart(List<String> lines, Instant now) {
-        RuntimeDown down = runtimeDown;
-        if (down == null) {
-            return part(lines, "runtime", lastRelist.get(), RUNTIME_STALE, now,
+        RuntimeHealth health = runtime.get();
+        if (health.ready()) {
+            return part(lines, "runtime", health.lastSuccess(), RUNTIME_STALE, now,
                     "the container runtime has not answered a relist");
         }
-        lines.add("[-]runtime failed: the container runtime is down since " + down.since() + " ("
-                + Duration.between(down.since(), now).toSeconds() + "s ago): " + down.message());
+        lines.add("[-]runtime failed: the container runtime is down since " + health.since() + " ("
+                + Duration.between(health.since(), now).toSeconds() + "s ago): " + health.message());
         return false;
     }
 

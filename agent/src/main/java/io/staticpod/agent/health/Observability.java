@@ -9,6 +9,7 @@ import io.staticpod.agent.nodeapi.StaticPodLogs;
 import io.staticpod.agent.nodeapi.StaticPodView;
 import io.staticpod.agent.nodeapi.StaticPods;
 import io.staticpod.agent.nodeapi.Streaming;
+import io.staticpod.agent.relist.RuntimeHealth;
 import io.staticpod.agent.source.ScanProgress;
 import io.staticpod.agent.source.SourceSnapshot;
 import io.staticpod.agent.status.PodBoard;
@@ -33,8 +34,8 @@ import java.util.function.Supplier;
 
 /**
  * How an operator sees the agent: health, metrics and the pods' status, assembled in one place so that the daemon's
- * wiring only adds hooks. The daemon wraps its runtime and its mirror client here, reports each scan and watch event
- * and the runtime's health ({@link #health()}), and starts the endpoint once its parts exist.
+ * wiring only adds hooks. The daemon wraps its runtime and its mirror client here, reports each scan and watch event,
+ * gives {@code /healthz} the relister's health to read, and starts the endpoint once its parts exist.
  */
 public final class Observability implements AutoCloseable {
     /** The reconcile thread's heartbeat period. */
@@ -44,7 +45,8 @@ public final class Observability implements AutoCloseable {
     private final InstantSource clock;
     private final AgentMetrics metrics;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private volatile Supplier<Instant> lastRelist = () -> null;
+    /** The relister's health once started; until then the runtime is taken as not yet asked. */
+    private volatile Supplier<RuntimeHealth> runtimeHealth;
     private final HealthChecks health;
     private PodBoard board;
     private HealthServer server;
@@ -56,7 +58,9 @@ public final class Observability implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.metrics = new AgentMetrics(() -> board == null ? Map.of() : board.phases());
-        this.health = new HealthChecks(MonotonicClock.SYSTEM, config.fileCheckFrequency(), () -> lastRelist.get());
+        RuntimeHealth notAsked = new RuntimeHealth(true, "", MonotonicClock.SYSTEM.instant(), null);
+        this.runtimeHealth = () -> notAsked;
+        this.health = new HealthChecks(MonotonicClock.SYSTEM, config.fileCheckFrequency(), () -> runtimeHealth.get());
     }
 
     public AgentMetrics metrics() {
@@ -123,10 +127,10 @@ public final class Observability implements AutoCloseable {
     /**
      * Starts the heartbeat on the reconcile thread and serves the endpoint (unless {@code healthzPort} is 0).
      *
-     * @param lastRelist when the runtime last answered the relister
+     * @param runtimeHealth the runtime's health as the relister sees it, read by {@code /healthz}
      */
-    public void start(Supplier<Instant> lastRelist, ScheduledExecutorService reconcileLoop) {
-        this.lastRelist = lastRelist;
+    public void start(Supplier<RuntimeHealth> runtimeHealth, ScheduledExecutorService reconcileLoop) {
+        this.runtimeHealth = runtimeHealth;
         health.beat();
         reconcileLoop.scheduleWithFixedDelay(health::beat, BEAT.toMillis(), BEAT.toMillis(), TimeUnit.MILLISECONDS);
         if (config.healthzPort() == 0) {

@@ -24,8 +24,8 @@ import java.util.Map;
  * hostNetwork) and one container config per container in it. Names, labels and annotations are the kubelet's, so
  * that tools, log shippers and a restarted agent find everything again: labels {@code io.kubernetes.pod.name},
  * {@code .namespace}, {@code .uid}, {@code io.kubernetes.container.name} ({@code POD} on sandboxes) and the owner label
- * {@code io.staticpod.agent.node}; the container hash, restart count, grace period and termination message path as
- * annotations. When the runtime writes log files, they go where the kubelet puts them:
+ * {@code io.staticpod.agent.node}, and on sandboxes the sandbox hash {@code io.staticpod.agent.sandbox.hash}; the
+ * container hash, restart count, grace period and termination message path as annotations. When the runtime writes log files, they go where the kubelet puts them:
  * {@code /var/log/pods/<ns>_<pod>_<uid>/<container>/<attempt>.log}.
  *
  * <p>Thread-safe: stateless but for the files it writes under the pod's directories.
@@ -60,11 +60,21 @@ public final class LaunchConfigs {
 
     /** The labels of everything this agent owns. */
     public Map<String, String> ownerSelector() {
-        return Map.of(WellKnown.OWNER, nodeName);
+        return ownerSelector(nodeName);
     }
 
     /** The labels of everything of one pod key (every version) on this node. */
     public Map<String, String> podSelector(PodKey key) {
+        return podSelector(nodeName, key);
+    }
+
+    /** The labels of everything the agent of {@code nodeName} owns. */
+    public static Map<String, String> ownerSelector(String nodeName) {
+        return Map.of(WellKnown.OWNER, nodeName);
+    }
+
+    /** The labels of everything of one pod key (every version) of the agent of {@code nodeName}. */
+    public static Map<String, String> podSelector(String nodeName, PodKey key) {
         return Map.of(WellKnown.OWNER, nodeName, WellKnown.POD_NAMESPACE, key.namespace(), WellKnown.POD_NAME,
                 key.name());
     }
@@ -78,6 +88,7 @@ public final class LaunchConfigs {
         Map<String, String> labels = new HashMap<>(pod.pod().metadata().labels()); // as the kubelet: the pod's labels
         labels.putAll(podLabels(pod));
         labels.put(WellKnown.CONTAINER_NAME, WellKnown.SANDBOX_CONTAINER_NAME); // POD, as dockershim names it
+        labels.put(WellKnown.SANDBOX_HASH, PodIdentity.sandboxHash(pod.pod())); // a change recreates the sandbox
         Path logDir = logDirectory(pod);
         if (logDir != null) {
             try {

@@ -4,6 +4,8 @@ import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.model.FieldRef;
 import io.staticpod.manifest.model.Quantity;
 import io.staticpod.manifest.model.Volume;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,7 +16,8 @@ import java.util.Map;
 
 /**
  * Prepares a pod's volumes on the host: {@code emptyDir} directories under the agent's root directory (one per pod
- * UID, removed with the pod) and the kubelet's {@code hostPath} type checks.
+ * UID, removed with the pod; {@code medium: Memory} ones on a tmpfs mounted through {@link HostMounts}), the
+ * {@code downwardAPI} files and the kubelet's {@code hostPath} type checks.
  */
 public final class Volumes {
     private static final int S_IFMT = 0170000;
@@ -22,10 +25,15 @@ public final class Volumes {
     private static final int S_IFCHR = 0020000;
     private static final int S_IFBLK = 0060000;
 
-    private final Path rootDir;
+    private static final Logger log = LoggerFactory.getLogger(Volumes.class);
 
-    public Volumes(Path rootDir) {
+    private final Path rootDir;
+    private final HostMounts mounts;
+
+    /** @param mounts where {@code emptyDir} volumes with {@code medium: Memory} get their tmpfs */
+    public Volumes(Path rootDir, HostMounts mounts) {
         this.rootDir = rootDir;
+        this.mounts = mounts;
     }
 
     /**
@@ -182,43 +190,17 @@ public final class Volumes {
     /**
      * {@code emptyDir.medium: Memory}: a tmpfs mounted on the volume's directory, as the kubelet does, so every
      * container of the pod shares it; its size is the volume's sizeLimit (else half the node's memory, tmpfs's own
-     * default).
+     * default). Mounted once: a pod prepared again finds it mounted.
      */
-    private static void mountTmpfs(String volume, Path dir, Quantity sizeLimit) throws LaunchException {
-        if (mounted(dir)) {
+    private void mountTmpfs(String volume, Path dir, Quantity sizeLimit) throws LaunchException {
+        if (mounts.mounted(dir)) {
             return;
         }
-        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("mount", "-t", "tmpfs"));
-        if (sizeLimit != null) {
-            argv.add("-o");
-            argv.add("size=" + sizeLimit.amount().longValue());
-        }
-        argv.add("tmpfs");
-        argv.add(dir.toString());
-        run(argv, "volume " + volume + ": cannot mount a tmpfs for emptyDir medium Memory on " + dir);
-    }
-
-    private static boolean mounted(Path dir) {
         try {
-            String target = " " + dir.toAbsolutePath() + " ";
-            return Files.readAllLines(Path.of("/proc/mounts")).stream().anyMatch(l -> l.contains(target));
+            mounts.mountTmpfs(dir, sizeLimit == null ? null : sizeLimit.amount().longValue());
         } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void run(java.util.List<String> argv, String what) throws LaunchException {
-        try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new LaunchException(what + ": " + String.join(" ", argv) + ": " + out.strip());
-            }
-        } catch (IOException e) {
-            throw new LaunchException(what + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LaunchException(what + ": interrupted");
+            throw new LaunchException("volume " + volume + ": cannot mount a tmpfs for emptyDir medium Memory on " + dir
+                    + ": " + e.getMessage());
         }
     }
 
@@ -242,16 +224,30 @@ public final class Volumes {
         if (!Files.exists(dir)) {
             return;
         }
-        try (var list = Files.list(dir.resolve("volumes").resolve("empty-dir"))) {
-            for (Path v : list.toList()) {
-                if (mounted(v)) {
-                    run(java.util.List.of("umount", v.toString()), "unmounting " + v);
+        Path emptyDirs = dir.resolve("volumes").resolve("empty-dir");
+        if (Files.isDirectory(emptyDirs)) {
+            try (var list = Files.list(emptyDirs)) {
+                for (Path v : list.toList()) {
+                    unmount(v);
                 }
+            } catch (IOException e) {
+                log.warn("Cannot list the pod's emptyDir volumes to unmount them uid={} error={}", uid, e.toString());
             }
-        } catch (IOException | LaunchException ignored) {
-            // no emptyDir volumes, or one could not be unmounted: the walk below removes what it can
         }
         deleteTree(dir);
+    }
+
+    /** Unmounts an in-memory emptyDir; one that cannot be is left mounted (its files stay) and said in the log. */
+    private void unmount(Path volume) {
+        if (!mounts.mounted(volume)) {
+            return;
+        }
+        try {
+            mounts.unmount(volume);
+        } catch (IOException e) {
+            log.warn("Cannot unmount the tmpfs of an emptyDir volume; it stays mounted path={} error={}", volume,
+                    e.getMessage());
+        }
     }
 
     /** Deletes a directory and everything in it, as far as it can; a later cleanup retries the rest. */

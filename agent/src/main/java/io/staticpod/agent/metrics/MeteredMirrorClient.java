@@ -43,11 +43,6 @@ final class MeteredMirrorClient implements MirrorClient {
     }
 
     @Override
-    public void runtimeHealth(boolean ready, String message) {
-        timed("runtimeHealth", () -> delegate.runtimeHealth(ready, message));
-    }
-
-    @Override
     public void close() {
         delegate.close();
     }

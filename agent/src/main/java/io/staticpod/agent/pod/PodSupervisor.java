@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,14 +21,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The pod layer's front: takes each {@link DesiredChange} on the reconcile thread and hands it to the pod lanes,
  * publishes the desired pods (and those still stopping) to the mirror client, and decides — on the reconcile thread
  * too — what to do about what the relister finds that no manifest wants. Its parts are built by the daemon's wiring
- * ({@code StaticPodAgent}); it only closes the two loops back to itself (a lane that finished stopping a pod, a
- * relist that found something).
+ * ({@code StaticPodAgent}) and handed in; it only binds the two loops back to itself (a lane that finished stopping a
+ * pod: {@link PodWorkers#whenTerminated}; a relist that found something: {@link Relister#listen}).
  */
 public final class PodSupervisor implements Relister.Listener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PodSupervisor.class);
@@ -47,23 +45,24 @@ public final class PodSupervisor implements Relister.Listener, AutoCloseable {
     private boolean allSourcesSeen;
 
     /**
-     * @param lanes     the pod lanes, given what to call when a pod that was stopping has no container left
-     * @param relister  the relister, given whom to tell what it finds
-     * @param cache     the relister's pod cache, read for the instances the node API streams to
+     * @param threads   the pod layer's threads, which {@code workers} run on
+     * @param workers   the pod lanes, not yet given any pod; told here what to call when a pod finished stopping
+     * @param relister  the relister, not started; told here to report to this supervisor. Its pod cache is read for
+     *                  the instances the node API streams to
      * @param reconcile the reconcile thread, where desired changes arrive and orphans are decided
      */
-    public PodSupervisor(PodThreads threads, Function<Runnable, PodWorkers> lanes,
-                         Function<Relister.Listener, Relister> relister, PodCache cache, Volumes volumes,
-                         MirrorClient mirror,
-                         ManifestErrors manifestErrors, Executor reconcile) {
+    public PodSupervisor(PodThreads threads, PodWorkers workers, Relister relister, Volumes volumes,
+                         MirrorClient mirror, ManifestErrors manifestErrors, Executor reconcile) {
         this.threads = threads;
         this.volumes = volumes;
         this.mirror = mirror;
         this.manifestErrors = manifestErrors;
         this.reconcile = reconcile;
-        this.workers = lanes.apply(this::publishMirrors);
-        this.relister = relister.apply(this);
-        this.cache = cache;
+        this.workers = workers;
+        this.relister = relister;
+        this.cache = relister.cache();
+        workers.whenTerminated(this::publishMirrors);
+        relister.listen(this);
     }
 
     /** Starts relisting every {@code relistPeriod} and resyncing every pod every {@code resyncPeriod}. */
@@ -121,11 +120,6 @@ public final class PodSupervisor implements Relister.Listener, AutoCloseable {
     public Optional<String> readySandbox(StaticPod pod) {
         return cache.current(pod.key()).sandboxesOf(pod.uid()).stream().filter(Sandbox::ready)
                 .max(Comparator.comparing(Sandbox::createdAt)).map(Sandbox::id);
-    }
-
-    /** When the runtime last answered a relist (monotonic), or null. */
-    public Instant lastRelist() {
-        return relister.lastSuccess();
     }
 
     @Override

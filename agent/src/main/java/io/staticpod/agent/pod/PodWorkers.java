@@ -59,19 +59,27 @@ public final class PodWorkers implements PodListener {
         }
     }
 
-    private final Runnable terminated;
+    private volatile Runnable terminated;
 
-    /**
-     * @param clock      monotonic: what a sync's "look again at" is measured on
-     * @param terminated called (on a lane thread) when a pod that was stopping has no container left
-     */
-    public PodWorkers(Sync sync, Executor executor, ScheduledExecutorService timer, InstantSource clock,
-                      Runnable terminated) {
-        this.terminated = terminated;
+    /** @param clock monotonic: what a sync's "look again at" is measured on */
+    public PodWorkers(Sync sync, Executor executor, ScheduledExecutorService timer, InstantSource clock) {
         this.sync = sync;
         this.executor = executor;
         this.timer = timer;
         this.clock = clock;
+    }
+
+    /**
+     * What to call (on a lane thread) when a pod that was stopping has no container left: the pod layer binds it,
+     * once, before any pod is given (it reads these lanes: the one loop back of the wiring).
+     *
+     * @throws IllegalStateException when it is bound already
+     */
+    public synchronized void whenTerminated(Runnable terminated) {
+        if (this.terminated != null) {
+            throw new IllegalStateException("the lanes' terminated callback is bound already");
+        }
+        this.terminated = terminated;
     }
 
     @Override
@@ -179,8 +187,9 @@ public final class PodWorkers implements PodListener {
                 lane.retry = RETRY_MIN;
                 if (lane.desired == null) {
                     lanes.remove(lane.key, lane);
-                    if (lane.last != null) {
-                        executor.execute(terminated);
+                    Runnable done = terminated;
+                    if (lane.last != null && done != null) {
+                        executor.execute(done);
                     }
                     return;
                 }

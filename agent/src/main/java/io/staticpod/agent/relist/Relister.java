@@ -32,12 +32,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * steady state a relist is that one list call and nothing else. Where the runtime streams exits, an exit wakes its pod
  * at once (its cached view invalidated first); a gap in the stream triggers a relist.
  *
- * <p>It only observes: what to do about pods no manifest wants is the listener's decision. It reports the runtime's
- * health: down at the first failed list (once), up again at the first list that succeeds, and then every pod is
- * resynced.
+ * <p>It only observes: what to do about pods no manifest wants is the listener's decision. It exposes the runtime's
+ * health ({@link #health()}, read by whoever needs it): down at the first failed list, up again at the first list
+ * that succeeds, and then every pod is resynced.
  *
  * <p>Assumptions and blind spots: a container that exits and is replaced by someone else within one period is seen
- * as changed only if its id or state changed. Relists run on one thread; {@link #lastSuccess()} may be read by any.
+ * as changed only if its id or state changed. Relists run on one thread; {@link #health()} may be read by any.
  */
 public final class Relister implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relister.class);
@@ -54,42 +54,62 @@ public final class Relister implements AutoCloseable {
         void resyncAll();
     }
 
-    /** Whether the runtime answers; {@code message} says why not. Called on change only. */
-    public interface HealthListener {
-        void runtimeHealth(boolean ready, String message);
-    }
-
     private final ContainerRuntime runtime;
     private final Map<String, String> ownerSelector;
     private final PodCache cache;
     private final InstantSource clock;
-    private final Listener listener;
-    private final HealthListener health;
+    private volatile Listener listener;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "relist");
         t.setDaemon(true);
         return t;
     });
     private final AtomicBoolean soon = new AtomicBoolean();
-    private volatile Instant lastSuccess;
+    /** Written on the relist thread only; read by anyone. */
+    private volatile RuntimeHealth health;
     private volatile AutoCloseable events;
     // confined to the relist thread
     private Map<PodKey, String> previous = Map.of();
-    private Instant failingSince;
 
-    /** @param clock monotonic */
-    public Relister(ContainerRuntime runtime, Map<String, String> ownerSelector, PodCache cache, InstantSource clock,
-                    Listener listener, HealthListener health) {
+    /**
+     * @param cache the pod cache this relister fills, which the lanes read
+     * @param clock monotonic
+     */
+    public Relister(ContainerRuntime runtime, Map<String, String> ownerSelector, PodCache cache, InstantSource clock) {
         this.runtime = runtime;
         this.ownerSelector = Map.copyOf(ownerSelector);
         this.cache = cache;
         this.clock = clock;
-        this.listener = listener;
-        this.health = health;
+        this.health = RuntimeHealth.starting(clock.instant());
     }
 
-    /** Relists now and every {@code period}, and follows the runtime's exit events when it has them. */
+    /**
+     * Whom to tell what the relist finds: the pod layer binds itself, once, before anything is relisted (the
+     * listener is the pod layer, which is built after this relister: the one loop back of the wiring).
+     *
+     * @throws IllegalStateException when a listener is bound already
+     */
+    public synchronized void listen(Listener listener) {
+        if (this.listener != null) {
+            throw new IllegalStateException("the relister has a listener already");
+        }
+        this.listener = listener;
+    }
+
+    /** The pod cache this relister fills. */
+    public PodCache cache() {
+        return cache;
+    }
+
+    /**
+     * Relists now and every {@code period}, and follows the runtime's exit events when it has them.
+     *
+     * @throws IllegalStateException when no listener was bound
+     */
     public void start(Duration period) {
+        if (listener == null) {
+            throw new IllegalStateException("the relister has no listener");
+        }
         if (runtime.capabilities().exitEvents()) {
             runtime.events().ifPresent(e -> events = e.subscribe(ownerSelector, this::onEvent));
         }
@@ -106,9 +126,12 @@ public final class Relister implements AutoCloseable {
         }
     }
 
-    /** When the runtime last answered a relist (monotonic), or null. */
-    public Instant lastSuccess() {
-        return lastSuccess;
+    /**
+     * The runtime's health as the last relist found it: down from the first failed list, ready again from the first
+     * that succeeds. What {@code /healthz} and the mirror client (the Node's Ready condition) read.
+     */
+    public RuntimeHealth health() {
+        return health;
     }
 
     private void onEvent(ContainerEvent e) {
@@ -142,21 +165,20 @@ public final class Relister implements AutoCloseable {
         try {
             snapshot = runtime.snapshot(ownerSelector);
         } catch (RuntimeException e) {
-            if (failingSince == null) {
-                failingSince = listedAt;
+            RuntimeHealth before = health;
+            health = before.failed(runtime.name() + " does not answer: " + e.getMessage(), listedAt);
+            if (before.ready()) {
                 log.warn("Container runtime does not answer; static pods are not watched until it answers again, "
                         + "then every pod is resynced runtime={} error={}", runtime.name(), e.getMessage());
-                health.runtimeHealth(false, runtime.name() + " does not answer: " + e.getMessage());
             }
             return;
         }
-        lastSuccess = clock.instant();
-        boolean recovered = failingSince != null;
+        RuntimeHealth before = health;
+        health = before.answered(clock.instant());
+        boolean recovered = !before.ready();
         if (recovered) {
             log.info("Container runtime answers again; resyncing every static pod runtime={} downFor={}s",
-                    runtime.name(), Duration.between(failingSince, lastSuccess).toSeconds());
-            failingSince = null;
-            health.runtimeHealth(true, null);
+                    runtime.name(), Duration.between(before.since(), health.since()).toSeconds());
         }
         Map<PodKey, List<Sandbox>> sandboxes = new HashMap<>();
         Map<PodKey, List<ContainerSummary>> containers = new HashMap<>();

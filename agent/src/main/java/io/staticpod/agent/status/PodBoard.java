@@ -101,11 +101,6 @@ public final class PodBoard implements MirrorClient {
     }
 
     @Override
-    public void runtimeHealth(boolean ready, String message) {
-        delegate.runtimeHealth(ready, message);
-    }
-
-    @Override
     public void close() {
         delegate.close();
     }

@@ -62,6 +62,7 @@ public record PodActions(List<ContainerView> otherContainers,
     public enum KillReason {
         SPEC_CHANGED("its spec changed", true),
         SANDBOX_REPLACED("its sandbox is not ready or was replaced", true),
+        SANDBOX_CHANGED("the pod's sandbox settings changed: it is killed and re-created", true),
         LIVENESS("it failed its liveness probe", true),
         STARTUP("it failed its startup probe", true),
         DUPLICATE("a newer instance of the container runs", false),

@@ -79,6 +79,8 @@ final class PodKiller {
                 case LIVENESS -> "Container " + c.name() + " failed liveness probe, will be restarted";
                 case STARTUP -> "Container " + c.name() + " failed startup probe, will be restarted";
                 case SPEC_CHANGED -> "Container " + c.name() + " definition changed, will be restarted";
+                case SANDBOX_CHANGED -> "Pod sandbox changed, container " + c.name() + " will be killed and "
+                        + "re-created";
                 default -> "Stopping container " + c.name();
             }, c.name()));
         }

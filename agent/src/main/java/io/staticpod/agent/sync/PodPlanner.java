@@ -10,6 +10,7 @@ import io.staticpod.agent.sync.PodActions.SandboxPlan;
 import io.staticpod.agent.sync.PodActions.Start;
 import io.staticpod.manifest.PodIdentity;
 import io.staticpod.manifest.StaticPod;
+import io.staticpod.manifest.WellKnown;
 import io.staticpod.manifest.model.Container;
 import io.staticpod.manifest.model.RestartPolicy;
 import io.staticpod.mirror.PodStatus;
@@ -33,8 +34,10 @@ import java.util.Set;
  * <p>The rules, the kubelet's unless said otherwise:
  * <ul>
  *   <li>Containers and sandboxes of any other version (UID) of the pod are stopped and removed first.</li>
- *   <li>No sandbox, or the newest not ready: a new one (attempt one more) replaces it, every running container of
- *   this version is stopped, and init containers run again; with {@code Never}, a pod that ran is done instead.</li>
+ *   <li>No sandbox, the newest not ready, or its sandbox hash label not the desired pod's (a pinned UID whose
+ *   hostNetwork, ports, DNS… changed; a sandbox without the label is adopted): a new one (attempt one more) replaces
+ *   it, every running container of this version is stopped, and init containers run again; with {@code Never}, a pod
+ *   that ran is done instead.</li>
  *   <li>Init containers, in the current sandbox only (better than the kubelet, which may take an old sandbox's
  *   success for a new one's), one at a time in order, each to success; a failure is restarted with back-off, or with
  *   {@code Never} the pod is killed and is Failed.</li>
@@ -104,16 +107,24 @@ public final class PodPlanner {
     private void planVersion() {
         Sandbox newest = sandboxes.isEmpty() ? null : sandboxes.get(0);
         if (newest == null || !newest.ready()) {
-            planNewSandbox(newest);
+            planNewSandbox(newest, KillReason.SANDBOX_REPLACED);
+        } else if (sandboxChanged(newest)) {
+            planNewSandbox(newest, KillReason.SANDBOX_CHANGED);
         } else {
             planInSandbox(newest);
         }
         killContainersNoLongerInTheSpec();
     }
 
-    /** No sandbox, or the newest is not ready: the pod is killed and, unless it is done, starts over in a new one. */
-    private void planNewSandbox(Sandbox newest) {
-        mine.stream().filter(ContainerView::running).forEach(c -> kill(c, KillReason.SANDBOX_REPLACED));
+    /** The kubelet's podSandboxChanged, by the hash label; a sandbox without it (an older agent's) is adopted. */
+    private boolean sandboxChanged(Sandbox newest) {
+        String made = newest.labels().get(WellKnown.SANDBOX_HASH);
+        return made != null && !made.equals(PodIdentity.sandboxHash(pod.pod()));
+    }
+
+    /** No sandbox, or not a usable one: the pod is killed and, unless it is done, starts over in a new one. */
+    private void planNewSandbox(Sandbox newest, KillReason reason) {
+        mine.stream().filter(ContainerView::running).forEach(c -> kill(c, reason));
         sandboxes.stream().filter(Sandbox::ready).forEach(sandboxesToStop::add);
         if (policy == RestartPolicy.Never && !mine.isEmpty()) {
             noteNotRestarted(pod.pod().spec().containers());

@@ -1,5 +1,6 @@
 package io.staticpod.agent.cli;
 
+import io.staticpod.agent.testing.FakeHostMounts;
 import io.staticpod.agent.launch.EnvResolver;
 import io.staticpod.agent.launch.LaunchConfigs;
 import io.staticpod.agent.launch.Volumes;
@@ -63,7 +64,7 @@ class LogsCommandTest {
      */
     String[] run(StaticPod pod, int attempt) throws Exception {
         runtime.addImage(TestPods.BUSYBOX);
-        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root),
+        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root, new FakeHostMounts()),
                 new EnvResolver(TestPods.NODE, "192.0.2.1", 1, 1L << 30), null);
         SandboxConfig sandbox = launch.sandbox(pod, 0);
         String sandboxId = sandboxes.computeIfAbsent(pod.uid(), uid -> runtime.sandboxes().run(sandbox));

@@ -1,5 +1,6 @@
 package io.staticpod.agent.health;
 
+import io.staticpod.agent.relist.RuntimeHealth;
 import io.staticpod.agent.source.ScanProgress;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,10 @@ class HealthChecksTest {
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
     private final InstantSource clock = now::get;
     private final AtomicReference<Instant> relist = new AtomicReference<>();
-    private final HealthChecks checks = new HealthChecks(clock, Duration.ofSeconds(20), relist::get);
+    /** Set: the relister's health while the runtime is down; null: up, answered at {@link #relist}. */
+    private final AtomicReference<RuntimeHealth> down = new AtomicReference<>();
+    private final HealthChecks checks = new HealthChecks(clock, Duration.ofSeconds(20), () -> down.get() != null
+            ? down.get() : new RuntimeHealth(true, "", now.get(), relist.get()));
 
     private void advance(int seconds) {
         now.set(now.get().plusSeconds(seconds));
@@ -59,16 +63,21 @@ class HealthChecksTest {
         relist.set(now.get());
         checks.beat();
         checks.scanned();
-        checks.runtime(false, "docker does not answer: Cannot connect to the Docker daemon");
+        Instant since = now.get();
+        down.set(new RuntimeHealth(false, "docker does not answer: Cannot connect to the Docker daemon", since,
+                relist.get()));
+        assertThat(checks.check().lines()).contains("[-]runtime failed: the container runtime is down since "
+                + "2026-01-01T00:00:00Z (0s ago): docker does not answer: Cannot connect to the Docker daemon");
         advance(5);
-        checks.runtime(false, "docker does not answer: still down");
+        down.set(new RuntimeHealth(false, "docker does not answer: still down", since, relist.get()));
         HealthChecks.Result r = checks.check();
         assertThat(r.healthy()).isFalse();
         assertThat(r.lines()).containsExactly("[+]source ok",
                 "[-]runtime failed: the container runtime is down since 2026-01-01T00:00:00Z (5s ago): "
                         + "docker does not answer: still down",
                 "[+]reconcile ok");
-        checks.runtime(true, null);
+        relist.set(now.get());
+        down.set(null);
         assertThat(checks.check().healthy()).isTrue();
     }
 

@@ -1,5 +1,6 @@
 package io.staticpod.agent.launch;
 
+import io.staticpod.agent.testing.FakeHostMounts;
 import io.staticpod.agent.testing.TestPods;
 import io.staticpod.manifest.PodIdentity;
 import io.staticpod.manifest.StaticPod;
@@ -24,7 +25,7 @@ class LaunchConfigsTest {
     Path root;
 
     private LaunchConfigs configs(Path logs) {
-        return new LaunchConfigs(TestPods.NODE, new Volumes(root.resolve("state")),
+        return new LaunchConfigs(TestPods.NODE, new Volumes(root.resolve("state"), new FakeHostMounts()),
                 new EnvResolver(TestPods.NODE, "192.0.2.10", 2, 8L << 30), logs);
     }
 
@@ -169,7 +170,7 @@ class LaunchConfigsTest {
         StaticPod pod = TestPods.podWith("""
                     securityContext: {runAsNonRoot: true, runAsUser: 1000}
                 """);
-        LaunchConfigs ctrLike = new LaunchConfigs(TestPods.NODE, new Volumes(root.resolve("state")),
+        LaunchConfigs ctrLike = new LaunchConfigs(TestPods.NODE, new Volumes(root.resolve("state"), new FakeHostMounts()),
                 new EnvResolver(TestPods.NODE, "192.0.2.10", 2, 8L << 30), null, false);
         PodFiles files = ctrLike.prepare(pod, null);
 

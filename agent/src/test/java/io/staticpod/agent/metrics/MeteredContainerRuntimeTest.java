@@ -1,5 +1,6 @@
 package io.staticpod.agent.metrics;
 
+import io.staticpod.agent.testing.FakeHostMounts;
 import io.staticpod.agent.launch.EnvResolver;
 import io.staticpod.agent.launch.LaunchConfigs;
 import io.staticpod.agent.launch.Volumes;
@@ -41,7 +42,7 @@ class MeteredContainerRuntimeTest {
         AgentMetrics metrics = new AgentMetrics(Map::of);
         ContainerRuntime runtime = metrics.meter(fake);
         StaticPod pod = TestPods.pod("web", "");
-        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root),
+        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root, new FakeHostMounts()),
                 new EnvResolver(TestPods.NODE, "192.0.2.1", 1, 1L << 30), null);
         SandboxConfig sandbox = launch.sandbox(pod, 0);
 

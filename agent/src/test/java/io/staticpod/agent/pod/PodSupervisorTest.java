@@ -1,5 +1,6 @@
 package io.staticpod.agent.pod;
 
+import io.staticpod.agent.testing.FakeHostMounts;
 import io.staticpod.agent.StaticPodAgent;
 import io.staticpod.agent.desired.DesiredChange;
 import io.staticpod.agent.launch.EnvResolver;
@@ -42,7 +43,8 @@ class PodSupervisorTest {
     private PodSupervisor supervisor() {
         runtime.addImage(TestPods.BUSYBOX);
         supervisor = StaticPodAgent.pods(runtime, TestPods.NODE, root, InstantSource.system(), InstantSource.system(),
-                new RecordingMirrorClient(), (ready, message) -> { }, null, reconcile::add);
+                new RecordingMirrorClient(), StaticPodAgent.relister(runtime, TestPods.NODE, InstantSource.system()),
+                null, reconcile::add);
         return supervisor;
     }
 
@@ -71,7 +73,7 @@ class PodSupervisorTest {
     /** Runs a pod as an earlier agent did; returns its sandbox's and its container's ids. */
     private String[] leftBehind(StaticPod pod) throws Exception {
         runtime.addImage(TestPods.BUSYBOX);
-        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root),
+        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root, new FakeHostMounts()),
                 new EnvResolver(TestPods.NODE, "192.0.2.1", 1, 1L << 30), null);
         SandboxConfig sandbox = launch.sandbox(pod, 0);
         String sandboxId = runtime.sandboxes().run(sandbox);

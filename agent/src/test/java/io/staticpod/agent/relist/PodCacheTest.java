@@ -1,5 +1,6 @@
 package io.staticpod.agent.relist;
 
+import io.staticpod.agent.testing.FakeHostMounts;
 import io.staticpod.agent.launch.EnvResolver;
 import io.staticpod.agent.launch.LaunchConfigs;
 import io.staticpod.agent.launch.Volumes;
@@ -27,7 +28,7 @@ class PodCacheTest {
     private final StaticPod pod = TestPods.pod("web", "");
 
     private PodCache cache() {
-        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root),
+        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root, new FakeHostMounts()),
                 new EnvResolver(TestPods.NODE, "192.0.2.1", 1, 1L << 30), null);
         return new PodCache(runtime, launch::podSelector, clock);
     }
@@ -37,7 +38,7 @@ class PodCacheTest {
         PodCache cache = cache();
         Instant relistBegan = clock.instant();
         clock.advance(Duration.ofMillis(10));
-        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root),
+        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root, new FakeHostMounts()),
                 new EnvResolver(TestPods.NODE, "192.0.2.1", 1, 1L << 30), null);
         runtime.sandboxes().run(launch.sandbox(pod, 0)); // the lane's action
         PodView afterAction = cache.refresh(pod.key());
@@ -68,7 +69,7 @@ class PodCacheTest {
     @Test
     void aSandboxsAddressIsAskedOnce() throws Exception {
         PodCache cache = cache();
-        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root),
+        LaunchConfigs launch = new LaunchConfigs(TestPods.NODE, new Volumes(root, new FakeHostMounts()),
                 new EnvResolver(TestPods.NODE, "192.0.2.1", 1, 1L << 30), null);
         String id = runtime.sandboxes().run(launch.sandbox(pod, 0));
 

@@ -1,5 +1,6 @@
 package io.staticpod.agent.relist;
 
+import io.staticpod.agent.testing.FakeHostMounts;
 import io.staticpod.agent.launch.EnvResolver;
 import io.staticpod.agent.launch.LaunchConfigs;
 import io.staticpod.agent.launch.Volumes;
@@ -37,17 +38,17 @@ class RelisterTest {
     private final List<PodKey> changed = new CopyOnWriteArrayList<>();
     private final List<Set<PodKey>> relisted = new CopyOnWriteArrayList<>();
     private final AtomicInteger resyncs = new AtomicInteger();
-    private final List<String> health = new CopyOnWriteArrayList<>();
     private LaunchConfigs launch;
     private PodCache cache;
     private Relister relister;
 
     private Relister relister() {
         runtime.addImage(TestPods.BUSYBOX);
-        launch = new LaunchConfigs(TestPods.NODE, new Volumes(root), new EnvResolver(TestPods.NODE, "192.0.2.1", 1,
-                1L << 30), null);
+        launch = new LaunchConfigs(TestPods.NODE, new Volumes(root, new FakeHostMounts()),
+                new EnvResolver(TestPods.NODE, "192.0.2.1", 1, 1L << 30), null);
         cache = new PodCache(runtime, launch::podSelector, clock);
-        relister = new Relister(runtime, launch.ownerSelector(), cache, clock, new Relister.Listener() {
+        relister = new Relister(runtime, launch.ownerSelector(), cache, clock);
+        relister.listen(new Relister.Listener() {
             @Override
             public void changed(PodKey key) {
                 changed.add(key);
@@ -62,7 +63,7 @@ class RelisterTest {
             public void resyncAll() {
                 resyncs.incrementAndGet();
             }
-        }, (ready, message) -> health.add(ready ? "up" : "down: " + message));
+        });
         return relister;
     }
 
@@ -155,7 +156,8 @@ class RelisterTest {
         StaticPod pod = TestPods.pod("web", "");
         String id = run(pod);
         relister.start(Duration.ofHours(1));
-        await().atMost(Duration.ofSeconds(5)).until(() -> relister.lastSuccess() != null && !relisted.isEmpty());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> relister.health().lastSuccess() != null && !relisted.isEmpty());
         changed.clear();
         int snapshots = runtime.calls(Call.SNAPSHOT);
 
@@ -193,23 +195,61 @@ class RelisterTest {
     }
 
     @Test
-    void aRuntimeThatStopsAnsweringIsReportedOnceAndWhenItAnswersAgainEveryPodIsResynced() {
+    void theHealthIsReadyBeforeAnyListThenDownFromTheFirstFailedListAndUpFromTheFirstThatSucceeds() {
         Relister relister = relister();
+        Instant started = clock.instant();
+        assertThat(relister.health()).isEqualTo(new RuntimeHealth(true, "", started, null));
+        clock.advance(Duration.ofSeconds(1));
         relister.relist();
-        Instant before = relister.lastSuccess();
+        Instant answered = clock.instant();
+        assertThat(relister.health()).as("up: the first list answered")
+                .isEqualTo(new RuntimeHealth(true, "", started, answered));
 
         runtime.down("connection refused");
+        clock.advance(Duration.ofSeconds(1));
+        Instant firstFailure = clock.instant();
         relister.relist();
+        String down = "fake does not answer: fake: SNAPSHOT: engine unavailable: connection refused";
+        assertThat(relister.health()).as("down at the first failed list")
+                .isEqualTo(new RuntimeHealth(false, down, firstFailure, answered));
+        clock.advance(Duration.ofSeconds(1));
         relister.relist();
-        assertThat(health).containsExactly("down: fake does not answer: fake: SNAPSHOT: engine unavailable: connection refused");
-        assertThat(relister.lastSuccess()).isEqualTo(before);
+        assertThat(relister.health()).as("still down since the first failure")
+                .isEqualTo(new RuntimeHealth(false, down, firstFailure, answered));
         assertThat(resyncs).hasValue(0);
 
         runtime.up();
+        clock.advance(Duration.ofSeconds(1));
+        Instant back = clock.instant();
         relister.relist();
 
-        assertThat(health).containsExactly("down: fake does not answer: fake: SNAPSHOT: engine unavailable: connection refused", "up");
+        assertThat(relister.health()).as("up at the first list that succeeds")
+                .isEqualTo(new RuntimeHealth(true, "", back, back));
+        assertThat(resyncs).as("every pod resynced once").hasValue(1);
+        clock.advance(Duration.ofSeconds(1));
+        relister.relist();
+        assertThat(relister.health()).isEqualTo(new RuntimeHealth(true, "", back, clock.instant()));
         assertThat(resyncs).hasValue(1);
+    }
+
+    @Test
+    void aChangeIsDetectedByTheFingerprintOfIdsAndStatesAndWakesOnlyThatPod() throws Exception {
+        Relister relister = relister();
+        StaticPod web = TestPods.pod("web", "");
+        StaticPod db = TestPods.pod("db", "");
+        run(web);
+        String dbId = run(db);
+        relister.relist();
+        assertThat(changed).containsExactlyInAnyOrder(web.key(), db.key());
+        changed.clear();
+
+        relister.relist();
+        assertThat(changed).as("nothing changed").isEmpty();
+
+        runtime.exit(dbId, 0);
+        relister.relist();
+        assertThat(changed).containsExactly(db.key());
+        assertThat(relisted.get(relisted.size() - 1)).containsExactlyInAnyOrder(web.key(), db.key());
     }
 
     @Test

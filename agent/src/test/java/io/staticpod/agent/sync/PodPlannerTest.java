@@ -7,6 +7,7 @@ import io.staticpod.agent.sync.ContainerHistory.StartFailure;
 import io.staticpod.agent.sync.PodActions.KillReason;
 import io.staticpod.agent.sync.PodActions.SandboxPlan;
 import io.staticpod.agent.testing.TestPods;
+import io.staticpod.manifest.PodIdentity;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.runtime.spi.ContainerState;
 import io.staticpod.runtime.spi.Sandbox;
@@ -191,6 +192,22 @@ class PodPlannerTest {
                 row("a container created but never started (an agent killed in between) is started anew", WEB,
                         Seen.nothing().sandbox(WEB, 0, true).in(WEB, "app", 0, 0, ContainerState.CREATED),
                         "sandbox: keep sb0 | start: app#1"),
+                row("a changed sandbox hash (a pinned UID, hostNetwork or ports edited): the pod is killed and starts "
+                        + "over in a new sandbox, as the kubelet's podSandboxChanged", WEB,
+                        Seen.nothing().sandboxWithHash(WEB, 0, true, "0123456789abcdef").running(WEB, "app", 0, 0),
+                        "kill: app-0(SANDBOX_CHANGED) | stop sandboxes: sb0 | sandbox: create 1 | start: app#1"),
+                row("a changed sandbox hash with init containers: they run again in the new sandbox", INITS,
+                        Seen.nothing().sandboxWithHash(INITS, 0, true, "0123456789abcdef")
+                                .exited(INITS, "first", 0, 0, 0).exited(INITS, "second", 0, 0, 0)
+                                .running(INITS, "app", 0, 0),
+                        "kill: app-0(SANDBOX_CHANGED) | stop sandboxes: sb0 | sandbox: create 1 "
+                                + "| init: first#1 (after an exit)"),
+                row("the same sandbox hash: nothing to do", WEB,
+                        Seen.nothing().sandboxWithHash(WEB, 0, true, PodIdentity.sandboxHash(WEB.pod()))
+                                .running(WEB, "app", 0, 0), "sandbox: keep sb0"),
+                row("a sandbox without the hash label (an older agent's) is adopted, not recreated", WEB,
+                        Seen.nothing().sandboxWithHash(WEB, 0, true, null).running(WEB, "app", 0, 0),
+                        "sandbox: keep sb0"),
                 row("a container in an unknown state is stopped first, then started anew", WEB,
                         Seen.nothing().sandbox(WEB, 0, true).in(WEB, "app", 0, 0, ContainerState.UNKNOWN),
                         "kill: app-0(UNKNOWN_STATE) | sandbox: keep sb0 | start: app#1"));

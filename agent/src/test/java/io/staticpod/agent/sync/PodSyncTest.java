@@ -2,6 +2,7 @@ package io.staticpod.agent.sync;
 
 import io.staticpod.agent.relist.ContainerView;
 import io.staticpod.agent.testing.TestPods;
+import io.staticpod.manifest.PodIdentity;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.WellKnown;
 import io.staticpod.runtime.spi.ContainerConfig;
@@ -195,6 +196,45 @@ class PodSyncTest {
         assertThat(now.attempt()).isEqualTo(1);
         assertThat(f.runtime.containerConfigs.get(now.id()).command()).containsExactly("two");
         assertThat(f.mirror.events).contains("Normal Killing app: Container app definition changed, will be restarted");
+    }
+
+    @Test
+    void aPinnedUidPodWhoseSandboxSettingsChangedGetsANewSandboxAndItsContainersStartOverInIt() {
+        SyncFixture f = fixture();
+        String manifest = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: pinned, uid: 1234-pinned}
+                spec:
+                  hostNetwork: %s
+                  containers:
+                  - {name: app, image: busybox:test, command: [sleep, "3600"]}
+                """;
+        StaticPod v1 = TestPods.parse("pinned", manifest.formatted("false"));
+        StaticPod v2 = TestPods.parse("pinned", manifest.formatted("true"));
+        assertThat(v2.uid()).isEqualTo(v1.uid());
+        f.sync(v1);
+        Sandbox first = f.view(v1).sandboxes().get(0);
+        String old = f.running(v1, "app").id();
+        assertThat(first.labels()).containsEntry(WellKnown.SANDBOX_HASH, PodIdentity.sandboxHash(v1.pod()));
+
+        f.sync(v2);
+
+        Sandbox second = f.view(v2).sandboxes().stream().filter(Sandbox::ready).findFirst().orElseThrow();
+        assertThat(second.id()).isNotEqualTo(first.id());
+        assertThat(second.metadata().attempt()).isEqualTo(1);
+        assertThat(second.labels()).containsEntry(WellKnown.SANDBOX_HASH, PodIdentity.sandboxHash(v2.pod()));
+        assertThat(f.runtime.sandboxConfigs.get(second.id()).namespaces().network()).isEqualTo(NamespaceMode.NODE);
+        assertThat(f.view(v2).sandboxes()).filteredOn(s -> s.id().equals(first.id()))
+                .allSatisfy(s -> assertThat(s.ready()).isFalse());
+        assertThat(f.fake.stopGrace(old)).isPresent();
+        assertThat(f.running(v2, "app").sandboxId()).isEqualTo(second.id());
+        assertThat(f.mirror.events).contains(
+                "Normal Killing app: Pod sandbox changed, container app will be killed and re-created");
+
+        int changes = f.runtime.changes.size();
+        f.sync(v2);
+        assertThat(f.runtime.changes).as("the new sandbox is kept").hasSize(changes);
     }
 
     @Test

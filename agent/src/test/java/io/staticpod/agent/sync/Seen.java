@@ -29,10 +29,20 @@ final class Seen {
         return new Seen();
     }
 
+    /** A sandbox as this agent creates it: labelled with the pod's sandbox hash. */
     Seen sandbox(StaticPod pod, int attempt, boolean ready) {
+        return sandboxWithHash(pod, attempt, ready, PodIdentity.sandboxHash(pod.pod()));
+    }
+
+    /** A sandbox labelled with {@code hash}, or without the label (an older agent's) when it is null. */
+    Seen sandboxWithHash(StaticPod pod, int attempt, boolean ready, String hash) {
+        Map<String, String> labels = new java.util.HashMap<>(Map.of(WellKnown.POD_UID, pod.uid()));
+        if (hash != null) {
+            labels.put(WellKnown.SANDBOX_HASH, hash);
+        }
         sandboxes.add(new Sandbox("sb" + attempt, new SandboxMetadata(pod.key().name(), pod.key().namespace(),
                 pod.uid(), attempt), ready ? SandboxState.READY : SandboxState.NOT_READY, T0.plusSeconds(attempt),
-                Map.of(WellKnown.POD_UID, pod.uid()), Map.of()));
+                labels, Map.of()));
         return this;
     }
 

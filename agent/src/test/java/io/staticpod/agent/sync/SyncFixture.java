@@ -1,5 +1,6 @@
 package io.staticpod.agent.sync;
 
+import io.staticpod.agent.testing.FakeHostMounts;
 import io.staticpod.agent.launch.EnvResolver;
 import io.staticpod.agent.launch.LaunchConfigs;
 import io.staticpod.agent.launch.Volumes;
@@ -74,7 +75,7 @@ final class SyncFixture implements AutoCloseable {
         this.fake = fake;
         fake.addImage(TestPods.BUSYBOX);
         this.runtime = new RecordingRuntime(fake);
-        Volumes volumes = new Volumes(root);
+        Volumes volumes = new Volumes(root, new FakeHostMounts());
         this.launch = new LaunchConfigs(TestPods.NODE, volumes, new EnvResolver(TestPods.NODE, "192.0.2.1", 2,
                 8L << 30), null);
         this.cache = new PodCache(runtime, launch::podSelector, clock);

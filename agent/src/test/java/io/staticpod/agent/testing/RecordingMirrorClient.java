@@ -15,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RecordingMirrorClient implements MirrorClient {
     public final Map<PodKey, PodStatus> statuses = new ConcurrentHashMap<>();
     public final List<String> events = new CopyOnWriteArrayList<>();
-    public volatile Boolean runtimeReady;
 
     @Override
     public void start() {
@@ -33,11 +32,6 @@ public final class RecordingMirrorClient implements MirrorClient {
     @Override
     public void podEvent(PodKey key, PodEvent event) {
         events.add(event.type() + " " + event.reason() + " " + event.container() + ": " + event.message());
-    }
-
-    @Override
-    public void runtimeHealth(boolean ready, String message) {
-        runtimeReady = ready;
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.mirror.MirrorClient;
+import io.staticpod.mirror.NodeReadiness;
 import io.staticpod.mirror.PodEvent;
 import io.staticpod.mirror.PodStatus;
 
@@ -55,14 +56,16 @@ public final class ApiServerMirrorClient implements MirrorClient {
     /**
      * @param client a client for the node's credentials; closed by {@link #close()}
      * @param facts  the node's name, labels, address, capacity and versions
-     * @param wall   the time written into objects (config.seen, conditions, Lease, events)
+     * @param wall      the time written into objects (config.seen, conditions, Lease, events)
+     * @param readiness the container runtime's health, read for the Node's Ready condition
      */
-    public ApiServerMirrorClient(KubernetesClient client, NodeFacts facts, InstantSource wall, Timing timing) {
-        this(client, facts, wall, Ticker.SYSTEM, timing, Worker.thread("mirror-client"));
+    public ApiServerMirrorClient(KubernetesClient client, NodeFacts facts, InstantSource wall, Timing timing,
+                                 NodeReadiness readiness) {
+        this(client, facts, wall, Ticker.SYSTEM, timing, Worker.thread("mirror-client"), readiness);
     }
 
     ApiServerMirrorClient(KubernetesClient client, NodeFacts facts, InstantSource wall, Ticker ticker, Timing timing,
-                          Worker worker) {
+                          Worker worker, NodeReadiness readiness) {
         this.client = Objects.requireNonNull(client, "client");
         this.facts = Objects.requireNonNull(facts, "facts");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -78,7 +81,7 @@ public final class ApiServerMirrorClient implements MirrorClient {
             wake();
         });
         Instant startedAt = wall.instant();
-        this.health = new RuntimeHealth(wall, startedAt);
+        this.health = new RuntimeHealth(wall, startedAt, Objects.requireNonNull(readiness, "readiness"));
         this.registration = new NodeRegistration(client, raw, facts, wall, timing, health, startedAt,
                 this::registered);
         this.heartbeat = new NodeHeartbeat(client, raw, facts, wall, timing, registration, health);
@@ -112,13 +115,6 @@ public final class ApiServerMirrorClient implements MirrorClient {
     public void podEvent(PodKey key, PodEvent event) {
         events.offer(key, event);
         wake();
-    }
-
-    @Override
-    public void runtimeHealth(boolean ready, String message) {
-        if (health.report(ready, message)) {
-            wake();
-        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.staticpod.mirror.AccessReviews;
 import io.staticpod.mirror.ApiRequestListener;
 import io.staticpod.mirror.MirrorClient;
+import io.staticpod.mirror.NodeReadiness;
 import io.staticpod.mirror.api.http.MeteredHttpClientFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,13 +40,14 @@ public final class MirrorClients {
      * @param nodeName       the node name (lowercased)
      * @param nodeLabels     extra labels from {@code --node-labels}
      * @param runtimeVersion the runtime as the Node shows it, {@code docker://20.10.24}
-     * @param requests       told of every request made to the API server (the agent's metrics)
+     * @param requests       told of every request made to the API server (the agent's metrics); the runtime is
+     *                       taken as always answering (the Node stays Ready)
      * @throws IllegalArgumentException when the kubeconfig cannot be read or names no https server
      */
     public static MirrorClient fromKubeconfig(Path kubeconfig, String nodeName, Map<String, String> nodeLabels,
                                               String runtimeVersion, ApiRequestListener requests) {
         return fromKubeconfig(kubeconfig, NodeFacts.detect(nodeName, nodeLabels, runtimeVersion), Clock.systemUTC(),
-                Timing.DEFAULT, requests);
+                Timing.DEFAULT, requests, NodeReadiness.ALWAYS_READY);
     }
 
     /**
@@ -59,10 +61,13 @@ public final class MirrorClients {
         return fromKubeconfig(kubeconfig, nodeName, nodeLabels, runtimeVersion, ApiRequestListener.NONE);
     }
 
-    /** @param wall the time written into objects */
+    /**
+     * @param wall      the time written into objects
+     * @param readiness the container runtime's health, read for the Node's Ready condition
+     */
     public static MirrorClient fromKubeconfig(Path kubeconfig, NodeFacts facts, InstantSource wall, Timing timing,
-                                              ApiRequestListener requests) {
-        return new ApiServerMirrorClient(client(config(kubeconfig), requests), facts, wall, timing);
+                                              ApiRequestListener requests, NodeReadiness readiness) {
+        return new ApiServerMirrorClient(client(config(kubeconfig), requests), facts, wall, timing, readiness);
     }
 
     /** A fabric8 client for {@code config} (JDK HTTP client) whose every request is told to {@code requests}. */
@@ -75,11 +80,13 @@ public final class MirrorClients {
      * The mirror client and the access reviews of the node API, sharing one API client (one connection pool, one
      * set of threads). Nothing here contacts the API server.
      *
+     * @param readiness the container runtime's health, read for the Node's Ready condition
      * @throws IllegalArgumentException when the kubeconfig cannot be read or names no https server
      */
-    public static Connection connect(Path kubeconfig, NodeFacts facts, ApiRequestListener requests) {
+    public static Connection connect(Path kubeconfig, NodeFacts facts, ApiRequestListener requests,
+                                     NodeReadiness readiness) {
         KubernetesClient client = client(config(kubeconfig), requests);
-        return new Connection(new ApiServerMirrorClient(client, facts, Clock.systemUTC(), Timing.DEFAULT),
+        return new Connection(new ApiServerMirrorClient(client, facts, Clock.systemUTC(), Timing.DEFAULT, readiness),
                 new ApiServerAccessReviews(client));
     }
 

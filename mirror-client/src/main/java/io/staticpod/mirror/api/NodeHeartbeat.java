@@ -17,12 +17,15 @@ import java.util.Set;
 /**
  * The second step of a pass: the node's heartbeat, as the kubelet's lease controller and node status loop. Renews the
  * Lease in {@code kube-node-lease} every {@link Timing#leaseRenew()} (creating it when missing), and writes the
- * Node's status every {@link Timing#nodeStatus()} and at once when the runtime's health changes, with a strategic
- * merge patch, as the kubelet: conditions merge by type, so those of other writers stay. Each of the two has its own
+ * Node's status every {@link Timing#nodeStatus()} and as soon as the runtime's health it reads (every
+ * {@link #HEALTH_POLL}) changed, with a strategic merge patch, as the kubelet: conditions merge by type, so those of
+ * other writers stay. Each of the two has its own
  * back-off; a refusal is logged once per message at ERROR and tried again when next due.
  */
 final class NodeHeartbeat implements Step {
     private static final Logger log = LoggerFactory.getLogger(NodeHeartbeat.class);
+    /** How often the runtime's health is read between status writes: a change is written within it. */
+    static final Duration HEALTH_POLL = Duration.ofSeconds(1);
 
     private final KubernetesClient client;
     private final RawRequests raw;
@@ -146,8 +149,8 @@ final class NodeHeartbeat implements Step {
             return Long.MAX_VALUE;
         }
         long lease = Math.max(leaseDueNow ? 0 : leaseDue - now, leaseRetry.waitNanos(now));
-        long status = Math.max(statusDueNow || !health.get().equals(healthWritten) ? 0 : statusDue - now,
-                statusRetry.waitNanos(now));
+        long status = Math.max(statusDueNow || !health.get().equals(healthWritten) ? 0
+                : Math.min(statusDue - now, HEALTH_POLL.toNanos()), statusRetry.waitNanos(now));
         // what is due now ran in this pass unless the gate stopped it: never a reason by itself to come back at once
         return Math.max(1, Math.min(lease, status));
     }

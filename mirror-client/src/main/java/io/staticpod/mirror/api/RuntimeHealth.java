@@ -1,34 +1,35 @@
 package io.staticpod.mirror.api;
 
+import io.staticpod.mirror.NodeReadiness;
+
 import java.time.Instant;
 import java.time.InstantSource;
 
 /**
- * The container runtime's health as the agent last reported it, for the Node's Ready condition, with the time it last
- * changed (the condition's lastTransitionTime). Written by any thread; read by the node steps.
+ * The container runtime's health for the Node's Ready condition, read from the agent's {@link NodeReadiness}, with the
+ * time it last changed as this client saw it (the condition's lastTransitionTime, on the wall clock). Read by the node
+ * steps on the worker thread.
  */
 final class RuntimeHealth {
     private final InstantSource wall;
-    private volatile NodeObjects.Health health;
+    private final NodeReadiness readiness;
+    private NodeObjects.Health health; // guarded by this
 
-    /** Ready since {@code since}, until told otherwise. */
-    RuntimeHealth(InstantSource wall, Instant since) {
+    /** Ready since {@code since}, until the agent's readiness says otherwise. */
+    RuntimeHealth(InstantSource wall, Instant since, NodeReadiness readiness) {
         this.wall = wall;
+        this.readiness = readiness;
         this.health = new NodeObjects.Health(true, "", since);
     }
 
-    /** True when this changed the health. */
-    synchronized boolean report(boolean ready, String message) {
+    /** The health now: the agent's readiness read, its transition time kept while it does not change. */
+    synchronized NodeObjects.Health get() {
+        NodeReadiness.Runtime now = readiness.runtime();
         NodeObjects.Health h = health;
-        String m = message == null ? "" : message;
-        if (h.ready() == ready && h.message().equals(m)) {
-            return false;
+        if (h.ready() != now.ready() || !h.message().equals(now.message())) {
+            health = new NodeObjects.Health(now.ready(), now.message(), h.ready() == now.ready() ? h.since()
+                    : wall.instant());
         }
-        health = new NodeObjects.Health(ready, m, h.ready() == ready ? h.since() : wall.instant());
-        return true;
-    }
-
-    NodeObjects.Health get() {
         return health;
     }
 }

@@ -146,7 +146,6 @@ class ApiServerFaultsTest {
         client.desiredPods(TestPods.desired(web));
         client.podStatus(web.key(), Harness.runningStatus(web, true, 1));
         client.podEvent(web.key(), new PodEvent(PodEvent.Type.Normal, "Started", "Started container app", "app"));
-        client.runtimeHealth(true, "");
         assertThat(h.requests.all()).as("requests made by the callers' threads").isEmpty();
 
         h.worker.runUntilIdle();

@@ -12,6 +12,7 @@ import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.WellKnown;
 import io.staticpod.mirror.MirrorClient;
+import io.staticpod.mirror.NodeReadiness;
 import io.staticpod.mirror.PodEvent;
 import io.staticpod.mirror.PodStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -114,12 +115,12 @@ class ApiServerMirrorClientTest {
     void nodeTurnsNotReadyWhenTheRuntimeIsDownAndReadyAgainWhenItIsBack() {
         startClient();
         await().atMost(Duration.ofSeconds(10)).until(() -> "True".equals(readyStatus()));
-        mirror.runtimeHealth(false, "docker: Cannot connect to the Docker daemon");
+        h.runtime.set(new NodeReadiness.Runtime(false, "docker: Cannot connect to the Docker daemon"));
         await().atMost(Duration.ofSeconds(10)).until(() -> "False".equals(readyStatus()));
         NodeCondition ready = readyCondition();
         assertThat(ready.getReason()).isEqualTo("KubeletNotReady");
         assertThat(ready.getMessage()).contains("Cannot connect to the Docker daemon");
-        mirror.runtimeHealth(true, "");
+        h.runtime.set(new NodeReadiness.Runtime(true, ""));
         await().atMost(Duration.ofSeconds(10)).until(() -> "True".equals(readyStatus()));
     }
 
@@ -456,7 +457,7 @@ class ApiServerMirrorClientTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> node() != null);
             h.closeClient();
             mirror.desiredPods(TestPods.desired(TestPods.pod("default", "web", "busybox:1.36")));
-            mirror.runtimeHealth(false, "down");
+            h.runtime.set(new NodeReadiness.Runtime(false, "down"));
             assertThat(h.fabric8.getHttpClient().isClosed()).isTrue();
             assertThat(logs.lines(ch.qos.logback.classic.Level.WARN)).as("a close is no failure").isEmpty();
         }

@@ -97,7 +97,8 @@ class CredentialHygieneTest {
                 // fabric8's Config prints the token in its toString(): it stays inside MirrorClients, never logged
                 MirrorClients.config(file);
                 MirrorClient client = MirrorClients.fromKubeconfig(file, Harness.FACTS,
-                        Clock.systemUTC(), Timing.DEFAULT, ApiRequestListener.NONE);
+                        Clock.systemUTC(), Timing.DEFAULT, ApiRequestListener.NONE,
+                        io.staticpod.mirror.NodeReadiness.ALWAYS_READY);
                 assertNoSecret(client.toString());
                 client.close();
             });

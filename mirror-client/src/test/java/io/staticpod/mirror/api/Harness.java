@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.staticpod.manifest.StaticPod;
+import io.staticpod.mirror.NodeReadiness;
 import io.staticpod.mirror.PodStatus;
 
 import java.time.Duration;
@@ -33,6 +34,8 @@ final class Harness implements AutoCloseable {
             "Debian GNU/Linux 12 (bookworm)", "amd64", "docker://20.10.24", NodeFacts.KUBELET_VERSION);
 
     final MutableClock wall = new MutableClock(Instant.parse("2024-05-01T10:00:00.123456789Z"));
+    /** The container runtime's health the client reads for the Node's Ready condition: ready until a test says not. */
+    final AtomicReference<NodeReadiness.Runtime> runtime = new AtomicReference<>(new NodeReadiness.Runtime(true, ""));
     final FakeTicker ticker = new FakeTicker();
     final RecordedRequests requests = new RecordedRequests();
     MockApi api;
@@ -73,7 +76,7 @@ final class Harness implements AutoCloseable {
     ApiServerMirrorClient threaded() {
         fabric8 = api.newClient(requests);
         client = new ApiServerMirrorClient(fabric8, FACTS, wall, Ticker.SYSTEM, FAST,
-                Worker.thread("mirror-client-test"));
+                Worker.thread("mirror-client-test"), runtime::get);
         client.start();
         return client;
     }
@@ -82,7 +85,7 @@ final class Harness implements AutoCloseable {
     ApiServerMirrorClient manual() {
         worker = new ManualWorker(ticker);
         fabric8 = api.newClient(requests);
-        client = new ApiServerMirrorClient(fabric8, FACTS, wall, ticker, FAST, worker);
+        client = new ApiServerMirrorClient(fabric8, FACTS, wall, ticker, FAST, worker, runtime::get);
         client.start();
         return client;
     }

@@ -59,7 +59,7 @@ class MirrorClientsTest {
     void clientToStringNamesNoCredentials() throws Exception {
         var client = MirrorClients.fromKubeconfig(kubeconfig("https://10.0.0.1:6443", false),
                 Harness.FACTS, java.time.Clock.systemUTC(), Timing.DEFAULT,
-                io.staticpod.mirror.ApiRequestListener.NONE);
+                io.staticpod.mirror.ApiRequestListener.NONE, io.staticpod.mirror.NodeReadiness.ALWAYS_READY);
         assertThat(client.toString()).doesNotContain("s3cr3t").contains("node-1");
         client.close();
     }
