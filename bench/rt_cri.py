@@ -83,7 +83,8 @@ class CriEvents(Stream):
 
 
 class RawCri:
-    """The baseline JVM: one command line in, one `raw-cri ok ...` line out (a lock keeps them paired)."""
+    """The baseline JVM: one command line in after a tag, one `raw-cri TAG ok ...` line out; answers with another
+    tag (one a caller stopped waiting for, e.g. on SIGTERM) are skipped. A lock keeps one command at a time."""
 
     def __init__(self, root, jar, scratch, endpoint, run_id):
         classes = os.path.join(scratch, "raw-cri-classes")
@@ -92,6 +93,7 @@ class RawCri:
            timeout=300)
         self.log = os.path.join(scratch, "raw-cri.log")
         self.lock = threading.Lock()
+        self.tag = 0
         self.proc = subprocess.Popen(
             ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", f"{classes}:{jar}",
              "io.staticpod.runtime.cri.RawCriBaseline", "--serve", "--endpoint", endpoint,
@@ -103,21 +105,25 @@ class RawCri:
             f.write(str(self.proc.pid))
         self._answer("ready")
 
-    def _answer(self, want="ok"):
+    def _answer(self, tag):
         for line in self.proc.stdout:
-            if line.startswith("raw-cri error"):
-                raise RuntimeError(f"raw CRI baseline: {line.strip()}")
-            if line.startswith("raw-cri " + want):
-                return line.split()[2:]
+            w = line.split()
+            if w[:2] == ["raw-cri", tag] and len(w) > 2:
+                if w[2] == "error":
+                    raise RuntimeError(f"raw CRI baseline: {line.strip()}")
+                return w[3:]
+            if w[:2] == ["raw-cri", "ready"] and tag == "ready":
+                return []
             if line.startswith("raw-cri warmup"):
-                log(f"  raw CRI baseline {line.split()[-1]} (warm-up, not counted)")
+                log(f"  raw CRI baseline {w[-1]} (warm-up, not counted)")
         raise RuntimeError(f"the raw CRI baseline ended (exit {self.proc.wait()}); see {self.log}")
 
     def call(self, *words):
         with self.lock:
-            self.proc.stdin.write(" ".join(str(w) for w in words) + "\n")
+            self.tag += 1
+            self.proc.stdin.write(" ".join(str(w) for w in (self.tag,) + words) + "\n")
             self.proc.stdin.flush()
-            return self._answer()
+            return self._answer(str(self.tag))
 
     def close(self):
         """End of input: it removes what it made and is left, then exits."""

@@ -35,8 +35,10 @@ import java.util.function.Function;
  * raw-cri runs=5 median_ms=640.2 min_ms=611.0 max_ms=812.4
  * </pre></li>
  * <li>{@code --serve}: one JVM for a whole benchmark run (bench/bench.py), which times each step by the runtime's
- * own events; commands on standard input, one answer line each ({@code raw-cri ok ...} or {@code raw-cri error
- * MESSAGE}), {@code raw-cri ready} once warmed up: {@code run [host]} → {@code SANDBOX CONTAINER}; {@code runmany N
+ * own events; commands on standard input, each after a tag word of the caller's, one answer line each with that
+ * tag ({@code raw-cri TAG ok ...} or {@code raw-cri TAG error MESSAGE}), so that an answer a caller stopped waiting
+ * for is told from the next; {@code raw-cri ready} once warmed up: {@code run [host]} → {@code SANDBOX CONTAINER};
+ * {@code runmany N
  * PARALLEL [host]} → {@code SANDBOX/CONTAINER ...}; {@code recreate SANDBOX} → the new {@code CONTAINER}; {@code
  * stop PARALLEL SANDBOX...}; {@code remove PARALLEL SANDBOX...}; {@code remove-pod NAME} and {@code remove-owned RUN}
  * → how many sandboxes. At the end of the input, every pod it made and did not remove is removed.</li>
@@ -100,12 +102,15 @@ public final class RawCriBaseline {
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
-            String[] w = line.trim().split("\\s+");
-            String answer;
+            String[] tagged = line.trim().split("\\s+");
+            if (tagged.length < 2) {
+                continue;
+            }
+            String answer = "raw-cri " + tagged[0];
             try {
-                answer = "raw-cri ok " + command(chains, w);
+                answer += " ok " + command(chains, Arrays.copyOfRange(tagged, 1, tagged.length));
             } catch (Exception e) {
-                answer = "raw-cri error " + String.valueOf(e).replace('\n', ' ');
+                answer += " error " + String.valueOf(e).replace('\n', ' ');
             }
             System.out.println(answer.trim());
             System.out.flush();
