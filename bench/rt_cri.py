@@ -31,6 +31,28 @@ def parse_time(date, clock, offset):
     return int(dt.timestamp()) * 1_000_000_000 + int((frac + "000000000")[:9])
 
 
+def parse_event(line):
+    """(action, container id, ns) of one `ctr events` line: "start" for /tasks/start, "die" for /tasks/exit of a
+    container's task (not of a process exec'd in it), "delete" for /containers/delete, in namespace k8s.io; else None.
+    A line: `2026-12-07 01:03:42.641776238 +0000 UTC k8s.io /tasks/start {"container_id":"...","pid":11633}`."""
+    parts = line.rstrip("\n").split(" ", 6)
+    if len(parts) < 7 or parts[4] != NAMESPACE:
+        return None
+    topic = parts[5]
+    try:
+        m = json.loads(parts[6])
+        if topic == "/containers/delete":
+            return "delete", m["id"], None
+        if topic not in ("/tasks/start", "/tasks/exit"):
+            return None
+        cid = m["container_id"]
+        if topic == "/tasks/exit" and m.get("id", cid) != cid:
+            return None
+        return ("start" if topic == "/tasks/start" else "die"), cid, parse_time(parts[0], parts[1], parts[2])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 class CriEvents(Stream):
     def __init__(self, ctr):
         super().__init__()
@@ -52,30 +74,20 @@ class CriEvents(Stream):
 
     def _read(self):
         for line in self.proc.stdout:
-            parts = line.rstrip("\n").split(" ", 6)
-            if len(parts) < 7 or parts[4] != NAMESPACE:
+            ev = parse_event(line)
+            if ev is None:
                 continue
-            topic = parts[5]
-            try:
-                m = json.loads(parts[6])
-                if topic == "/containers/delete":
-                    self.labels.pop(m.get("id"), None)
-                    continue
-                if topic not in ("/tasks/start", "/tasks/exit"):
-                    continue
-                cid = m["container_id"]
-                if topic == "/tasks/exit" and m.get("id", cid) != cid:
-                    continue  # a process exec'd in the container, not its task
-                t = parse_time(parts[0], parts[1], parts[2])
-            except (ValueError, KeyError):
+            action, cid, t = ev
+            if action == "delete":
+                self.labels.pop(cid, None)
                 continue
             attrs = self._labels(cid)
             with self.cv:
-                if topic == "/tasks/start":
+                if action == "start":
                     self.running[cid] = attrs
                 else:
                     self.running.pop(cid, None)
-            self.add({"t": t, "action": "start" if topic == "/tasks/start" else "die", "id": cid, "attrs": attrs})
+            self.add({"t": t, "action": action, "id": cid, "attrs": attrs})
 
     def close(self):
         self.proc.kill()
