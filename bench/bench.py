@@ -57,6 +57,7 @@ class Bench(LoadScenarios):
         self.baselines = {}  # name -> [ms, ...] pooled over the run
         self.marks = []
         self.loads = []
+        self.seq = 0  # names of the raw API baselines' pods
         runtimes = [r for r in a.runtimes.split(",") if r]
         self.engines = {}
         if a.kubelet or set(runtimes) & set(DOCKER_RUNTIMES):
@@ -165,7 +166,7 @@ class Bench(LoadScenarios):
         return (e["t"] - t0) / 1e6, got
 
     def base_name(self):
-        self.seq = getattr(self, "seq", 0) + 1
+        self.seq += 1
         return f"{self.run_id}-{self.seq}"
 
     def api_baseline(self):
