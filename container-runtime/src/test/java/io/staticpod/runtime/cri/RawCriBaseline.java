@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -125,7 +126,7 @@ public final class RawCriBaseline {
                 return pod.sandboxId() + " " + pod.app();
             case "runmany":
                 return String.join(" ", parallel(Integer.parseInt(w[2]),
-                        java.util.Collections.nCopies(Integer.parseInt(w[1]), ""),
+                        Collections.nCopies(Integer.parseInt(w[1]), ""),
                         x -> {
                             RawCriChains.Pod p = chains.run(host);
                             return p.sandboxId() + "/" + p.app();

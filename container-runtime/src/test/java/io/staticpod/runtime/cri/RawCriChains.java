@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -141,7 +142,7 @@ final class RawCriChains implements AutoCloseable {
                 || labels.getOrDefault(OWNER_LABEL, "").startsWith(run + "-"));
     }
 
-    private int removeWhere(java.util.function.Predicate<Map<String, String>> which) {
+    private int removeWhere(Predicate<Map<String, String>> which) {
         int n = 0;
         for (Cri.PodSandbox s : deadline().listPodSandbox(Cri.ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
             if (which.test(s.getLabelsMap())) {
