@@ -113,7 +113,8 @@ def evaluate(scenarios, subjects, kubelet, apiserver):
             elif kind == "all":
                 late = sum(1 for x in e.get("timed_out", []) if x)
                 row["met"] = late == 0
-                row["note"] = f"{e['n'] - late} of {e['n']} trials all running" + (f", {late} timed out" if late else "")
+                row["note"] = f"{e['n'] - late} of {e['n']} trials all running" + (
+                    f", {late} timed out" if late else "")
             elif kind == "reported":
                 row["measured"] = e["median"]
                 row["note"] = "reported (no limit)"

@@ -144,7 +144,9 @@ final class RawCriChains implements AutoCloseable {
 
     private int removeWhere(Predicate<Map<String, String>> which) {
         int n = 0;
-        for (Cri.PodSandbox s : deadline().listPodSandbox(Cri.ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
+        List<Cri.PodSandbox> all = deadline().listPodSandbox(Cri.ListPodSandboxRequest.getDefaultInstance())
+                .getItemsList();
+        for (Cri.PodSandbox s : all) {
             if (which.test(s.getLabelsMap())) {
                 remove(s.getId());
                 n++;
