@@ -1,6 +1,7 @@
 """What the benchmark observes, with their own time stamps (standard library only).
 
-  * Events: `docker events --format '{{.TimeNano}} {{json .}}'`, the engine's own start/die times;
+  * a runtime's events (rt_docker.DockerEvents, rt_cri.CriEvents): Streams of {"t": ns, "action": "start" or
+    "die", "id": container id, "attrs": the container's labels}, timed by the runtime itself;
   * Api: one HTTP watch of the pods in namespace default (the admin certificate); an event's time is when its
     line was received here (no polling).
 Waits take an `alive` check, called about once a second, so that a daemon that died fails the wait at once
@@ -21,6 +22,13 @@ import time
 
 def log(*a):
     print(time.strftime("%H:%M:%S"), *a, file=sys.stderr, flush=True)
+
+
+def sh(argv, check=True, timeout=120):
+    r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)}: exit {r.returncode}: {r.stderr.strip()}")
+    return r.stdout.strip()
 
 
 class Stream:
@@ -57,30 +65,6 @@ class Stream:
                 self.cv.wait(min(left, 1.0))
                 if alive:
                     alive()
-
-
-class Events(Stream):
-    def __init__(self):
-        super().__init__()
-        self.proc = subprocess.Popen(
-            ["docker", "events", "--filter", "type=container", "--format", "{{.TimeNano}} {{json .}}"],
-            stdout=subprocess.PIPE, text=True)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            try:
-                ts, js = line.split(" ", 1)
-                m = json.loads(js)
-                ev = {"t": int(ts), "action": m.get("Action") or m.get("status"), "id": m.get("id"),
-                      "attrs": (m.get("Actor") or {}).get("Attributes") or {}}
-            except ValueError:
-                continue
-            self.add(ev)
-
-    def close(self):
-        self.proc.kill()
-        self.proc.wait()
 
 
 class UnixConnection(http.client.HTTPConnection):

@@ -1,6 +1,7 @@
 """The daemons the benchmark measures, each on its own node name, manifest directory and state (stdlib only).
 
-  * Agent: static-pod-agent with `--runtime NAME`, started through the packaged launcher
+  * Agent: static-pod-agent with `--runtime NAME` (on cri and containerd also `--container-runtime-endpoint` of the
+    benchmark's containerd), its node API on a free port, started through the packaged launcher
     (packaging/deb/static-pod-agent.sh: its JVM options) unless --no-launcher;
   * Kubelet: the real kubelet v1.20.2 with dockershim on the same Docker engine, through bench/docker_api_proxy.py
     (negative OomScoreAdj clamped to 0, and a label that keeps its view to its own containers).
@@ -145,8 +146,8 @@ def tail(path, n=15):
 class Subject:
     kind = "?"
 
-    def __init__(self, b, name, node):
-        self.b, self.name, self.node = b, name, node
+    def __init__(self, b, name, node, rt):
+        self.b, self.name, self.node, self.rt = b, name, node, rt
         self.dir = os.path.join(b.scratch, name)
         self.manifests = os.path.join(self.dir, "manifests")
         self.log = os.path.join(b.scratch, name + ".log")
@@ -199,24 +200,28 @@ class Subject:
         """After its pods were removed behind its back while it was stopped."""
 
     def describe(self):
-        return {"kind": self.kind, "node": self.node, "cpu_accounting": "cgroup" if self.cgroup.usage else "proc-tree"}
+        return {"kind": self.kind, "node": self.node, "engine": self.rt.name,
+                "cpu_accounting": "cgroup" if self.cgroup.usage else "proc-tree"}
 
 
 class Agent(Subject):
     kind = "agent"
 
-    def __init__(self, b, runtime):
-        super().__init__(b, f"agent-{runtime}", f"{b.run_id}-{runtime}")
+    def __init__(self, b, runtime, rt):
+        super().__init__(b, f"agent-{runtime}", f"{b.run_id}-{runtime}", rt)
         self.runtime = runtime
         self.root = os.path.join(self.dir, "root")
         os.makedirs(self.root, exist_ok=True)
+        self.port = free_port()  # the node API on, as by default, on a port of its own (subjects run side by side)
 
     def argv(self):
         b = self.b
         args = ["--pod-manifest-path", self.manifests, "--hostname-override", self.node, "--runtime", self.runtime,
                 "--pod-infra-container-image", PAUSE, "--root-dir", self.root, "--healthz-port", "0",
-                # the node API on, as the kubelet's (its own free port: two subjects of one run never share 10250)
-                "--address", "127.0.0.1", "--port", str(free_port())]
+                # the node API on, as the kubelet's: loopback, a free port of its own (not a shared 10250)
+                "--address", "127.0.0.1", "--port", str(self.port)]
+        if self.rt.name == "cri":
+            args += ["--container-runtime-endpoint", "unix://" + self.rt.socket]
         if b.node_kubeconfigs:
             args += ["--kubeconfig", b.node_kubeconfigs[self.node]]
         args += b.agent_args
@@ -246,8 +251,8 @@ KERNEL_TUNABLES = {"vm/overcommit_memory": "1", "kernel/panic": "10", "kernel/pa
 class Kubelet(Subject):
     kind = "kubelet"
 
-    def __init__(self, b, binary):
-        super().__init__(b, "kubelet", f"{b.run_id}-kubelet")
+    def __init__(self, b, binary, rt):
+        super().__init__(b, "kubelet", f"{b.run_id}-kubelet", rt)
         self.binary = binary
         self.root = os.path.join(self.dir, "root")
         self.shim = os.path.join(self.dir, "dockershim")
