@@ -87,7 +87,7 @@ class ApiServerMirrorClientTest {
     @Test
     void registersNodeWithLabelsAddressesCapacityInfoAndReadyCondition() {
         startClient();
-        await().atMost(Duration.ofSeconds(10)).until(() -> node() != null && node().getStatus() != null
+        await().atMost(Harness.WAIT).until(() -> node() != null && node().getStatus() != null
                 && node().getStatus().getConditions() != null && !node().getStatus().getConditions().isEmpty());
         Node node = node();
         assertThat(node.getMetadata().getLabels()).containsEntry("kubernetes.io/hostname", NODE)
@@ -114,14 +114,14 @@ class ApiServerMirrorClientTest {
     @Test
     void nodeTurnsNotReadyWhenTheRuntimeIsDownAndReadyAgainWhenItIsBack() {
         startClient();
-        await().atMost(Duration.ofSeconds(10)).until(() -> "True".equals(readyStatus()));
+        await().atMost(Harness.WAIT).until(() -> "True".equals(readyStatus()));
         h.runtime.set(new NodeReadiness.Runtime(false, "docker: Cannot connect to the Docker daemon"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> "False".equals(readyStatus()));
+        await().atMost(Harness.WAIT).until(() -> "False".equals(readyStatus()));
         NodeCondition ready = readyCondition();
         assertThat(ready.getReason()).isEqualTo("KubeletNotReady");
         assertThat(ready.getMessage()).contains("Cannot connect to the Docker daemon");
         h.runtime.set(new NodeReadiness.Runtime(true, ""));
-        await().atMost(Duration.ofSeconds(10)).until(() -> "True".equals(readyStatus()));
+        await().atMost(Harness.WAIT).until(() -> "True".equals(readyStatus()));
     }
 
     NodeCondition readyCondition() {
@@ -135,7 +135,7 @@ class ApiServerMirrorClientTest {
     @Test
     void createsTheLeaseOwnedByTheNodeAndRenewsIt() {
         startClient();
-        await().atMost(Duration.ofSeconds(10)).until(() -> lease() != null);
+        await().atMost(Harness.WAIT).until(() -> lease() != null);
         Lease lease = lease();
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(NODE);
         assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(40);
@@ -146,7 +146,7 @@ class ApiServerMirrorClientTest {
         });
         var first = lease.getSpec().getRenewTime().toInstant();
         clock.advance(Duration.ofSeconds(10));
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Harness.WAIT)
                 .until(() -> lease().getSpec().getRenewTime().toInstant().isAfter(first));
         assertThat(lease().getSpec().getRenewTime().toInstant()).isEqualTo(first.plusSeconds(10));
     }
@@ -194,7 +194,7 @@ class ApiServerMirrorClientTest {
         mirror.desiredPods(TestPods.desired(web));
         mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null,
                 List.of(), List.of(running("app", true, 0)), null));
-        await().atMost(Duration.ofSeconds(10)).until(() -> mirrorOf(web).getStatus() != null
+        await().atMost(Harness.WAIT).until(() -> mirrorOf(web).getStatus() != null
                 && "Running".equals(mirrorOf(web).getStatus().getPhase()));
         assertThat(mirrorOf(web).getMetadata().getUid()).isEqualTo(uid);
     }
@@ -205,7 +205,7 @@ class ApiServerMirrorClientTest {
         startClient().desiredPods(TestPods.desired(web));
         String uid = awaitMirror(web).getMetadata().getUid();
         kubectl.pods().inNamespace("default").withName(web.key().name()).withGracePeriod(0).delete();
-        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorMatches(web, p -> p != null
+        await().atMost(Harness.WAIT).until(() -> mirrorMatches(web, p -> p != null
                 && !p.getMetadata().getUid().equals(uid)));
         assertThat(mirrorOf(web).getMetadata().getAnnotations()).containsEntry(WellKnown.CONFIG_MIRROR, web.uid());
     }
@@ -221,12 +221,12 @@ class ApiServerMirrorClientTest {
                 .editMetadata().addToFinalizers("example.com/hold").endMetadata().build());
         h.api.takeRequests();
         kubectl.pods().inNamespace("default").withName(web.key().name()).delete();
-        await().atMost(Duration.ofSeconds(5)).until(() -> h.api.deleteBodies().stream()
+        await().atMost(Harness.WAIT).until(() -> h.api.deleteBodies().stream()
                 .anyMatch(b -> b.contains("\"gracePeriodSeconds\":0") && b.contains("\"uid\":\"" + uid + "\"")));
         // the API server completes the deletion once the finalizer is gone
         kubectl.pods().inNamespace("default").withName(web.key().name()).edit(p -> new PodBuilder(p)
                 .editMetadata().withFinalizers(List.of()).endMetadata().build());
-        await().atMost(Duration.ofSeconds(10)).until(() -> mirrorMatches(web, p -> p != null
+        await().atMost(Harness.WAIT).until(() -> mirrorMatches(web, p -> p != null
                 && !p.getMetadata().getUid().equals(uid)
                 && p.getMetadata().getDeletionTimestamp() == null));
     }
@@ -238,7 +238,7 @@ class ApiServerMirrorClientTest {
         startClient().desiredPods(TestPods.desired(v1));
         String uid = awaitMirror(v1).getMetadata().getUid();
         mirror.desiredPods(TestPods.desired(v2));
-        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorMatches(v2, p -> p != null
+        await().atMost(Harness.WAIT).until(() -> mirrorMatches(v2, p -> p != null
                 && v2.uid().equals(p.getMetadata().getAnnotations().get(WellKnown.CONFIG_MIRROR))));
         Pod m = mirrorOf(v2);
         assertThat(m.getMetadata().getUid()).isNotEqualTo(uid);
@@ -253,11 +253,11 @@ class ApiServerMirrorClientTest {
         // kubectl set image pod/web-node-1 app=nginx
         kubectl.pods().inNamespace("default").withName(web.key().name()).edit(p -> new PodBuilder(p)
                 .editSpec().editFirstContainer().withImage("nginx").endContainer().endSpec().build());
-        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorMatches(web, p -> p != null
+        await().atMost(Harness.WAIT).until(() -> mirrorMatches(web, p -> p != null
                 && !p.getMetadata().getUid().equals(uid)));
         Pod m = mirrorOf(web);
         assertThat(m.getSpec().getContainers().get(0).getImage()).isEqualTo("busybox:1.36");
-        await().atMost(Duration.ofSeconds(5)).until(() -> eventsOf(m).stream()
+        await().atMost(Harness.WAIT).until(() -> eventsOf(m).stream()
                 .anyMatch(e -> e.getReason().equals("MirrorPodSpecEdited")));
         Event e = eventsOf(m).stream().filter(x -> x.getReason().equals("MirrorPodSpecEdited")).findFirst()
                 .orElseThrow();
@@ -275,7 +275,7 @@ class ApiServerMirrorClientTest {
                 .editMetadata().addToLabels("team", "a").endMetadata().build());
         mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null,
                 List.of(), List.of(running("app", true, 0)), null));
-        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(web).getStatus() != null
+        await().atMost(Harness.WAIT).until(() -> mirrorOf(web).getStatus() != null
                 && "Running".equals(mirrorOf(web).getStatus().getPhase()));
         assertThat(mirrorOf(web).getMetadata().getUid()).isEqualTo(uid);
     }
@@ -288,7 +288,7 @@ class ApiServerMirrorClientTest {
         awaitMirror(web);
         awaitMirror(db);
         mirror.desiredPods(TestPods.desired(web));
-        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorOf(db) == null);
+        await().atMost(Harness.WAIT).until(() -> mirrorOf(db) == null);
         assertThat(mirrorOf(web)).isNotNull();
     }
 
@@ -299,11 +299,11 @@ class ApiServerMirrorClientTest {
         Pod notAMirror = foreignPod("plain", NODE, false);
         StaticPod web = TestPods.pod("default", "web", "busybox:1.36");
         startClient();
-        await().atMost(Duration.ofSeconds(10)).until(() -> lease() != null);
+        await().atMost(Harness.WAIT).until(() -> lease() != null);
         assertThat(kubectl.pods().inNamespace("default").withName(orphan.getMetadata().getName()).get()).isNotNull();
 
         mirror.desiredPods(TestPods.desired(web));
-        await().atMost(Duration.ofSeconds(5)).until(() -> kubectl.pods().inNamespace("default")
+        await().atMost(Harness.WAIT).until(() -> kubectl.pods().inNamespace("default")
                 .withName(orphan.getMetadata().getName()).get() == null);
         awaitMirror(web);
         assertThat(kubectl.pods().inNamespace("default").withName(otherNode.getMetadata().getName()).get())
@@ -330,7 +330,7 @@ class ApiServerMirrorClientTest {
         // before the mirror exists: held, then sent
         mirror.podEvent(web.key(), new PodEvent(PodEvent.Type.Normal, "Started", "Started container app", "app"));
         Pod m = awaitMirror(web);
-        await().atMost(Duration.ofSeconds(5)).until(() -> eventsOf(m).size() == 1);
+        await().atMost(Harness.WAIT).until(() -> eventsOf(m).size() == 1);
         Event e = eventsOf(m).get(0);
         assertThat(e.getInvolvedObject().getKind()).isEqualTo("Pod");
         assertThat(e.getInvolvedObject().getName()).isEqualTo(web.key().name());
@@ -345,7 +345,7 @@ class ApiServerMirrorClientTest {
 
         clock.advance(Duration.ofSeconds(30));
         mirror.podEvent(web.key(), new PodEvent(PodEvent.Type.Normal, "Started", "Started container app", "app"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> eventsOf(m).get(0).getCount() == 2);
+        await().atMost(Harness.WAIT).until(() -> eventsOf(m).get(0).getCount() == 2);
         assertThat(eventsOf(m)).hasSize(1);
         assertThat(eventsOf(m).get(0).getLastTimestamp()).isEqualTo("2024-05-01T10:00:30Z");
     }
@@ -359,7 +359,7 @@ class ApiServerMirrorClientTest {
         awaitMirror(web);
         mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running,
                 Instant.parse("2024-05-01T10:00:01Z"), null, List.of(), List.of(running("app", true, 2)), null));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(KubectlPrinter.row(mirrorOf(web))).isEqualTo("1/1 Running 2"));
+        await().atMost(Harness.WAIT).untilAsserted(() -> assertThat(KubectlPrinter.row(mirrorOf(web))).isEqualTo("1/1 Running 2"));
         Pod m = mirrorOf(web);
         assertThat(m.getStatus().getHostIP()).isEqualTo("10.1.2.3");
         assertThat(m.getStatus().getPodIP()).isEqualTo("10.1.2.3");
@@ -378,7 +378,7 @@ class ApiServerMirrorClientTest {
                         Instant.parse("2024-05-01T10:00:06Z"), "docker://0123456789ac"), false, false, 3);
         mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running,
                 Instant.parse("2024-05-01T10:00:01Z"), null, List.of(), List.of(crashing), null));
-        await().atMost(Duration.ofSeconds(5))
+        await().atMost(Harness.WAIT)
                 .untilAsserted(() -> assertThat(KubectlPrinter.row(mirrorOf(web))).isEqualTo("0/1 CrashLoopBackOff 3"));
         m = mirrorOf(web);
         assertThat(m.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().getExitCode())
@@ -391,9 +391,9 @@ class ApiServerMirrorClientTest {
                 });
 
         mirror.podStatus(web.key(), terminated(web, PodStatus.Phase.Failed, 2, "Error"));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(KubectlPrinter.row(mirrorOf(web))).isEqualTo("0/1 Error 0"));
+        await().atMost(Harness.WAIT).untilAsserted(() -> assertThat(KubectlPrinter.row(mirrorOf(web))).isEqualTo("0/1 Error 0"));
         mirror.podStatus(web.key(), terminated(web, PodStatus.Phase.Succeeded, 0, "Completed"));
-        await().atMost(Duration.ofSeconds(5))
+        await().atMost(Harness.WAIT)
                 .untilAsserted(() -> assertThat(KubectlPrinter.row(mirrorOf(web))).isEqualTo("0/1 Completed 0"));
     }
 
@@ -410,7 +410,7 @@ class ApiServerMirrorClientTest {
         PodStatus invalid = new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null, List.of(),
                 List.of(running("app", true, 0)), error);
         mirror.podStatus(web.key(), invalid);
-        await().atMost(Duration.ofSeconds(5)).ignoreExceptions() // no status yet: not yet
+        await().atMost(Harness.WAIT).ignoreExceptions() // no status yet: not yet
                 .until(() -> mirrorOf(web).getStatus().getConditions() != null
                 && mirrorOf(web).getStatus().getConditions().stream()
                 .anyMatch(c -> c.getType().equals("StaticPodManifestValid")));
@@ -422,7 +422,7 @@ class ApiServerMirrorClientTest {
                 });
         mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null,
                 List.of(), List.of(running("app", false, 0)), error));
-        await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+        await().atMost(Harness.WAIT).ignoreExceptions()
                 .until(() -> KubectlPrinter.row(mirrorOf(web)).startsWith("0/1"));
         assertThat(eventsOf(m)).filteredOn(e -> e.getReason().equals("FailedValidation")).singleElement()
                 .satisfies(e -> {
@@ -438,9 +438,9 @@ class ApiServerMirrorClientTest {
         String uid = awaitMirror(web).getMetadata().getUid();
         mirror.podStatus(web.key(), new PodStatus(web.uid(), PodStatus.Phase.Running, clock.instant(), null,
                 List.of(), List.of(running("app", true, 0)), null));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(KubectlPrinter.row(mirrorOf(web))).isEqualTo("1/1 Running 0"));
+        await().atMost(Harness.WAIT).untilAsserted(() -> assertThat(KubectlPrinter.row(mirrorOf(web))).isEqualTo("1/1 Running 0"));
         kubectl.pods().inNamespace("default").withName(web.key().name()).withGracePeriod(0).delete();
-        await().atMost(Duration.ofSeconds(5)).until(() -> mirrorMatches(web, p -> p != null
+        await().atMost(Harness.WAIT).until(() -> mirrorMatches(web, p -> p != null
                 && !p.getMetadata().getUid().equals(uid)
                 && p.getStatus() != null
                 && KubectlPrinter.row(p).equals("1/1 Running 0")));
@@ -454,7 +454,7 @@ class ApiServerMirrorClientTest {
         none.close();
         try (LogCapture logs = new LogCapture()) {
             startClient().desiredPods(Map.<PodKey, StaticPod>of());
-            await().atMost(Duration.ofSeconds(5)).until(() -> node() != null);
+            await().atMost(Harness.WAIT).until(() -> node() != null);
             h.closeClient();
             mirror.desiredPods(TestPods.desired(TestPods.pod("default", "web", "busybox:1.36")));
             h.runtime.set(new NodeReadiness.Runtime(false, "down"));

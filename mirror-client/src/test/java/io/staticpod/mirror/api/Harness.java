@@ -26,6 +26,12 @@ import static org.awaitility.Awaitility.await;
  * test runs while stepping the ticker ({@link #manual()}, for timing).
  */
 final class Harness implements AutoCloseable {
+    /**
+     * How long a test waits for what the client's worker thread does: an upper bound only (a condition met sooner ends
+     * the wait at once), generous because the suite runs beside containers and builds that slow the mock server.
+     */
+    static final Duration WAIT = Duration.ofSeconds(30);
+
     /** Short periods, so that threaded tests see renewals and retries within a second or two. */
     static final Timing FAST = new Timing(Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(1),
             Duration.ofMillis(50), Duration.ofMillis(400));
@@ -112,7 +118,7 @@ final class Harness implements AutoCloseable {
 
     Pod awaitMirror(StaticPod sp) {
         AtomicReference<Pod> found = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        await().atMost(WAIT).until(() -> {
             found.set(mirrorOf(sp));
             return found.get() != null;
         });
