@@ -46,6 +46,9 @@ class ProbesDockerIT extends OneAgentOnDocker {
                     ports: [{name: http, containerPort: 8080}]
                     livenessProbe:
                       httpGet: {path: /healthz, port: http}
+                      # httpd listens only a moment after its start (later on a busy machine): probed at once
+                      # with failureThreshold 1, a refused connection would restart it
+                      initialDelaySeconds: 2
                       periodSeconds: 1
                       failureThreshold: 1
                     readinessProbe:
