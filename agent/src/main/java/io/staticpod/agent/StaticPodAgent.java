@@ -156,13 +156,8 @@ public final class StaticPodAgent {
             loop.shutdownNow();
             stopped.countDown();
         }, "shutdown"));
-        mirror.start();
-        pods.start(RELIST_PERIOD, config.syncFrequency());
-        source.start();
-        ops.start(relister::health, loop); // /healthz
-        if (nodeApi != null) {
-            nodeApi.start();
-        }
+        // SIGHUP is caught before anything is served: once /healthz answers, a reload must never meet the JVM's own
+        // SIGHUP handling (which ends the process)
         if (args != null) {
             new ConfigReloader(args, config, frequency -> {
                 source.recheckEvery(frequency);
@@ -171,6 +166,13 @@ public final class StaticPodAgent {
                 source.strictPermissions(strict);
                 source.requestScan();
             }).install();
+        }
+        mirror.start();
+        pods.start(RELIST_PERIOD, config.syncFrequency());
+        source.start();
+        ops.start(relister::health, loop); // /healthz
+        if (nodeApi != null) {
+            nodeApi.start();
         }
         try {
             stopped.await();

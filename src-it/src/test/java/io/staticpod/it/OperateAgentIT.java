@@ -245,8 +245,10 @@ class OperateAgentIT {
                 staticPodAgent:
                   logLevel: INFO
                 """.formatted(manifests));
-        agent = AgentProcess.start(tmp.resolve("ignored"), node, root, "--pod-manifest-path=", "--config",
-                config.toString(), "--healthz-port", Integer.toString(port));
+        // SIGHUP at its default disposition, whatever the suite was started with (under nohup a child inherits it
+        // ignored, and then the JVM never sees it; the agent warns so at start)
+        agent = AgentProcess.start(List.of("env", "--default-signal=HUP"), tmp.resolve("ignored"), node, root,
+                "--pod-manifest-path=", "--config", config.toString(), "--healthz-port", Integer.toString(port));
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> scrape.get("/healthz").statusCode() == 200);
 

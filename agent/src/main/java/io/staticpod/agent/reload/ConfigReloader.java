@@ -48,7 +48,12 @@ public final class ConfigReloader {
     /** Reloads on every SIGHUP. */
     public void install() {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload());
+            sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload());
+            if (before == sun.misc.SignalHandler.SIG_IGN) {
+                // started with SIGHUP ignored (nohup, a parent's SIG_IGN): the JVM leaves it ignored
+                log.warn("SIGHUP is ignored by how the agent was started (nohup?): it cannot reload its "
+                        + "configuration; restart it to change the configuration, or start it without ignoring SIGHUP");
+            }
         } catch (IllegalArgumentException | UnsatisfiedLinkError | NoClassDefFoundError e) {
             log.warn("SIGHUP cannot be caught here; restart the agent to change its configuration error={}",
                     e.toString());
