@@ -162,6 +162,33 @@ public final class DockerObjects {
                 DockerLabels.annotations(labels)));
     }
 
+    /** The two forms of Docker's documents about containers, each read by its own readers. */
+    public enum Form {
+        /** An entry of the list ({@code GET /containers/json}). */
+        LIST_ENTRY(DockerObjects::sandboxOfListEntry, DockerObjects::containerSummaryOfListEntry),
+        /** An inspect document ({@code GET /containers/{id}/json}, {@code docker inspect}). */
+        INSPECT(DockerObjects::sandbox, DockerObjects::containerSummary);
+
+        private final Function<JsonNode, Optional<Sandbox>> sandbox;
+        private final Function<JsonNode, Optional<ContainerSummary>> containerSummary;
+
+        Form(Function<JsonNode, Optional<Sandbox>> sandbox,
+             Function<JsonNode, Optional<ContainerSummary>> containerSummary) {
+            this.sandbox = sandbox;
+            this.containerSummary = containerSummary;
+        }
+
+        /** A document of this form as a sandbox; empty if it is not one of our sandboxes. */
+        public Optional<Sandbox> sandbox(JsonNode document) {
+            return sandbox.apply(document);
+        }
+
+        /** A document of this form as a container summary; empty if it is not one of our containers. */
+        public Optional<ContainerSummary> containerSummary(JsonNode document) {
+            return containerSummary.apply(document);
+        }
+    }
+
     /**
      * What {@code reader} ({@link #sandbox}, {@link #containerSummaryOfListEntry} …) makes of each of Docker's
      * documents, in their order, leaving out those it finds not ours.

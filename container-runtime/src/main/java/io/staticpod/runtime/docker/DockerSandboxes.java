@@ -1,8 +1,8 @@
 package io.staticpod.runtime.docker;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.staticpod.runtime.spi.PodSandboxes;
 import io.staticpod.runtime.spi.RuntimeError;
+import io.staticpod.runtime.spi.Sandbox;
 import io.staticpod.runtime.spi.SandboxConfig;
 import io.staticpod.runtime.spi.SandboxStatus;
 
@@ -17,8 +17,8 @@ import java.util.Optional;
  * the adapter, whose containers are found by their label {@value DockerLabels#SANDBOX_ID}. Stopping one stops its
  * running containers at once, then the pause container within {@link #PAUSE_GRACE}; removing one removes its
  * containers, then the pause container; its status is read from the pause container's inspect document. A subclass
- * creates and starts the pause container and lists sandboxes, and finds, inspects, stops and removes containers, on
- * its own transport.
+ * creates and starts the pause container on its own transport; everything else goes through the adapter's
+ * {@link DockerContainers}.
  */
 public abstract class DockerSandboxes implements PodSandboxes {
 
@@ -27,9 +27,16 @@ public abstract class DockerSandboxes implements PodSandboxes {
 
     /** The pause image ({@code --pod-infra-container-image}). */
     protected final String image;
+    private final DockerContainers containers;
 
-    protected DockerSandboxes(String image) {
+    protected DockerSandboxes(DockerContainers containers, String image) {
+        this.containers = containers;
         this.image = image;
+    }
+
+    /** The containers of the adapter, which its sandboxes are found, inspected, stopped and removed through. */
+    protected final DockerContainers containers() {
+        return containers;
     }
 
     /**
@@ -49,26 +56,31 @@ public abstract class DockerSandboxes implements PodSandboxes {
     }
 
     @Override
-    public void stop(String sandboxId) {
-        stopAll(containersOf(sandboxId, true), Duration.ZERO);
-        stopAll(List.of(sandboxId), PAUSE_GRACE);
+    public final List<Sandbox> list(Map<String, String> labels) {
+        return containers.sandboxes(labels);
     }
 
     @Override
-    public void remove(String sandboxId) {
+    public final void stop(String sandboxId) {
+        containers.stopAll(containersOf(sandboxId, true), Duration.ZERO);
+        containers.stopAll(List.of(sandboxId), PAUSE_GRACE);
+    }
+
+    @Override
+    public final void remove(String sandboxId) {
         List<String> ids = new ArrayList<>(containersOf(sandboxId, false));
         ids.add(sandboxId);
-        removeAll(ids);
+        containers.removeAll(ids);
     }
 
     @Override
-    public Optional<SandboxStatus> status(String sandboxId) {
-        return inspect("status of sandbox " + DockerNaming.shortId(sandboxId), sandboxId)
+    public final Optional<SandboxStatus> status(String sandboxId) {
+        return containers.inspect("status of sandbox " + DockerNaming.shortId(sandboxId), sandboxId)
                 .flatMap(DockerObjects::sandboxStatus);
     }
 
     private List<String> containersOf(String sandboxId, boolean runningOnly) {
-        return ids("list containers of sandbox " + DockerNaming.shortId(sandboxId),
+        return containers.ids("list containers of sandbox " + DockerNaming.shortId(sandboxId),
                 Map.of(DockerLabels.SANDBOX_ID, sandboxId), DockerLabels.CONTAINER_TYPE, runningOnly);
     }
 
@@ -78,18 +90,4 @@ public abstract class DockerSandboxes implements PodSandboxes {
      * that did not start is not left behind. A missing image is a {@link RuntimeError.ImageUnavailable}.
      */
     protected abstract String runPause(String what, String name, SandboxConfig config);
-
-    /**
-     * The ids of every container with all these labels and our type label {@code type}, or of the running ones only.
-     */
-    protected abstract List<String> ids(String what, Map<String, String> labels, String type, boolean runningOnly);
-
-    /** Stops these containers with this grace; missing ones are fine. */
-    protected abstract void stopAll(List<String> ids, Duration grace);
-
-    /** Removes these containers, forcibly, in this order; missing ones are fine. */
-    protected abstract void removeAll(List<String> ids);
-
-    /** The inspect document of a container, or empty when the engine has none. */
-    protected abstract Optional<JsonNode> inspect(String what, String id);
 }

@@ -1,18 +1,14 @@
 package io.staticpod.runtime.docker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.staticpod.runtime.docker.DockerContainers;
 import io.staticpod.runtime.docker.DockerEnv;
 import io.staticpod.runtime.docker.DockerLabels;
 import io.staticpod.runtime.docker.DockerNaming;
 import io.staticpod.runtime.docker.DockerObjects;
 import io.staticpod.runtime.spi.ContainerConfig;
-import io.staticpod.runtime.spi.ContainerStatus;
-import io.staticpod.runtime.spi.ContainerSummary;
-import io.staticpod.runtime.spi.Containers;
 import io.staticpod.runtime.spi.RuntimeError;
 import io.staticpod.runtime.spi.SandboxConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,19 +21,15 @@ import static io.staticpod.runtime.docker.DockerNaming.shortId;
 /**
  * Containers on the Docker Engine API. Each call is one request, except a create, which first reads its sandbox
  * (Docker would accept joining a missing one and fail only at the start) and, when a leftover of the same name is
- * in the way, removes it and creates again.
+ * in the way, removes it and creates again. A search is one {@code GET /containers/json}, whose entries are read as
+ * such ({@link DockerObjects.Form#LIST_ENTRY}).
  */
-final class ApiContainers implements Containers {
-
-    private static final Logger log = LoggerFactory.getLogger(ApiContainers.class);
-
-    /** Added to a stop's grace for its deadline: the kill and the exit take time too. */
-    static final long STOP_MARGIN_SECONDS = 30;
-    static final Duration STOP_MARGIN = Duration.ofSeconds(STOP_MARGIN_SECONDS);
+final class ApiContainers extends DockerContainers {
 
     private final ApiClient api;
 
     ApiContainers(ApiClient api) {
+        super(DockerObjects.Form.LIST_ENTRY);
         this.api = api;
     }
 
@@ -72,12 +64,7 @@ final class ApiContainers implements Containers {
         DockerHttp.Answer answer = api.send(what, "POST", path, body, api.callTimeout);
         if (answer.status() == 409) {
             Optional<JsonNode> leftover = inspect(what, name);
-            if (!evenIfRunning && leftover.isPresent()
-                    && leftover.get().path("State").path("Running").asBoolean(false)) {
-                throw new RuntimeError.Refused("docker: " + what + ": the name " + name
-                        + " is in use by a running container, " + shortId(leftover.get().path("Id").asText()), null);
-            }
-            log.warn("Removing leftover container with the same name container={}", name);
+            replacingLeftover(what, name, leftover, evenIfRunning);
             leftover.ifPresent(l -> remover.accept(l.path("Id").asText()));
             answer = api.send(what, "POST", path, body, api.callTimeout);
         }
@@ -95,10 +82,10 @@ final class ApiContainers implements Containers {
 
     @Override
     public void stop(String containerId, Duration grace) {
-        long seconds = Math.max(0, (grace.toMillis() + 999) / 1000);
+        long seconds = graceSeconds(grace);
         String what = "stop container " + shortId(containerId);
         DockerHttp.Answer answer = api.send(what, "POST", "/containers/" + containerId + "/stop?t=" + seconds, null,
-                Duration.ofSeconds(seconds).plus(STOP_MARGIN));
+                stopDeadline(seconds));
         if (answer.status() >= 300 && answer.status() != 304 && answer.status() != 404) {
             throw ApiErrors.status(ApiErrors.Kind.OTHER, what, answer.status(), answer.body(), api.version());
         }
@@ -116,19 +103,7 @@ final class ApiContainers implements Containers {
     }
 
     @Override
-    public Optional<ContainerStatus> status(String containerId) {
-        String what = "status of container " + shortId(containerId);
-        return inspect(what, containerId).flatMap(DockerObjects::containerStatus);
-    }
-
-    @Override
-    public List<ContainerSummary> list(Map<String, String> labels) {
-        return DockerObjects.read(listEntries("list containers", labels, DockerLabels.CONTAINER_TYPE),
-                DockerObjects::containerSummaryOfListEntry);
-    }
-
-    /** The inspect document of a container (by id or name), or empty when the engine has none. */
-    Optional<JsonNode> inspect(String what, String idOrName) {
+    protected Optional<JsonNode> inspect(String what, String idOrName) {
         DockerHttp.Answer answer = api.send(what, "GET", "/containers/" + ApiClient.encode(idOrName) + "/json", null,
                 api.callTimeout);
         if (answer.status() == 404) {
@@ -141,10 +116,23 @@ final class ApiContainers implements Containers {
     }
 
     /** One {@code GET /containers/json?all=1} filtered by every label (and by our type label when given). */
-    JsonNode listEntries(String what, Map<String, String> labels, String type) {
+    @Override
+    protected JsonNode find(String what, Map<String, String> labels, String type) {
         List<String> terms = new ArrayList<>();
         DockerLabels.filter(labels, type).forEach((k, v) -> terms.add(k + "=" + v));
         String filters = ApiClient.JSON.createObjectNode().set("label", ApiClient.JSON.valueToTree(terms)).toString();
         return api.get(ApiErrors.Kind.READ, what, "/containers/json?all=1&filters=" + ApiClient.encode(filters));
+    }
+
+    /** The entries of {@link #find}, the running ones only when asked (one call either way). */
+    @Override
+    protected List<String> ids(String what, Map<String, String> labels, String type, boolean runningOnly) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode entry : find(what, labels, type)) {
+            if (!runningOnly || "running".equals(entry.path("State").asText())) {
+                ids.add(entry.path("Id").asText());
+            }
+        }
+        return ids;
     }
 }

@@ -1,20 +1,18 @@
 package io.staticpod.runtime.docker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.staticpod.runtime.docker.DockerObjects;
+import io.staticpod.runtime.docker.DockerContainers;
+import io.staticpod.runtime.docker.DockerRuntime;
 import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
 import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
-import io.staticpod.runtime.spi.RuntimeParts;
-import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,16 +24,16 @@ import java.util.Optional;
  *
  * <p><b>Deadlines</b> (each call returns or throws {@link io.staticpod.runtime.spi.RuntimeError.TimedOut} by then,
  * whatever the engine does): {@code callTimeout} for every call; a stop's grace plus
- * {@value ApiContainers#STOP_MARGIN_SECONDS} s; a pull, {@code pullTimeout}; an exec, its timeout plus
+ * {@value DockerContainers#STOP_MARGIN_SECONDS} s; a pull, {@code pullTimeout}; an exec, its timeout plus
  * {@code callTimeout}; logs and events, {@code callTimeout} for the answer's head, then as long as the caller reads.
- * The snapshot is one {@code GET /containers/json}.
+ * The snapshot is one {@code GET /containers/json} ({@link ApiContainers}).
  *
  * <p><b>Threads</b>: one watchdog for all deadlines ({@value DockerHttp#WATCHDOG_THREAD}), plus one per event
  * subscription ({@code docker-api-events-N}); calls run on their callers' threads, at most
  * {@value DockerHttp#MAX_CONNECTIONS} at a time (more wait for a connection, within their deadline), streams on at most
  * {@value DockerHttp#MAX_STREAMS} connections of their own.
  */
-public final class DockerApiRuntime implements ContainerRuntime {
+public final class DockerApiRuntime extends DockerRuntime {
 
     /** Docker's own socket. */
     public static final String DEFAULT_ENDPOINT = "unix:///var/run/docker.sock";
@@ -47,17 +45,14 @@ public final class DockerApiRuntime implements ContainerRuntime {
     private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, true, false);
 
     private final ApiClient api;
-    private final ApiContainers containers;
-    private final RuntimeParts parts;
     private final ApiExec exec;
     private final ApiEvents events;
     private final ApiLogs logs;
 
     private DockerApiRuntime(ApiClient api, String sandboxImage, Duration pullTimeout) {
-        this.api = api;
-        this.containers = new ApiContainers(api);
-        this.parts = new RuntimeParts(new ApiSandboxes(api, containers, sandboxImage), containers,
+        super(CAPABILITIES, new ApiSandboxes(api, new ApiContainers(api), sandboxImage),
                 new ApiImages(api, pullTimeout));
+        this.api = api;
         this.exec = new ApiExec(api);
         this.events = new ApiEvents(api);
         this.logs = new ApiLogs(api);
@@ -101,32 +96,9 @@ public final class DockerApiRuntime implements ContainerRuntime {
     }
 
     @Override
-    public String name() {
-        return "docker";
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
     public RuntimeVersion version() {
         JsonNode v = api.get(ApiErrors.Kind.OTHER, "version", "/version");
         return new RuntimeVersion("docker", v.path("Version").asText("unknown"), api.version());
-    }
-
-    @Override
-    public RuntimeParts parts() {
-        return parts;
-    }
-
-    /** One {@code GET /containers/json?all=1} filtered by the labels; sandboxes and containers told apart by type. */
-    @Override
-    public RuntimeSnapshot snapshot(Map<String, String> labels) {
-        JsonNode entries = containers.listEntries("snapshot", labels, null);
-        return new RuntimeSnapshot(DockerObjects.read(entries, DockerObjects::sandboxOfListEntry),
-                DockerObjects.read(entries, DockerObjects::containerSummaryOfListEntry));
     }
 
     @Override

@@ -1,19 +1,14 @@
 package io.staticpod.runtime.docker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.staticpod.runtime.docker.DockerLabels;
+import io.staticpod.runtime.docker.DockerContainers;
 import io.staticpod.runtime.docker.DockerNaming;
 import io.staticpod.runtime.docker.DockerObjects;
 import io.staticpod.runtime.exec.CommandResult;
 import io.staticpod.runtime.exec.EnvFile;
 import io.staticpod.runtime.spi.ContainerConfig;
-import io.staticpod.runtime.spi.ContainerStatus;
-import io.staticpod.runtime.spi.ContainerSummary;
-import io.staticpod.runtime.spi.Containers;
 import io.staticpod.runtime.spi.RuntimeError;
 import io.staticpod.runtime.spi.SandboxConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,17 +21,15 @@ import static io.staticpod.runtime.docker.DockerNaming.shortId;
 /**
  * Containers through the {@code docker} CLI: a create is {@code docker inspect} of the sandbox (Docker would accept
  * joining a missing one) and {@code docker create}; the environment goes through a private env file and the CLI's
- * own environment ({@link CliEnv}).
+ * own environment ({@link CliEnv}). A search is {@code docker ps} then one {@code docker inspect}, whose documents are
+ * read as such ({@link DockerObjects.Form#INSPECT}).
  */
-final class CliContainers implements Containers {
-
-    private static final Logger log = LoggerFactory.getLogger(CliContainers.class);
-    /** Added to a stop's grace for the command's timeout: the kill and the exit take time too. */
-    static final Duration STOP_MARGIN = Duration.ofSeconds(30);
+final class CliContainers extends DockerContainers {
 
     private final CliDocker docker;
 
     CliContainers(CliDocker docker) {
+        super(DockerObjects.Form.INSPECT);
         this.docker = docker;
     }
 
@@ -54,13 +47,7 @@ final class CliContainers implements Containers {
                     file == null ? null : file.path());
             CommandResult result = docker.run(what, args, env.processEnv(), docker.timeout, env.values());
             if (CliErrors.nameInUse(result)) {
-                Optional<JsonNode> leftover = docker.inspect(what, name);
-                if (leftover.isPresent() && leftover.get().path("State").path("Running").asBoolean(false)) {
-                    throw new RuntimeError.Refused("docker: " + what + ": the name " + name
-                            + " is in use by a running container, " + shortId(leftover.get().path("Id").asText()),
-                            null);
-                }
-                log.warn("Removing leftover container with the same name container={}", name);
+                replacingLeftover(what, name, docker.inspect(what, name), false);
                 remove(name);
                 result = docker.run(what, args, env.processEnv(), docker.timeout, env.values());
             }
@@ -87,16 +74,16 @@ final class CliContainers implements Containers {
     }
 
     /** One {@code docker stop} of them all; missing ones are fine. */
-    void stopAll(List<String> ids, Duration grace) {
+    @Override
+    public void stopAll(List<String> ids, Duration grace) {
         if (ids.isEmpty()) {
             return;
         }
-        long seconds = Math.max(0, (grace.toMillis() + 999) / 1000);
+        long seconds = graceSeconds(grace);
         List<String> args = new ArrayList<>(List.of("stop", "-t", Long.toString(seconds)));
         args.addAll(ids);
         String what = "stop " + shortIds(ids);
-        CommandResult result = docker.run(what, args, Map.of(), Duration.ofSeconds(seconds).plus(STOP_MARGIN),
-                List.of());
+        CommandResult result = docker.run(what, args, Map.of(), stopDeadline(seconds), List.of());
         if (!result.succeeded() && !CliErrors.notFound(result)) {
             throw CliErrors.of(what, result, List.of());
         }
@@ -108,7 +95,8 @@ final class CliContainers implements Containers {
     }
 
     /** One {@code docker rm -f -v} of them all; missing ones are fine. */
-    void removeAll(List<String> ids) {
+    @Override
+    public void removeAll(List<String> ids) {
         if (ids.isEmpty()) {
             return;
         }
@@ -123,15 +111,18 @@ final class CliContainers implements Containers {
     }
 
     @Override
-    public Optional<ContainerStatus> status(String containerId) {
-        return docker.inspect("status of container " + shortId(containerId), containerId)
-                .flatMap(DockerObjects::containerStatus);
+    protected List<JsonNode> find(String what, Map<String, String> labels, String type) {
+        return docker.find(what, labels, type);
     }
 
     @Override
-    public List<ContainerSummary> list(Map<String, String> labels) {
-        return DockerObjects.read(docker.find("list containers", labels, DockerLabels.CONTAINER_TYPE),
-                DockerObjects::containerSummary);
+    protected Optional<JsonNode> inspect(String what, String idOrName) {
+        return docker.inspect(what, idOrName);
+    }
+
+    @Override
+    protected List<String> ids(String what, Map<String, String> labels, String type, boolean runningOnly) {
+        return docker.ps(what, labels, type, runningOnly);
     }
 
     private static String shortIds(List<String> ids) {

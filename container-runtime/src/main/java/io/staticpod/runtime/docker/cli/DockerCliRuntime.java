@@ -2,7 +2,7 @@ package io.staticpod.runtime.docker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.staticpod.runtime.docker.DockerNaming;
-import io.staticpod.runtime.docker.DockerObjects;
+import io.staticpod.runtime.docker.DockerRuntime;
 import io.staticpod.runtime.exec.CommandException;
 import io.staticpod.runtime.exec.CommandResult;
 import io.staticpod.runtime.exec.CommandRunner;
@@ -15,8 +15,6 @@ import io.staticpod.runtime.spi.ExitEvents;
 import io.staticpod.runtime.spi.ImageInfo;
 import io.staticpod.runtime.spi.Images;
 import io.staticpod.runtime.spi.RuntimeError;
-import io.staticpod.runtime.spi.RuntimeParts;
-import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.RuntimeVersion;
 
 import java.io.IOException;
@@ -39,13 +37,11 @@ import java.util.Optional;
  * its grace plus 30 s; a pull, {@code pullTimeout}; an exec, its own timeout. Threads: none of its own; each command
  * uses the runner's two output drainers while it runs.
  */
-public final class DockerCliRuntime implements ContainerRuntime {
+public final class DockerCliRuntime extends DockerRuntime {
 
     private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, false, false, false);
 
     private final CliDocker docker;
-    private final Duration pullTimeout;
-    private final RuntimeParts parts;
 
     /**
      * @param runner       the process seam
@@ -58,31 +54,27 @@ public final class DockerCliRuntime implements ContainerRuntime {
      */
     public DockerCliRuntime(CommandRunner runner, String binary, String endpoint, Duration timeout,
                             Duration pullTimeout, String sandboxImage) {
+        this(cliDocker(runner, binary, endpoint, timeout), pullTimeout, sandboxImage);
+    }
+
+    private DockerCliRuntime(CliDocker docker, Duration pullTimeout, String sandboxImage) {
+        super(CAPABILITIES, new CliSandboxes(docker, new CliContainers(docker),
+                Objects.requireNonNull(sandboxImage, "sandboxImage")), images(docker, pullTimeout));
+        this.docker = docker;
+    }
+
+    private static CliDocker cliDocker(CommandRunner runner, String binary, String endpoint, Duration timeout) {
         List<String> command = new ArrayList<>(List.of(Objects.requireNonNull(binary, "binary")));
         if (endpoint != null && !endpoint.isBlank()) {
             command.addAll(List.of("-H", endpoint));
         }
-        this.docker = new CliDocker(Objects.requireNonNull(runner, "runner"), command, timeout);
-        this.pullTimeout = pullTimeout;
-        CliContainers containers = new CliContainers(docker);
-        this.parts = new RuntimeParts(new CliSandboxes(docker, containers,
-                Objects.requireNonNull(sandboxImage, "sandboxImage")), containers, images);
+        return new CliDocker(Objects.requireNonNull(runner, "runner"), command, timeout);
     }
 
     /** {@code binary} (null: {@code docker} on the PATH) run as a process, pulls within 10 minutes. */
     public static DockerCliRuntime create(String binary, String endpoint, Duration timeout, String sandboxImage) {
         return new DockerCliRuntime(new ProcessCommandRunner(), binary == null ? "docker" : binary, endpoint, timeout,
                 Duration.ofMinutes(10), sandboxImage);
-    }
-
-    @Override
-    public String name() {
-        return "docker";
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return CAPABILITIES;
     }
 
     @Override
@@ -96,19 +88,6 @@ public final class DockerCliRuntime implements ContainerRuntime {
             throw new RuntimeError.Unavailable("docker: version: `docker version` printed no JSON: "
                     + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public RuntimeParts parts() {
-        return parts;
-    }
-
-    /** {@code docker ps} by the labels, then one {@code docker inspect} of them all. */
-    @Override
-    public RuntimeSnapshot snapshot(Map<String, String> labels) {
-        List<JsonNode> found = docker.find("snapshot", labels, null);
-        return new RuntimeSnapshot(DockerObjects.read(found, DockerObjects::sandbox),
-                DockerObjects.read(found, DockerObjects::containerSummary));
     }
 
     @Override
@@ -131,33 +110,36 @@ public final class DockerCliRuntime implements ContainerRuntime {
     public void close() {
     }
 
-    private final Images images = new Images() {
-        @Override
-        public Optional<ImageInfo> status(String image) {
-            String what = "status of image " + image;
-            CommandResult result = docker.run(what, List.of("image", "inspect", "--format", "{{.Id}}", image));
-            if (CliErrors.imageNotFound(result)) {
-                return Optional.empty();
+    /** Images through {@code docker image inspect} and {@code docker pull}, pulls within {@code pullTimeout}. */
+    private static Images images(CliDocker docker, Duration pullTimeout) {
+        return new Images() {
+            @Override
+            public Optional<ImageInfo> status(String image) {
+                String what = "status of image " + image;
+                CommandResult result = docker.run(what, List.of("image", "inspect", "--format", "{{.Id}}", image));
+                if (CliErrors.imageNotFound(result)) {
+                    return Optional.empty();
+                }
+                if (!result.succeeded()) {
+                    throw CliErrors.of(what, result, List.of());
+                }
+                return Optional.of(new ImageInfo(image, CliDocker.lastLine(result.stdout())));
             }
-            if (!result.succeeded()) {
-                throw CliErrors.of(what, result, List.of());
-            }
-            return Optional.of(new ImageInfo(image, CliDocker.lastLine(result.stdout())));
-        }
 
-        @Override
-        public ImageInfo pull(String image) {
-            String what = "pull image " + image;
-            CommandResult result = docker.run(what, List.of("pull", image), Map.of(), pullTimeout, List.of());
-            if (!result.succeeded()) {
-                RuntimeError e = CliErrors.of(what, result, List.of());
-                throw e instanceof RuntimeError.Unavailable ? e : new RuntimeError.ImageUnavailable(e.getMessage(),
-                        null);
+            @Override
+            public ImageInfo pull(String image) {
+                String what = "pull image " + image;
+                CommandResult result = docker.run(what, List.of("pull", image), Map.of(), pullTimeout, List.of());
+                if (!result.succeeded()) {
+                    RuntimeError e = CliErrors.of(what, result, List.of());
+                    throw e instanceof RuntimeError.Unavailable ? e
+                            : new RuntimeError.ImageUnavailable(e.getMessage(), null);
+                }
+                return status(image).orElseThrow(() -> new RuntimeError.ImageUnavailable("docker: " + what
+                        + ": the pull ended but the image is not present", null));
             }
-            return status(image).orElseThrow(() -> new RuntimeError.ImageUnavailable("docker: " + what
-                    + ": the pull ended but the image is not present", null));
-        }
-    };
+        };
+    }
 
     private final ExecSync exec = this::execIn;
 
