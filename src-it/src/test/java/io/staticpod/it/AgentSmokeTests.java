@@ -24,8 +24,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * What the agent must do on every runtime, as a user runs it, each test with a node name of its own: a dropped
  * manifest runs, a killed container is restarted with back-off, a removed manifest's pod goes, a restarted agent adopts
- * its containers. The {@code ctr} CLI adapter runs only these ({@link AgentContainerdIT}); the API adapters run the
- * whole of {@link AgentBehaviourTests}.
+ * its containers. The CLI adapters run only these ({@link AgentContainerdIT} on {@code ctr}, {@link DockerCliSmokeIT}
+ * on {@code docker-cli}); the API adapters run the whole of {@link AgentBehaviourTests}.
  */
 abstract class AgentSmokeTests {
     static final String SLEEPER = "trap 'exit 0' TERM; while true; do sleep 3600 & wait $!; done";

@@ -13,10 +13,8 @@ import io.staticpod.it.faults.FaultProxy;
 import io.staticpod.it.faults.FaultProxy.Fault;
 import io.staticpod.it.faults.FaultProxy.Rule;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  * Node and its Lease converge to what runs.
  */
 @ExtendWith(ApiServerExtension.class)
-class ApiServerFaultsIT {
+class ApiServerFaultsIT extends DockerAgentTestBase {
     static final String TRAP = "trap 'exit 0' TERM; while true; do sleep 3600 & wait $!; done";
     private static final String PODS = "/api/v1/namespaces/[^/]+/pods";
     private static final String POD_STATUS = "/api/v1/namespaces/[^/]+/pods/[^/]+/status";
@@ -57,35 +55,27 @@ class ApiServerFaultsIT {
     private static final Duration OUTAGE = Duration.ofSeconds(70);
 
     private final ApiServerFixture api;
-    private final DockerObserver docker = new DockerObserver();
-    private final String node = "faults-" + UUID.randomUUID().toString().substring(0, 8);
     private final String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
     private KubernetesClient admin;
-    @TempDir
-    Path tmp;
-    Path manifests;
-    AgentProcess agent;
     FaultProxy proxy;
 
     ApiServerFaultsIT(ApiServerFixture api) {
         this.api = api;
     }
 
-    @BeforeEach
-    void setUp() throws IOException {
-        ItEnvironment.requireDocker();
-        manifests = Files.createDirectories(tmp.resolve("manifests"));
+    @Override
+    String nodePrefix() {
+        return "faults";
     }
 
     @AfterEach
-    void tearDown() throws InterruptedException {
+    void closeProxy() throws InterruptedException {
         if (agent != null) {
-            agent.close();
+            agent.close(); // before its proxy
         }
         if (proxy != null) {
             proxy.close();
         }
-        docker.removeAll(node);
     }
 
     /** The agent, its kubeconfig pointing at a fault proxy in front of the shared API server. */
@@ -93,8 +83,7 @@ class ApiServerFaultsIT {
         admin = api.adminClient();
         createNamespace();
         proxy = new FaultProxy(api.url(), api.nodeTls(node), api.servingTls(), seed);
-        agent = AgentProcess.start(manifests, node, Files.createDirectories(tmp.resolve("root")),
-                "--kubeconfig", api.nodeKubeconfig(node, proxy.url()).toString());
+        startAgent("--kubeconfig", api.nodeKubeconfig(node, proxy.url()).toString());
     }
 
     private void createNamespace() {
@@ -216,8 +205,7 @@ class ApiServerFaultsIT {
         try (ApiServerFixture own = ApiServerFixture.start()) {
             admin = own.adminClient();
             createNamespace();
-            agent = AgentProcess.start(manifests, node, Files.createDirectories(tmp.resolve("root")),
-                    "--kubeconfig", own.nodeKubeconfig(node).toString());
+            startAgent("--kubeconfig", own.nodeKubeconfig(node).toString());
             write("kept.yaml", "kept", TRAP);
             write("removed.yaml", "removed", TRAP);
             write("crashing.yaml", "crashing", "sleep 2; exit 3");

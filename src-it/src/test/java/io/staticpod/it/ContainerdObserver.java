@@ -3,11 +3,7 @@ package io.staticpod.it;
 import io.staticpod.runtime.ctr.CtrPodRuntime;
 import io.staticpod.runtime.exec.ProcessCommandRunner;
 import io.staticpod.runtime.spi.ContainerRuntime;
-import io.staticpod.runtime.spi.LogOptions;
-import io.staticpod.runtime.spi.LogReader;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -59,49 +55,17 @@ final class ContainerdObserver implements RuntimeObserver {
 
     @Override
     public List<String> env(String id) {
-        try {
-            Process p = new ProcessBuilder("ctr", "-a", ADDRESS, "-n", NAMESPACE, "containers", "info", id)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (p.waitFor() != 0) {
-                return null; // gone
-            }
-            List<String> env = new java.util.ArrayList<>();
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(out).path("Spec").path("process").path("env")
-                    .forEach(e -> env.add(e.asText()));
-            return env;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return SpiObserver.env(ADDRESS, NAMESPACE, id);
     }
 
     @Override
     public void kill(String id) {
-        try {
-            Process p = new ProcessBuilder("ctr", "-a", ADDRESS, "-n", NAMESPACE, "tasks", "kill", "-s", "SIGKILL", id)
-                    .inheritIO().start();
-            p.waitFor();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        SpiObserver.kill(ADDRESS, NAMESPACE, id);
     }
 
     @Override
     public String logs(String id) {
-        StringBuilder out = new StringBuilder();
-        try (LogReader r = ctr.logs().orElseThrow().open(id, LogOptions.ALL)) {
-            for (LogReader.LogLine l = r.next(); l != null; l = r.next()) {
-                out.append(new String(l.bytes(), StandardCharsets.UTF_8)).append(l.partial() ? "" : "\n");
-            }
-        } catch (IOException | RuntimeException e) {
-            return out.toString();
-        }
-        return out.toString();
+        return SpiObserver.logs(ctr, id);
     }
 
     @Override

@@ -1,16 +1,12 @@
 package io.staticpod.it;
 
 import io.staticpod.runtime.cri.CriRuntime;
-import io.staticpod.runtime.spi.LogOptions;
-import io.staticpod.runtime.spi.LogReader;
 import io.staticpod.runtime.spi.Sandbox;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,48 +58,17 @@ final class CriObserver implements RuntimeObserver {
 
     @Override
     public List<String> env(String id) {
-        try {
-            Process p = new ProcessBuilder("ctr", "-a", CriTestRuntime.ADDRESS, "-n", NAMESPACE, "containers", "info",
-                    id).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (p.waitFor() != 0) {
-                return null; // gone
-            }
-            List<String> env = new ArrayList<>();
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(out).path("Spec").path("process").path("env")
-                    .forEach(e -> env.add(e.asText()));
-            return env;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return SpiObserver.env(CriTestRuntime.ADDRESS, NAMESPACE, id);
     }
 
     @Override
     public void kill(String id) {
-        try {
-            new ProcessBuilder("ctr", "-a", CriTestRuntime.ADDRESS, "-n", NAMESPACE, "tasks", "kill", "-s", "SIGKILL",
-                    id).inheritIO().start().waitFor();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        SpiObserver.kill(CriTestRuntime.ADDRESS, NAMESPACE, id);
     }
 
     @Override
     public String logs(String id) {
-        StringBuilder out = new StringBuilder();
-        try (LogReader r = cri.logs().orElseThrow().open(id, LogOptions.ALL)) {
-            for (LogReader.LogLine l = r.next(); l != null; l = r.next()) {
-                out.append(new String(l.bytes(), StandardCharsets.UTF_8)).append(l.partial() ? "" : "\n");
-            }
-        } catch (IOException | RuntimeException e) {
-            return out.toString();
-        }
-        return out.toString();
+        return SpiObserver.logs(cri, id);
     }
 
     /** Everything of the agent of {@code node}, and the log directories of its pods (their names end in it). */

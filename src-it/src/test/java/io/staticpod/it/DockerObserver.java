@@ -16,6 +16,17 @@ import java.util.Map;
  */
 final class DockerObserver implements RuntimeObserver {
     private final DockerClient docker = DockerClientFactory.instance().client();
+    private final List<String> agentArgs;
+
+    /** Docker as the agent's default runtime ({@code --runtime docker}, the Engine API). */
+    DockerObserver() {
+        this(List.of());
+    }
+
+    /** Docker driven by the agent with these flags (such as {@code --runtime docker-cli}). */
+    DockerObserver(List<String> agentArgs) {
+        this.agentArgs = List.copyOf(agentArgs);
+    }
 
     @Override
     public void require() {
@@ -24,7 +35,7 @@ final class DockerObserver implements RuntimeObserver {
 
     @Override
     public List<String> agentArgs() {
-        return List.of();
+        return agentArgs;
     }
 
     @Override

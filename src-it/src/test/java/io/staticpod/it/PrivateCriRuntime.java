@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
@@ -18,12 +17,12 @@ import java.util.UUID;
  * and subnet of its own) and IPAM state; the test images in {@code k8s.io}. Stopped and started again as
  * {@code systemctl restart containerd} does: the pods' tasks outlive it under their shims.
  */
-final class PrivateCriRuntime extends PrivateRuntime {
+final class PrivateCriRuntime extends PrivateRuntime.OwnContainerd {
     private final String bridge = "spar" + UUID.randomUUID().toString().substring(0, 8);
     private final CriRuntime client;
 
     PrivateCriRuntime() throws IOException, InterruptedException {
-        super("spa-crir-", "the test's own containerd with its CRI plugin");
+        super("spa-crir-", "the test's own containerd with its CRI plugin", "k8s.io");
         Path cniConf = Files.createDirectories(dir.resolve("net.d"));
         String subnet = "10.215." + (100 + new Random().nextInt(150)) + ".0/24";
         Files.writeString(cniConf.resolve("10-static-pod-agent.conflist"),
@@ -37,25 +36,6 @@ final class PrivateCriRuntime extends PrivateRuntime {
         this.client = CriRuntime.connect(CriSettings.of("unix://" + socket()).withExitEvents(false));
     }
 
-    private String socket() {
-        return dir.resolve("containerd.sock").toString();
-    }
-
-    @Override
-    String name() {
-        return "containerd";
-    }
-
-    @Override
-    List<String> command() {
-        return List.of("containerd", "--config", dir.resolve("config.toml").toString());
-    }
-
-    @Override
-    Map<String, String> agentEnv() {
-        return Map.of();
-    }
-
     @Override
     List<String> agentArgs() {
         return List.of("--runtime", "cri", "--container-runtime-endpoint", "unix://" + socket(), "--port", "0");
@@ -64,12 +44,6 @@ final class PrivateCriRuntime extends PrivateRuntime {
     @Override
     ContainerRuntime client() {
         return client;
-    }
-
-    @Override
-    void loadImages() throws Exception {
-        run("sh", "-c", "docker save " + ItEnvironment.BUSYBOX + " " + ItEnvironment.PAUSE + " | ctr --address "
-                + socket() + " --namespace k8s.io images import -");
     }
 
     @Override

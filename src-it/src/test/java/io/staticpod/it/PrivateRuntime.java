@@ -42,8 +42,10 @@ abstract class PrivateRuntime implements AutoCloseable {
     /** The command line that runs it in the foreground. */
     abstract List<String> command();
 
-    /** The agent's environment and flags that point it at this runtime. */
-    abstract Map<String, String> agentEnv();
+    /** The agent's environment and flags that point it at this runtime: no environment of its own by default. */
+    Map<String, String> agentEnv() {
+        return Map.of();
+    }
 
     abstract List<String> agentArgs();
 
@@ -185,11 +187,6 @@ abstract class PrivateRuntime implements AutoCloseable {
         }
 
         @Override
-        Map<String, String> agentEnv() {
-            return Map.of();
-        }
-
-        @Override
         List<String> agentArgs() {
             return List.of("--container-runtime-endpoint", "unix://" + dir.resolve("docker.sock"));
         }
@@ -211,12 +208,45 @@ abstract class PrivateRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * A second containerd, run with the {@code config.toml} its subclass writes in {@link #dir} and serving on
+     * {@link #socket()} there; the test images go into {@code namespace}.
+     */
+    abstract static class OwnContainerd extends PrivateRuntime {
+        private final String namespace;
+
+        OwnContainerd(String prefix, String what, String namespace) throws IOException {
+            super(prefix, what);
+            this.namespace = namespace;
+        }
+
+        String socket() {
+            return dir.resolve("containerd.sock").toString();
+        }
+
+        @Override
+        String name() {
+            return "containerd";
+        }
+
+        @Override
+        List<String> command() {
+            return List.of("containerd", "--config", dir.resolve("config.toml").toString());
+        }
+
+        @Override
+        void loadImages() throws Exception {
+            run("sh", "-c", "docker save " + ItEnvironment.BUSYBOX + " " + ItEnvironment.PAUSE + " | ctr --address "
+                    + socket() + " --namespace " + namespace + " images import -");
+        }
+    }
+
     /** A second containerd for the ctr adapter, its CRI plugin disabled (the tests' shared one has it: scripts/lib.sh). */
-    static final class Containerd extends PrivateRuntime {
+    static final class Containerd extends OwnContainerd {
         private final CtrPodRuntime client;
 
         Containerd() throws IOException {
-            super("spa-ctrd-", "the test's own containerd");
+            super("spa-ctrd-", "the test's own containerd", CtrPodRuntime.DEFAULT_NAMESPACE);
             Files.writeString(dir.resolve("config.toml"), """
                     version = 2
                     root = "%1$s/root"
@@ -233,42 +263,18 @@ abstract class PrivateRuntime implements AutoCloseable {
                     [metrics]
                       address = ""
                     """.formatted(dir));
-            this.client = CtrPodRuntime.create("unix://" + dir.resolve("containerd.sock"),
-                    CtrPodRuntime.DEFAULT_NAMESPACE, ItEnvironment.PAUSE, CtrPodRuntime.DEFAULT_LOG_DIR,
-                    new ProcessCommandRunner());
-        }
-
-        @Override
-        String name() {
-            return "containerd";
-        }
-
-        @Override
-        List<String> command() {
-            return List.of("containerd", "--config", dir.resolve("config.toml").toString());
-        }
-
-        @Override
-        Map<String, String> agentEnv() {
-            return Map.of();
+            this.client = CtrPodRuntime.create("unix://" + socket(), CtrPodRuntime.DEFAULT_NAMESPACE,
+                    ItEnvironment.PAUSE, CtrPodRuntime.DEFAULT_LOG_DIR, new ProcessCommandRunner());
         }
 
         @Override
         List<String> agentArgs() {
-            return List.of("--runtime", "ctr", "--container-runtime-endpoint",
-                    "unix://" + dir.resolve("containerd.sock"));
+            return List.of("--runtime", "ctr", "--container-runtime-endpoint", "unix://" + socket());
         }
 
         @Override
         ContainerRuntime client() {
             return client;
-        }
-
-        @Override
-        void loadImages() throws Exception {
-            run("sh", "-c", "docker save " + ItEnvironment.BUSYBOX + " " + ItEnvironment.PAUSE
-                    + " | ctr --address " + dir.resolve("containerd.sock") + " --namespace "
-                    + CtrPodRuntime.DEFAULT_NAMESPACE + " images import -");
         }
     }
 }

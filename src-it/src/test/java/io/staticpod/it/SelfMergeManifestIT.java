@@ -2,9 +2,7 @@ package io.staticpod.it;
 
 import io.staticpod.it.RuntimeObserver.Seen;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -13,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * stopped for good: later files were never read, and no line named the file. Now it is an invalid manifest like any
  * other, and nothing else about the agent changes. One agent on real Docker, re-listing every 2 s.
  */
-class SelfMergeManifestIT {
+class SelfMergeManifestIT extends DockerAgentTestBase {
     /** The manifest of the issue, as it was reported. */
     static final String SELF_MERGE = """
             apiVersion: v1
@@ -43,29 +40,18 @@ class SelfMergeManifestIT {
                 image: busybox:latest
             """;
 
-    private final DockerObserver docker = new DockerObserver();
-    private final String node = "selfmerge-" + UUID.randomUUID().toString().substring(0, 8);
-    @TempDir
-    Path tmp;
-    private Path manifests;
-    private AgentProcess agent;
     private ScheduledExecutorService sampler;
 
-    @BeforeEach
-    void setUp() throws IOException {
-        ItEnvironment.requireDocker();
-        manifests = Files.createDirectories(tmp.resolve("manifests"));
+    @Override
+    String nodePrefix() {
+        return "selfmerge";
     }
 
     @AfterEach
-    void tearDown() throws InterruptedException {
+    void stopSampling() {
         if (sampler != null) {
             sampler.shutdownNow();
         }
-        if (agent != null) {
-            agent.close();
-        }
-        docker.removeAll(node);
     }
 
     @Test
@@ -84,8 +70,7 @@ class SelfMergeManifestIT {
     void aRunningAgentGivenTheFileNamesItReadsTheNextFileAndAppliesEditsAndStaysHealthy() throws Exception {
         int port = OperateAgentIT.freePort();
         Scrape scrape = new Scrape(port);
-        agent = AgentProcess.start(manifests, node, Files.createDirectories(tmp.resolve("root")),
-                "--healthz-port", Integer.toString(port));
+        startAgent("--healthz-port", Integer.toString(port));
         write("first.yaml", ManifestDirectoryFaultsIT.pod("first", "1"));
         awaitVersion("first", "1");
         List<String> unhealthy = watchHealth(scrape);

@@ -3,9 +3,14 @@ package io.staticpod.it;
 import io.staticpod.runtime.spi.ContainerRuntime;
 import io.staticpod.runtime.spi.ContainerState;
 import io.staticpod.runtime.spi.ContainerSummary;
+import io.staticpod.runtime.spi.LogOptions;
+import io.staticpod.runtime.spi.LogReader;
 import io.staticpod.runtime.spi.RuntimeSnapshot;
 import io.staticpod.runtime.spi.Sandbox;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +19,8 @@ import java.util.TreeMap;
 
 /**
  * What a runtime has, read through one of our adapters of the pod-level SPI, as {@link RuntimeObserver.Seen}s: for
- * runtimes whose objects only our adapter can name (ctr keeps names and labels in labels of its own).
+ * runtimes whose objects only our adapter can name (ctr keeps names and labels in labels of its own). On containerd,
+ * killing a container and reading its environment go through {@code ctr} itself, in the adapter's namespace.
  */
 final class SpiObserver {
     private SpiObserver() {
@@ -51,6 +57,52 @@ final class SpiObserver {
             } catch (RuntimeException ignored) {
                 // gone already
             }
+        }
+    }
+
+    /** A container's logs read through the adapter, to where they end or cannot be read further. */
+    static String logs(ContainerRuntime runtime, String id) {
+        StringBuilder out = new StringBuilder();
+        try (LogReader r = runtime.logs().orElseThrow().open(id, LogOptions.ALL)) {
+            for (LogReader.LogLine l = r.next(); l != null; l = r.next()) {
+                out.append(new String(l.bytes(), StandardCharsets.UTF_8)).append(l.partial() ? "" : "\n");
+            }
+        } catch (IOException | RuntimeException e) {
+            return out.toString();
+        }
+        return out.toString();
+    }
+
+    /** The environment of a container of containerd at {@code address} ({@code ctr containers info}), null if gone. */
+    static List<String> env(String address, String namespace, String id) {
+        try {
+            Process p = new ProcessBuilder("ctr", "-a", address, "-n", namespace, "containers", "info", id)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (p.waitFor() != 0) {
+                return null; // gone
+            }
+            List<String> env = new ArrayList<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(out).path("Spec").path("process").path("env")
+                    .forEach(e -> env.add(e.asText()));
+            return env;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** SIGKILL to the task of a container of containerd at {@code address}, with {@code ctr tasks kill}. */
+    static void kill(String address, String namespace, String id) {
+        try {
+            new ProcessBuilder("ctr", "-a", address, "-n", namespace, "tasks", "kill", "-s", "SIGKILL", id)
+                    .inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
