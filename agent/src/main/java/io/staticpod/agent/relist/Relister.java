@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * changed, the statuses of its changed containers are fetched, its {@link PodView} cached and its lane woken. In the
  * steady state a relist is that one list call and nothing else. Where the runtime streams exits, an exit wakes its pod
  * at once (its cached view invalidated first, the container's status asked whatever the list says); while the runtime
- * does not show the exit yet, the pod is read again 25, 75, 175 and 375 ms after the event; a gap in the stream
+ * does not show the exit yet, the pod is read again 10, 30, 70, 150 and 310 ms after the event; a gap in the stream
  * triggers a relist.
  *
  * <p>It only observes: what to do about pods no manifest wants is the listener's decision. It exposes the runtime's
@@ -57,7 +57,7 @@ public final class Relister implements AutoCloseable {
     }
 
     /** Milliseconds after an exit event at which its pod is read again while the runtime does not show the exit. */
-    private static final long[] LOOK_AGAIN = {25, 75, 175, 375};
+    private static final long[] LOOK_AGAIN = {10, 30, 70, 150, 310};
 
     private final ContainerRuntime runtime;
     private final Map<String, String> ownerSelector;
