@@ -161,6 +161,7 @@ public final class PodWorkers implements PodListener {
             Instant next;
             boolean failed = false;
             MDC.put("pod", lane.key.toString());
+            log.trace("Syncing static pod pod={}", lane.key);
             try {
                 next = sync.sync(lane.key, desired);
             } catch (RuntimeException e) {

@@ -75,9 +75,23 @@ public final class PodCache {
         }
     }
 
-    /** Something changed for this pod (an exit event): its next read goes to the runtime. */
+    /** Something changed for this pod: its next read goes to the runtime. */
     public void invalidate(PodKey key) {
         entries.put(key, new Entry(null, clock.instant()));
+    }
+
+    /**
+     * An exit event: the pod's next read goes to the runtime, and asks the container's status even while the list
+     * still shows it running, until a status shows the exit ({@link #awaitingExit}).
+     */
+    public void exited(PodKey key, String containerId) {
+        statuses.exited(containerId);
+        invalidate(key);
+    }
+
+    /** The container was reported exited by an event and no read of the runtime has shown it yet. */
+    public boolean awaitingExit(String containerId) {
+        return statuses.awaitingExit(containerId);
     }
 
     /** The sandbox's address on the pod network, or null (on the node's network, none given, or gone). */

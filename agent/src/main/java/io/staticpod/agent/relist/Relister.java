@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * of its own (a hung list delays nothing else), compared with the previous one by ids and states; for each pod that
  * changed, the statuses of its changed containers are fetched, its {@link PodView} cached and its lane woken. In the
  * steady state a relist is that one list call and nothing else. Where the runtime streams exits, an exit wakes its pod
- * at once (its cached view invalidated first); a gap in the stream triggers a relist.
+ * at once (its cached view invalidated first, the container's status asked whatever the list says); while the runtime
+ * does not show the exit yet, the pod is read again 10, 30, 70, 150 and 310 ms after the event; a gap in the stream
+ * triggers a relist.
  *
  * <p>It only observes: what to do about pods no manifest wants is the listener's decision. It exposes the runtime's
  * health ({@link #health()}, read by whoever needs it): down at the first failed list, up again at the first list
@@ -53,6 +55,9 @@ public final class Relister implements AutoCloseable {
         /** The runtime answers again after it did not: sync every pod. */
         void resyncAll();
     }
+
+    /** Milliseconds after an exit event at which its pod is read again while the runtime does not show the exit. */
+    private static final long[] LOOK_AGAIN = {10, 30, 70, 150, 310};
 
     private final ContainerRuntime runtime;
     private final Map<String, String> ownerSelector;
@@ -143,10 +148,38 @@ public final class Relister implements AutoCloseable {
             return; // starts are the agent's own doing; a removal by someone else is preceded by an exit
         }
         PodKey key = PodCache.keyOf(e.labels());
-        if (key != null) {
+        if (key == null) {
+            return;
+        }
+        log.debug("Container exit event pod={} id={} exitCode={}", key, e.containerId(), e.exitCode());
+        if (e.containerId() == null) {
             cache.invalidate(key);
             listener.changed(key);
+            return;
         }
+        cache.exited(key, e.containerId());
+        listener.changed(key);
+        lookAgain(key, e.containerId(), 0);
+    }
+
+    /**
+     * While the runtime's views do not show an exit its event reported, the pod is read and synced again, at
+     * {@link #LOOK_AGAIN} after the event (the next relist would otherwise be the first to see it).
+     */
+    private void lookAgain(PodKey key, String containerId, int round) {
+        if (round >= LOOK_AGAIN.length) {
+            return;
+        }
+        long delay = LOOK_AGAIN[round] - (round == 0 ? 0 : LOOK_AGAIN[round - 1]);
+        thread.schedule(() -> {
+            if (cache.awaitingExit(containerId)) {
+                log.debug("Container exit not shown by the runtime yet; reading again pod={} id={}", key,
+                        containerId);
+                cache.invalidate(key);
+                listener.changed(key);
+                lookAgain(key, containerId, round + 1);
+            }
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     /** A relist whose unexpected failure is logged: the schedule must go on (an exception would end it). */

@@ -29,8 +29,8 @@ import java.util.stream.Stream;
 /**
  * Reads the static pod path and reports a full {@link SourceSnapshot} whenever something may have changed.
  *
- * <p>Assumptions and blind spots: changes are noticed through a directory watch (inotify, via directory-watcher),
- * debounced by {@link #DEBOUNCE}, and always followed by a full re-scan, so a missed or coalesced event costs nothing;
+ * <p>Assumptions and blind spots: changes are noticed through a directory watch (inotify, via directory-watcher), each
+ * followed by a full re-scan (at once, at most one per {@link #DEBOUNCE}), so a missed or coalesced event costs nothing;
  * a periodic full re-list ({@code fileCheckFrequency}) catches anything the watch cannot see (the directory deleted
  * and recreated, a network file system). Files are re-parsed only when their bytes change, so {@code touch}, chmod and
  * identical rewrites cause no work. Symbolic links to regular files are followed (the link's name is the file's name);
@@ -72,8 +72,10 @@ public final class FileManifestSource implements AutoCloseable {
     /** The last outcome of each file: unchanged bytes are not parsed again, a file given up is not read again. */
     private final Map<Path, WatchdogReader.Outcome> cache = new HashMap<>();
     private final Set<String> namedOnce = new HashSet<>();
+    private final WritableWarnings writable = new WritableWarnings();
     private final PathWatch watch;
     private ScheduledFuture<?> pendingScan;
+    private long lastScanBegan;
     private ScheduledFuture<?> periodic;
     private boolean missingReported;
     /** The last snapshot read from the path while it existed; re-sent while it is missing, for the grace. */
@@ -104,6 +106,7 @@ public final class FileManifestSource implements AutoCloseable {
         this.sink = sink;
         this.loop = loop;
         this.nanoTime = nanoTime;
+        this.lastScanBegan = nanoTime.getAsLong() - DEBOUNCE.toNanos();
         this.watch = new PathWatch(this.path, loop, () -> {
             onWatchEvent.run();
             requestScan();
@@ -149,19 +152,24 @@ public final class FileManifestSource implements AutoCloseable {
         });
     }
 
-    /** Asks for a re-scan soon; many requests within {@link #DEBOUNCE} make one scan. Thread-safe. */
+    /** Asks for a re-scan: at once, or {@link #DEBOUNCE} after the last began (then one for all asked). Thread-safe. */
     public void requestScan() {
         loop.execute(() -> {
             if (pendingScan == null || pendingScan.isDone()) {
-                pendingScan = loop.schedule(this::scanAndReport, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+                long wait = Math.max(0, lastScanBegan + DEBOUNCE.toNanos() - nanoTime.getAsLong());
+                pendingScan = loop.schedule(this::scanAndReport, wait, TimeUnit.NANOSECONDS);
             }
         });
     }
 
     private void scanAndReport() {
+        lastScanBegan = nanoTime.getAsLong();
         try {
             watch.ensure();
             sink.accept(scan());
+            if (watch.ensure()) { // the path changed during the scan (deleted, recreated): what came since is unseen
+                requestScan();
+            }
         } catch (Unreadable e) {
             // said once by scan(); the pods already known keep running
         } catch (RuntimeException e) {
@@ -200,7 +208,7 @@ public final class FileManifestSource implements AutoCloseable {
         }
         missingReported = false;
         boolean strict = strictPermissions;
-        String pathProblem = writableByOthers(path, strict);
+        String pathProblem = writable.check(path, strict);
         if (attrs.isRegularFile()) {
             return readable(List.of(pathProblem != null
                     ? ManifestFiles.invalid(path, ManifestFiles.strictRefusal("the manifest", path, pathProblem))
@@ -232,7 +240,7 @@ public final class FileManifestSource implements AutoCloseable {
             return;
         }
         seen.add(file);
-        String fileProblem = writableByOthers(file, strict);
+        String fileProblem = writable.check(file, strict);
         if (pathProblem != null) {
             results.add(ManifestFiles.invalid(file, ManifestFiles.strictRefusal("the directory", path, pathProblem)));
         } else if (fileProblem != null) {
@@ -308,30 +316,6 @@ public final class FileManifestSource implements AutoCloseable {
                     + " budget={} stuckReads={}", file, GoDuration.format(reads.budget().perFile()), reads.stuck());
         }
         return outcome.result();
-    }
-
-    /**
-     * A manifest can run a privileged container with the node's root file system mounted: the directory and its
-     * files are as sensitive as root's crontab. Anyone but root able to write them is said once, loudly; in strict
-     * mode the phrase is returned, for the file's refusal, else null.
-     */
-    private String writableByOthers(Path p, boolean strict) {
-        String who = ManifestFiles.writableByOthers(p);
-        if (who == null) {
-            namedOnce.remove("writable" + p);
-            return null;
-        }
-        if (namedOnce.add("writable" + p)) {
-            if (strict) {
-                log.warn("Static pod manifests writable by others than root are refused (strictManifestPermissions) "
-                        + "path={} who=\"{}\"", p, who);
-            } else {
-                log.warn("Static pod manifests writable by others than root; whoever can write here can run "
-                        + "privileged containers on this node: make it root-owned and not group/world-writable "
-                        + "path={} who=\"{}\"", p, who);
-            }
-        }
-        return strict ? who : null;
     }
 
     private void once(Path file, String message) {

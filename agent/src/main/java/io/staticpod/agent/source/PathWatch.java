@@ -34,6 +34,8 @@ final class PathWatch {
     private DirectoryWatcher watcher;
     /** The directory {@link #watcher} watches, and its identity then. */
     private WatchTarget watched;
+    /** The directory the last {@link #ensure} found to watch (null: none), whether or not its watch could be set up. */
+    private WatchTarget lastTarget;
 
     /** A directory to watch and its file key (device and inode), which changes when it is deleted and recreated. */
     private record WatchTarget(Path dir, Object key) {
@@ -50,20 +52,25 @@ final class PathWatch {
      * Watches the directory the path leads to now, anew when that changed: deleted and recreated (a new file key),
      * a symbolic link switched to another directory. While the path is missing, its parent is watched so that its
      * return is seen at once; while it cannot be read, the current watch is kept.
+     *
+     * @return whether the directory to watch is another than the last call's (what changed meanwhile may have been
+     *         missed: scan again)
      */
-    void ensure() {
+    boolean ensure() {
         WatchTarget target;
         try {
             target = watchTarget();
         } catch (IOException e) {
-            return;
+            return false;
         }
         if (watcher != null && !watcher.isClosed() && target != null && target.equals(watched)) {
-            return;
+            return false;
         }
+        boolean moved = !java.util.Objects.equals(target, lastTarget);
+        lastTarget = target;
         close();
         if (target == null) {
-            return;
+            return moved;
         }
         Path dir = target.dir();
         try {
@@ -98,6 +105,7 @@ final class PathWatch {
             watcher = null;
             watched = null;
         }
+        return moved;
     }
 
     /**

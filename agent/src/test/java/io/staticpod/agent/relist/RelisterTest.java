@@ -169,6 +169,49 @@ class RelisterTest {
     }
 
     @Test
+    void anExitEventAheadOfTheListIsSeenThroughTheContainersStatus() throws Exception {
+        Relister relister = relister();
+        StaticPod pod = TestPods.pod("web", "");
+        String id = run(pod);
+        relister.start(Duration.ofHours(1));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> relister.health().lastSuccess() != null && !relisted.isEmpty());
+        changed.clear();
+
+        runtime.exitAheadOfViews(id, 137, FakeContainerRuntime.Lag.LIST); // Docker: die before the list shows it
+
+        assertThat(changed).containsExactly(pod.key());
+        ContainerView app = cache.current(pod.key()).containers().get(0);
+        assertThat(app.state()).isEqualTo(ContainerState.EXITED);
+        assertThat(app.exitCode()).isEqualTo(137);
+        assertThat(cache.awaitingExit(id)).isFalse();
+    }
+
+    @Test
+    void whileTheRuntimeShowsAReportedExitNowhereThePodIsReadAndWokenAgainUntilItDoes() throws Exception {
+        Relister relister = relister();
+        StaticPod pod = TestPods.pod("web", "");
+        String id = run(pod);
+        relister.start(Duration.ofHours(1));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> relister.health().lastSuccess() != null && !relisted.isEmpty());
+        changed.clear();
+
+        runtime.exitAheadOfViews(id, 2, FakeContainerRuntime.Lag.LIST_AND_STATUS); // containerd's CRI plugin
+        assertThat(cache.current(pod.key()).containers().get(0).running()).isTrue();
+        assertThat(cache.awaitingExit(id)).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> changed.size() >= 2); // woken again, not at a relist
+        runtime.catchUp();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            ContainerView app = cache.current(pod.key()).containers().get(0);
+            return app.state() == ContainerState.EXITED && app.exitCode() == 2;
+        });
+
+        assertThat(cache.awaitingExit(id)).isFalse();
+        assertThat(relisted).hasSize(1);
+    }
+
+    @Test
     void aCutInTheEventStreamTriggersARelist() throws Exception {
         Relister relister = relister();
         relister.start(Duration.ofHours(1));

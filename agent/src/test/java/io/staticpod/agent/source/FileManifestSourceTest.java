@@ -295,4 +295,33 @@ class FileManifestSourceTest {
                 .isInstanceOf(ParseResult.Parsed.class);
         assertThat(s.progress().current()).isEmpty();
     }
+
+    @Test
+    void aChangeIsScannedAtOnceAndChangesFasterThanTheDebounceMakeOneMoreScanAtItsEnd() throws Exception {
+        io.staticpod.agent.testing.ManualScheduler manual = new io.staticpod.agent.testing.ManualScheduler();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        java.util.concurrent.atomic.AtomicInteger scans = new java.util.concurrent.atomic.AtomicInteger();
+        FileManifestSource s = new FileManifestSource(dir, Duration.ofSeconds(20), reads(),
+                x -> scans.incrementAndGet(), manual, now::get);
+
+        s.requestScan();
+        manual.runQueued();
+        assertThat(manual.pending()).singleElement().satisfies(t -> assertThat(t.delay).isZero());
+        manual.fire();
+        assertThat(scans).hasValue(1);
+
+        now.addAndGet(Duration.ofMillis(20).toNanos());
+        s.requestScan();
+        s.requestScan();
+        manual.runQueued();
+        assertThat(manual.pending()).singleElement()
+                .satisfies(t -> assertThat(t.delay).isEqualTo(FileManifestSource.DEBOUNCE.minusMillis(20)));
+        manual.fire();
+        assertThat(scans).hasValue(2);
+
+        now.addAndGet(FileManifestSource.DEBOUNCE.toNanos());
+        s.requestScan();
+        manual.runQueued();
+        assertThat(manual.pending()).singleElement().satisfies(t -> assertThat(t.delay).isZero());
+    }
 }

@@ -1,14 +1,11 @@
 package io.staticpod.runtime.cri;
 
-import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.staticpod.runtime.cri.proto.Cri;
 import io.staticpod.runtime.cri.proto.RuntimeServiceGrpc;
 import io.staticpod.runtime.spi.ContainerEvent;
 import io.staticpod.runtime.spi.ExitEvents;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Iterator;
@@ -20,15 +17,9 @@ import java.util.function.Consumer;
  * Container events from CRI's {@code GetContainerEvents} (containerd 1.7 and later, CRI-O 1.26 and later), for
  * runtimes that {@linkplain #supported answer it}. Each subscription is one stream read by one daemon thread of its
  * own ({@code cri-events}), which delivers the events in order: started, stopped (with the exit code from the
- * event's container status), deleted; creations are not passed on. When the stream ends or is cut, the thread waits
- * (1 s, doubling to 30 s), opens it again and delivers {@link ContainerEvent.Type#RESYNC} first. Closing the handle
- * cancels the stream and ends the thread.
+ * event's container status), deleted; creations are not passed on. Reconnection: {@link EventStreams}.
  */
 final class CriExitEvents implements ExitEvents {
-    private static final Logger LOG = LoggerFactory.getLogger(CriExitEvents.class);
-    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-
     private final RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;
     private final String endpoint;
 
@@ -62,47 +53,9 @@ final class CriExitEvents implements ExitEvents {
 
     @Override
     public AutoCloseable subscribe(Map<String, String> labels, Consumer<ContainerEvent> listener) {
-        Context.CancellableContext context = Context.current().withCancellation();
-        Thread reader = new Thread(() -> context.run(() -> read(labels, listener, context)), "cri-events");
-        reader.setDaemon(true);
-        reader.start();
-        return () -> {
-            context.cancel(null);
-            reader.interrupt();
-        };
-    }
-
-    private void read(Map<String, String> labels, Consumer<ContainerEvent> listener,
-                      Context.CancellableContext context) {
-        Duration backoff = FIRST_BACKOFF;
-        boolean first = true;
-        while (!context.isCancelled()) {
-            try {
-                Iterator<Cri.ContainerEventResponse> events =
-                        stub.getContainerEvents(Cri.GetEventsRequest.getDefaultInstance());
-                if (!first) {
-                    listener.accept(new ContainerEvent(ContainerEvent.Type.RESYNC, null, Map.of(), null));
-                }
-                first = false;
-                while (events.hasNext()) {
-                    backoff = FIRST_BACKOFF;
-                    deliver(events.next(), labels, listener);
-                }
-            } catch (StatusRuntimeException e) {
-                if (context.isCancelled()) {
-                    return;
-                }
-                LOG.warn("CRI event stream failed; reconnecting endpoint={} in={} error={}", endpoint, backoff,
-                        e.getStatus());
-            }
-            first = false;
-            try {
-                Thread.sleep(backoff.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-        }
+        return EventStreams.follow("cri-events", "GetContainerEvents on " + endpoint,
+                () -> stub.getContainerEvents(Cri.GetEventsRequest.getDefaultInstance()),
+                event -> deliver(event, labels, listener), listener);
     }
 
     static void deliver(Cri.ContainerEventResponse event, Map<String, String> labels,

@@ -22,9 +22,10 @@ import java.util.Optional;
  * <p>What it can do ({@link #CAPABILITIES}): pod networks and host ports (the runtime's CNI), exec
  * ({@code ExecSync}), logs (the CRI log files the runtime writes where the sandbox and container configs say,
  * read by this adapter) and their rotation ({@code ReopenContainerLog}, {@link CriLogFiles}), exec, attach and
- * port-forward streams on the runtime's own streaming server ({@link CriStreaming}). Exit events only
- * where the runtime serves {@code GetContainerEvents} ({@link CriExitEvents}): containerd before 1.7 (Debian 12 ships
- * 1.6.20) does not, and there the relist alone sees exits. Whether it does is asked once, when connecting
+ * port-forward streams on the runtime's own streaming server ({@link CriStreaming}). Exit events where the runtime
+ * serves {@code GetContainerEvents} ({@link CriExitEvents}); containerd before 1.7 (Debian 12 ships 1.6.20) does not,
+ * and there its own event service on the same socket gives the task exits ({@link ContainerdExitEvents}); other
+ * runtimes without it have none, and the relist alone sees exits. Which is asked once, when connecting
  * ({@link CriSettings#exitEvents()}), since capabilities do not change during an instance's life.
  *
  * <p>Costs: one connection, one Netty event-loop thread, and one more thread per event subscription; every other
@@ -34,11 +35,11 @@ import java.util.Optional;
 public final class CriRuntime implements ContainerRuntime {
     /**
      * Pod network, host ports, exec, no exit events, logs, log files, users, any environment value, log rotation,
-     * streams: containerd 1.6.
+     * streams: a CRI runtime that has no events (CRI-O before 1.26).
      */
     public static final Capabilities CAPABILITIES =
             new Capabilities(true, true, true, false, true, true, true, true, true, true);
-    /** As {@link #CAPABILITIES}, with exit events. */
+    /** As {@link #CAPABILITIES}, with exit events: containerd (its own events before 1.7). */
     public static final Capabilities WITH_EVENTS =
             new Capabilities(true, true, true, true, true, true, true, true, true, true);
 
@@ -51,7 +52,7 @@ public final class CriRuntime implements ContainerRuntime {
     private final CriLogs logs;
     private final LogRotation rotation;
     private final CriStreaming streaming;
-    private final CriExitEvents events;
+    private final ExitEvents events;
 
     private CriRuntime(CriSettings settings, CriChannel channel) {
         this.settings = settings;
@@ -66,10 +67,31 @@ public final class CriRuntime implements ContainerRuntime {
         this.logs = new CriLogs(containers);
         this.rotation = containers::reopenLog;
         this.streaming = new CriStreaming(calls, containers, sandboxes);
+        this.events = exitEvents(settings, channel, calls, containers);
+    }
+
+    /**
+     * CRI's {@code GetContainerEvents} where the runtime serves it (or {@link CriSettings#exitEvents()} says to use
+     * it), else containerd's own task exits when the runtime is containerd, else none.
+     */
+    private static ExitEvents exitEvents(CriSettings settings, CriChannel channel, CriCalls calls,
+                                         CriContainers containers) {
         var stub = io.staticpod.runtime.cri.proto.RuntimeServiceGrpc.newBlockingStub(channel.channel());
-        boolean useEvents = settings.exitEvents() != null ? settings.exitEvents()
-                : CriExitEvents.supported(calls.version(), stub, java.time.Duration.ofSeconds(2));
-        this.events = useEvents ? new CriExitEvents(stub, settings.endpoint()) : null;
+        if (settings.exitEvents() != null) {
+            return settings.exitEvents() ? new CriExitEvents(stub, settings.endpoint()) : null;
+        }
+        if (CriExitEvents.supported(calls.version(), stub, java.time.Duration.ofSeconds(2))) {
+            return new CriExitEvents(stub, settings.endpoint());
+        }
+        try {
+            if ("containerd".equals(calls.version().ask().runtimeName())) {
+                return new ContainerdExitEvents(io.staticpod.runtime.cri.proto.EventsGrpc.newBlockingStub(
+                        channel.channel()), settings.endpoint(), containers::rawStatus);
+            }
+        } catch (RuntimeException unreachable) {
+            // as for GetContainerEvents: no events for the life of this instance
+        }
+        return null;
     }
 
     /**

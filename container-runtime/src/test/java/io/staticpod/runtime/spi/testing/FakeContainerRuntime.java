@@ -198,12 +198,42 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         end(containerId, FakeEngine.KILLED_EXIT_CODE, true);
     }
 
+    /** What still shows an exited container running (a runtime whose views trail its exit event). */
+    public enum Lag {
+        NONE,
+        /** The list (Docker: its container view is written after the die event). */
+        LIST,
+        /** The list and the container's status (containerd's CRI plugin: its store is written after the task exit). */
+        LIST_AND_STATUS
+    }
+
+    /**
+     * As {@link #exit}, but the runtime's views trail the exit event, as real engines' do for a moment: until
+     * {@link #catchUp}, the list ({@code lag} LIST, Docker's) or the list and the container's status (LIST_AND_STATUS,
+     * containerd's CRI plugin) still show it running.
+     */
+    public void exitAheadOfViews(String containerId, int code, Lag lag) {
+        end(containerId, code, false, lag);
+    }
+
+    /** The views of every container that exited ahead of them show the exit now. */
+    public void catchUp() {
+        synchronized (engine) {
+            engine.containers.values().forEach(c -> c.lagging = Lag.NONE);
+        }
+    }
+
     private void end(String containerId, int code, boolean oom) {
+        end(containerId, code, oom, Lag.NONE);
+    }
+
+    private void end(String containerId, int code, boolean oom, Lag lag) {
         synchronized (engine) {
             FakeContainer c = engine.containers.get(containerId);
             if (c == null || c.state != ContainerState.RUNNING) {
                 throw new IllegalStateException("fake container " + containerId + " is not running");
             }
+            c.lagging = lag;
             engine.exited(c, code, oom);
         }
         engine.flush();

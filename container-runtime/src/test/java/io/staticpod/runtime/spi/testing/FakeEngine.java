@@ -86,6 +86,8 @@ final class FakeEngine {
         int exitCode;
         String reason;
         String message;
+        /** Shown running although exited, until {@link FakeContainerRuntime#catchUp}. */
+        FakeContainerRuntime.Lag lagging = FakeContainerRuntime.Lag.NONE;
         Duration lastStopGrace;
 
         FakeContainer(String id, String sandboxId, ContainerConfig config, String imageRef, Instant createdAt,
@@ -101,11 +103,16 @@ final class FakeEngine {
 
         ContainerSummary summary() {
             return new ContainerSummary(id, sandboxId, config.name(), config.attempt(), config.image(), imageRef,
-                    state, createdAt, config.labels(), config.annotations());
+                    lagging == FakeContainerRuntime.Lag.NONE ? state : ContainerState.RUNNING, createdAt, config.labels(),
+                    config.annotations());
         }
 
         ContainerStatus status() {
-            return new ContainerStatus(id, config.name(), config.attempt(), config.image(), imageRef, state,
+            return lagging == FakeContainerRuntime.Lag.LIST_AND_STATUS
+                    ? new ContainerStatus(id, config.name(), config.attempt(), config.image(), imageRef,
+                    ContainerState.RUNNING, createdAt, startedAt, null, 0, null, null, config.labels(),
+                    config.annotations(), logPath)
+                    : new ContainerStatus(id, config.name(), config.attempt(), config.image(), imageRef, state,
                     createdAt, startedAt, finishedAt, exitCode, reason, message, config.labels(),
                     config.annotations(), logPath);
         }
@@ -113,6 +120,7 @@ final class FakeEngine {
 
     record Subscription(Map<String, String> labels, Consumer<ContainerEvent> listener) {
     }
+
 
     final Capabilities capabilities;
     final InstantSource clock;
