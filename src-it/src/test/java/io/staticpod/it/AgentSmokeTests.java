@@ -87,9 +87,19 @@ abstract class AgentSmokeTests {
 
     Seen awaitRunning(String pod, String container) {
         String podName = pod + "-" + node;
+        java.util.concurrent.atomic.AtomicReference<Seen> seen = new java.util.concurrent.atomic.AtomicReference<>();
         await().atMost(Duration.ofSeconds(30)).alias(podName + "/" + container + " running")
-                .until(() -> docker.running(node, podName, container).size() == 1);
-        return docker.running(node, podName, container).get(0);
+                .until(() -> one(docker.running(node, podName, container), seen));
+        return seen.get(); // what the condition saw: asking again could find it exited meanwhile
+    }
+
+    /** Whether {@code found} is exactly one container, which is then kept in {@code seen}. */
+    private static boolean one(List<Seen> found, java.util.concurrent.atomic.AtomicReference<Seen> seen) {
+        if (found.size() != 1) {
+            return false;
+        }
+        seen.set(found.get(0));
+        return true;
     }
 
     @Test
@@ -121,8 +131,7 @@ abstract class AgentSmokeTests {
         Seen first = awaitRunning("crash", "app");
 
         docker.kill(first.id());
-        await().atMost(Duration.ofSeconds(5)).until(() -> restarted(first, "crash"));
-        Seen second = docker.running(node, "crash-" + node, "app").get(0);
+        Seen second = awaitRestarted(first, "crash", Duration.ofSeconds(5));
         assertThat(second.restartCount()).isEqualTo(1);
 
         Instant killed = Instant.now();
@@ -137,6 +146,15 @@ abstract class AgentSmokeTests {
     private boolean restarted(Seen old, String pod) {
         List<Seen> now = docker.running(node, pod + "-" + node, "app");
         return now.size() == 1 && !now.get(0).id().equals(old.id());
+    }
+
+    private Seen awaitRestarted(Seen old, String pod, Duration atMost) {
+        java.util.concurrent.atomic.AtomicReference<Seen> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(atMost).until(() -> {
+            List<Seen> now = docker.running(node, pod + "-" + node, "app");
+            return !now.isEmpty() && !now.get(0).id().equals(old.id()) && one(now, seen);
+        });
+        return seen.get();
     }
 
     @Test
