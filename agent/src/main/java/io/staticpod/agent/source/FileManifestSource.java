@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * Reads the static pod path and reports a full {@link SourceSnapshot} whenever something may have changed.
  *
  * <p>Assumptions and blind spots: changes are noticed through a directory watch (inotify, via directory-watcher), each
- * followed by a full re-scan (at once, at most one per {@link #DEBOUNCE}), so a missed or coalesced event costs nothing;
+ * followed by a full re-scan (at once, at most one per {@link #DEBOUNCE}; a file gone is believed only after the
+ * events settled), so a missed or coalesced event costs nothing;
  * a periodic full re-list ({@code fileCheckFrequency}) catches anything the watch cannot see (the directory deleted
  * and recreated, a network file system). Files are re-parsed only when their bytes change, so {@code touch}, chmod and
  * identical rewrites cause no work. Symbolic links to regular files are followed (the link's name is the file's name);
@@ -80,6 +81,8 @@ public final class FileManifestSource implements AutoCloseable {
     private boolean missingReported;
     /** The last snapshot read from the path while it existed; re-sent while it is missing, for the grace. */
     private SourceSnapshot lastRead;
+    /** The last snapshot handed to the sink. */
+    private SourceSnapshot reported;
     /** When the path was first found missing ({@link #nanoTime}), or null while it exists. */
     private Long missingSince;
     /** Why the path could not be read, as last logged, or null while it can. */
@@ -157,16 +160,29 @@ public final class FileManifestSource implements AutoCloseable {
         loop.execute(() -> {
             if (pendingScan == null || pendingScan.isDone()) {
                 long wait = Math.max(0, lastScanBegan + DEBOUNCE.toNanos() - nanoTime.getAsLong());
-                pendingScan = loop.schedule(this::scanAndReport, wait, TimeUnit.NANOSECONDS);
+                pendingScan = loop.schedule(() -> scanAndReport(wait == 0), wait, TimeUnit.NANOSECONDS);
             }
         });
     }
 
     private void scanAndReport() {
+        scanAndReport(false);
+    }
+
+    /** @param first at the first event after a quiet spell: a file gone then may be a directory being deleted or
+     *  replaced file by file (rm -rf, an editor's rename), so it is believed only by a scan after the events settled */
+    private void scanAndReport(boolean first) {
         lastScanBegan = nanoTime.getAsLong();
         try {
             watch.ensure();
-            sink.accept(scan());
+            SourceSnapshot snapshot = scan();
+            if (first && reported != null && !snapshot.files().containsAll(reported.files())) {
+                lastRead = reported; // a grace keeps what was reported, not this read
+                pendingScan = loop.schedule(() -> scanAndReport(false), DEBOUNCE.toNanos(), TimeUnit.NANOSECONDS);
+            } else {
+                reported = snapshot;
+                sink.accept(snapshot);
+            }
             if (watch.ensure()) { // the path changed during the scan (deleted, recreated): what came since is unseen
                 requestScan();
             }

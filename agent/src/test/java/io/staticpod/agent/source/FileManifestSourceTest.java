@@ -324,4 +324,32 @@ class FileManifestSourceTest {
         manual.runQueued();
         assertThat(manual.pending()).singleElement().satisfies(t -> assertThat(t.delay).isZero());
     }
+
+    @Test
+    void aFileGoneAtTheFirstEventIsBelievedOnlyByAScanAfterTheEventsSettled() throws Exception {
+        io.staticpod.agent.testing.ManualScheduler manual = new io.staticpod.agent.testing.ManualScheduler();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        java.util.List<SourceSnapshot> seen = new java.util.ArrayList<>();
+        Files.writeString(dir.resolve("a.yaml"), POD.formatted("a"));
+        Files.writeString(dir.resolve("b.yaml"), POD.formatted("b"));
+        FileManifestSource s = new FileManifestSource(dir, Duration.ofSeconds(20), reads(), seen::add, manual,
+                now::get);
+        s.requestScan();
+        manual.runQueued();
+        manual.fire();
+        assertThat(names(seen)).isEqualTo("a.yaml,b.yaml");
+
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        Files.delete(dir.resolve("a.yaml")); // the first of rm -rf's deletions
+        s.requestScan();
+        manual.runQueued();
+        manual.fire();
+
+        assertThat(seen).hasSize(1); // not believed yet
+        assertThat(manual.pending()).singleElement()
+                .satisfies(t -> assertThat(t.delay).isEqualTo(FileManifestSource.DEBOUNCE));
+        manual.fire();
+        assertThat(seen).hasSize(2);
+        assertThat(names(seen)).isEqualTo("b.yaml");
+    }
 }
