@@ -84,6 +84,17 @@ class RelisterTest {
         return id;
     }
 
+    /** Runs the pod, starts the relister (events, no periodic relist in the test's time) and waits for its first list. */
+    private String runAndFollowEvents(StaticPod pod) throws Exception {
+        Relister relister = relister();
+        String id = run(pod);
+        relister.start(Duration.ofHours(1));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> relister.health().lastSuccess() != null && !relisted.isEmpty());
+        changed.clear();
+        return id;
+    }
+
     @Test
     void theSteadyStateIsOneListCallAndNothingElse() throws Exception {
         Relister relister = relister();
@@ -152,13 +163,8 @@ class RelisterTest {
 
     @Test
     void anExitEventWakesThePodAtOnceAndItsLaneThenReadsTheRuntime() throws Exception {
-        Relister relister = relister();
         StaticPod pod = TestPods.pod("web", "");
-        String id = run(pod);
-        relister.start(Duration.ofHours(1));
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> relister.health().lastSuccess() != null && !relisted.isEmpty());
-        changed.clear();
+        String id = runAndFollowEvents(pod);
         int snapshots = runtime.calls(Call.SNAPSHOT);
 
         runtime.exit(id, 1); // the fake delivers the event on this thread
@@ -170,13 +176,8 @@ class RelisterTest {
 
     @Test
     void anExitEventAheadOfTheListIsSeenThroughTheContainersStatus() throws Exception {
-        Relister relister = relister();
         StaticPod pod = TestPods.pod("web", "");
-        String id = run(pod);
-        relister.start(Duration.ofHours(1));
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> relister.health().lastSuccess() != null && !relisted.isEmpty());
-        changed.clear();
+        String id = runAndFollowEvents(pod);
 
         runtime.exitAheadOfViews(id, 137, FakeContainerRuntime.Lag.LIST); // Docker: die before the list shows it
 
@@ -189,13 +190,8 @@ class RelisterTest {
 
     @Test
     void whileTheRuntimeShowsAReportedExitNowhereThePodIsReadAndWokenAgainUntilItDoes() throws Exception {
-        Relister relister = relister();
         StaticPod pod = TestPods.pod("web", "");
-        String id = run(pod);
-        relister.start(Duration.ofHours(1));
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> relister.health().lastSuccess() != null && !relisted.isEmpty());
-        changed.clear();
+        String id = runAndFollowEvents(pod);
 
         runtime.exitAheadOfViews(id, 2, FakeContainerRuntime.Lag.LIST_AND_STATUS); // containerd's CRI plugin
         assertThat(cache.current(pod.key()).containers().get(0).running()).isTrue();

@@ -74,11 +74,9 @@ class CriExitEventsTest {
 
     /** containerd 1.6: no GetContainerEvents; its event service sends task exits, the CRI status has the labels. */
     static final class Containerd16 extends FakeCriServer.Runtime {
-        @Override
-        public void version(Cri.VersionRequest request, StreamObserver<Cri.VersionResponse> o) {
-            o.onNext(Cri.VersionResponse.newBuilder().setVersion("0.1.0").setRuntimeName("containerd")
-                    .setRuntimeVersion("1.6.20").setRuntimeApiVersion("v1").build());
-            o.onCompleted();
+        Containerd16() {
+            name = "containerd";
+            version = "1.6.20";
         }
 
         @Override

@@ -80,11 +80,14 @@ final class FakeCriServer implements AutoCloseable {
     static class Runtime extends RuntimeServiceGrpc.RuntimeServiceImplBase {
         final List<Object> requests = new ArrayList<>();
         volatile Status failure = Status.UNIMPLEMENTED;
+        /** The name and version it answers with. */
+        volatile String name = "fakecri";
+        volatile String version = "v9.9.9";
 
         @Override
         public void version(Cri.VersionRequest request, StreamObserver<Cri.VersionResponse> o) {
-            o.onNext(Cri.VersionResponse.newBuilder().setVersion("0.1.0").setRuntimeName("fakecri")
-                    .setRuntimeVersion("v9.9.9").setRuntimeApiVersion("v1").build());
+            o.onNext(Cri.VersionResponse.newBuilder().setVersion("0.1.0").setRuntimeName(name)
+                    .setRuntimeVersion(version).setRuntimeApiVersion("v1").build());
             o.onCompleted();
         }
 
