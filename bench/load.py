@@ -90,7 +90,7 @@ class LoadScenarios:
         pairs, ms = self.parallel_pairs(rt, 10)
         self.record_base(rt.base_many("run", 10), ms)
         rt.rm(*pairs)
-        self.remove_and_wait(s, new, 600)
+        self.remove_and_wait(s, new, 120)
 
     def s_footprint(self, subs):
         log("scenario footprint: daemon start -> first pod running; idle RSS and CPU (children included)")
