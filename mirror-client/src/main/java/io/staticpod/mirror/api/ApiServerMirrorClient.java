@@ -88,7 +88,7 @@ public final class ApiServerMirrorClient implements MirrorClient {
         this.mirrors = new MirrorPodSync(client, raw, facts, timing, desired, registration, watch, events);
         this.statuses = new PodStatusWriter(raw, facts, wall, timing, desired, mirrors, events);
         this.steps = List.of(registration, heartbeat, mirrors, statuses,
-                new EventSender(client, raw, facts.name(), timing, events, desired, mirrors));
+                new EventSender(raw, facts.name(), timing, events, desired, mirrors));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.staticpod.mirror.api;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.staticpod.manifest.PodKey;
@@ -32,7 +31,6 @@ final class EventSender implements Step {
     private static final Duration AGGREGATE_WINDOW = Duration.ofMinutes(10);
     private static final int REMEMBERED = 512;
 
-    private final KubernetesClient client;
     private final RawRequests raw;
     private final String nodeName;
     private final EventBuffer buffer;
@@ -51,9 +49,8 @@ final class EventSender implements Step {
     private boolean refilled;
     private long sequence;
 
-    EventSender(KubernetesClient client, RawRequests raw, String nodeName, Timing timing, EventBuffer buffer,
+    EventSender(RawRequests raw, String nodeName, Timing timing, EventBuffer buffer,
                 DesiredPods desired, MirrorPodSync mirrors) {
-        this.client = client;
         this.raw = raw;
         this.nodeName = nodeName;
         this.buffer = buffer;
@@ -142,7 +139,7 @@ final class EventSender implements Step {
                 .withReportingComponent("kubelet").withReportingInstance(nodeName)
                 .withCount(w.count()).withFirstTimestamp(Times.time(w.first())).withLastTimestamp(Times.time(w.last()))
                 .build();
-        client.v1().events().inNamespace(ns).resource(event).create();
+        raw.create("/api/v1/namespaces/" + ns + "/events", event); // the answer (the event as stored) is not needed
         sent.put(key, new Sent(name, w.count(), w.lastNanos()));
     }
 

@@ -50,6 +50,8 @@ final class MirrorPodSync implements Step {
     private final Map<PodKey, Pod> current = new HashMap<>();
     /** Mirror UID → its mutable spec fields as the API server returned them on create (or as adopted). */
     private final Map<String, String> baselines = new HashMap<>();
+    /** Mirror UID → the mirror object last found unedited; the same object is not compared again on every pass. */
+    private final Map<String, Pod> unedited = new HashMap<>();
     /** UIDs of mirrors this client deleted: late watch events about them are ignored. */
     private final Set<String> deleted = new LinkedHashSet<>();
     /** Pods whose mirror was replaced because of an edit: the Warning goes to the new mirror. */
@@ -134,6 +136,7 @@ final class MirrorPodSync implements Step {
                 current.remove(key);
             }
             baselines.remove(uid);
+            unedited.remove(uid);
         } else if (!deleted.contains(uid)) {
             current.put(key, pod);
         }
@@ -166,6 +169,9 @@ final class MirrorPodSync implements Step {
 
     private boolean edited(StaticPod sp, Pod mirror) {
         String uid = MirrorPodObjects.uid(mirror);
+        if (unedited.get(uid) == mirror) {
+            return false;
+        }
         String baseline = baselines.get(uid);
         if (baseline == null) {
             // a mirror from an earlier run: compare with the manifest, then take it as it is
@@ -173,9 +179,11 @@ final class MirrorPodSync implements Step {
                 return true;
             }
             baselines.put(uid, MirrorPodObjects.mutableSpec(mirror));
-            return false;
+        } else if (!baseline.equals(MirrorPodObjects.mutableSpec(mirror))) {
+            return true;
         }
-        return !baseline.equals(MirrorPodObjects.mutableSpec(mirror));
+        unedited.put(uid, mirror);
+        return false;
     }
 
     private void create(PodKey key, StaticPod sp, String nodeUid, long now) {
@@ -278,6 +286,7 @@ final class MirrorPodSync implements Step {
         raw.deletePod(key.namespace(), key.name(), uid);
         deleted.add(uid);
         baselines.remove(uid);
+        unedited.remove(uid);
         if (deleted.size() > REMEMBERED_DELETIONS) {
             deleted.remove(deleted.iterator().next());
         }

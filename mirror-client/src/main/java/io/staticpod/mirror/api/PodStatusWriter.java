@@ -102,17 +102,21 @@ final class PodStatusWriter implements Step {
 
     private void write(PodKey key, PodStatus status, Pod mirror, long now) {
         String mirrorUid = MirrorPodObjects.uid(mirror);
+        Written last = written.get(key);
+        if (last != null && last.mirrorUid.equals(mirrorUid) && last.source.equals(status)) {
+            return; // written as it is: a pass (five a second while events go out) maps nothing again
+        }
         Map<String, StatusMapper.Transition> conds = transitions.computeIfAbsent(key, k -> new HashMap<>());
         Map<String, StatusMapper.Transition> before = Map.copyOf(conds);
         ObjectNode v1 = StatusMapper.toV1(status, facts.internalIp(), wall.instant(), conds);
-        Written last = written.get(key);
         if (last != null && last.mirrorUid.equals(mirrorUid) && last.status.equals(v1)) {
+            written.put(key, new Written(mirrorUid, v1, status));
             return;
         }
         try {
             Pod updated = raw.patch("/api/v1/namespaces/" + key.namespace() + "/pods/" + key.name() + "/status",
                     PatchType.JSON, statusPatch(mirror, v1).toString(), Pod.class);
-            written.put(key, new Written(mirrorUid, v1));
+            written.put(key, new Written(mirrorUid, v1, status));
             mirrors.statusWritten(key, updated);
             Failing f = failing.remove(key);
             if (f != null) {
@@ -183,7 +187,8 @@ final class PodStatusWriter implements Step {
     }
 
     /** The status last written to a mirror, by mirror UID. */
-    private record Written(String mirrorUid, ObjectNode status) {
+    /** What was last written to a mirror: the API's status and the agent's status it was mapped from. */
+    private record Written(String mirrorUid, ObjectNode status, PodStatus source) {
     }
 
     /** A pod whose status writes fail: its back-off, the failures since the last write, the causes logged. */

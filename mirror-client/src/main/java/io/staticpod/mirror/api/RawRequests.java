@@ -39,6 +39,11 @@ final class RawRequests {
         return answer == null ? null : client.getKubernetesSerialization().unmarshal(text, answer);
     }
 
+    /** POST of a new object to {@code path} ({@code /api/v1/namespaces/default/events}); the answer is not read. */
+    void create(String path, Object object) {
+        send("POST", path, "application/json", client.getKubernetesSerialization().asJson(object));
+    }
+
     /** DELETE of a pod with grace period 0 and its UID as precondition; gone (404) or replaced (409) is success. */
     void deletePod(String namespace, String name, String uid) {
         String options = "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"gracePeriodSeconds\":0,"
