@@ -3,17 +3,12 @@ package io.staticpod.agent.logrotation;
 import io.staticpod.config.ContainerLogLimits;
 import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerConfig;
-import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
-import io.staticpod.runtime.spi.ExecSync;
-import io.staticpod.runtime.spi.ExitEvents;
 import io.staticpod.runtime.spi.LogRotation;
-import io.staticpod.runtime.spi.RuntimeParts;
-import io.staticpod.runtime.spi.RuntimeSnapshot;
-import io.staticpod.runtime.spi.RuntimeVersion;
 import io.staticpod.runtime.spi.SandboxConfig;
 import io.staticpod.runtime.spi.SandboxMetadata;
 import io.staticpod.runtime.spi.testing.FakeContainerRuntime;
+import io.staticpod.runtime.spi.testing.ForwardingContainerRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,55 +103,10 @@ class LogRotatorTest {
                 throw new java.io.UncheckedIOException(e);
             }
         };
-        return new ContainerRuntime() {
-            @Override
-            public String name() {
-                return fake.name();
-            }
-
-            @Override
-            public Capabilities capabilities() {
-                return fake.capabilities();
-            }
-
-            @Override
-            public RuntimeVersion version() {
-                return fake.version();
-            }
-
-            @Override
-            public RuntimeParts parts() {
-                return fake.parts();
-            }
-
-            @Override
-            public RuntimeSnapshot snapshot(Map<String, String> labels) {
-                return fake.snapshot(labels);
-            }
-
-            @Override
-            public Optional<ExecSync> exec() {
-                return fake.exec();
-            }
-
-            @Override
-            public Optional<ExitEvents> events() {
-                return fake.events();
-            }
-
-            @Override
-            public Optional<ContainerLogs> logs() {
-                return fake.logs();
-            }
-
+        return new ForwardingContainerRuntime(fake) {
             @Override
             public Optional<LogRotation> logRotation() {
                 return Optional.of(rotation);
-            }
-
-            @Override
-            public void close() {
-                fake.close();
             }
         };
     }

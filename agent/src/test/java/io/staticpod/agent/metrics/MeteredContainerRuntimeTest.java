@@ -8,13 +8,11 @@ import io.staticpod.agent.testing.TestPods;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerRuntime;
-import io.staticpod.runtime.spi.RuntimeParts;
-import io.staticpod.runtime.spi.RuntimeSnapshot;
-import io.staticpod.runtime.spi.RuntimeVersion;
 import io.staticpod.runtime.spi.StreamingUrls;
 import io.staticpod.runtime.spi.RuntimeError;
 import io.staticpod.runtime.spi.SandboxConfig;
 import io.staticpod.runtime.spi.testing.FakeContainerRuntime;
+import io.staticpod.runtime.spi.testing.ForwardingContainerRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,8 +94,15 @@ class MeteredContainerRuntimeTest {
                 "static_pod_agent_runtime_operations_duration_seconds_count{operation=\"port_forward\"} 1");
     }
 
-    /** The fake with a streaming server. */
-    private record Streams(FakeContainerRuntime fake, StreamingUrls urls) implements ContainerRuntime {
+    /** The fake with a streaming server, and saying so in its capabilities. */
+    private static final class Streams extends ForwardingContainerRuntime {
+        private final StreamingUrls urls;
+
+        Streams(FakeContainerRuntime fake, StreamingUrls urls) {
+            super(fake);
+            this.urls = urls;
+        }
+
         @Override
         public String name() {
             return "streams";
@@ -105,39 +110,9 @@ class MeteredContainerRuntimeTest {
 
         @Override
         public Capabilities capabilities() {
-            Capabilities c = fake.capabilities();
+            Capabilities c = super.capabilities();
             return new Capabilities(c.podNetwork(), c.hostPorts(), c.exec(), c.exitEvents(), c.logs(), c.logFiles(),
                     c.runAsUser(), c.multiLineEnv(), c.logRotation(), true);
-        }
-
-        @Override
-        public RuntimeVersion version() {
-            return fake.version();
-        }
-
-        @Override
-        public RuntimeParts parts() {
-            return fake.parts();
-        }
-
-        @Override
-        public RuntimeSnapshot snapshot(Map<String, String> labels) {
-            return fake.snapshot(labels);
-        }
-
-        @Override
-        public Optional<io.staticpod.runtime.spi.ExecSync> exec() {
-            return fake.exec();
-        }
-
-        @Override
-        public Optional<io.staticpod.runtime.spi.ExitEvents> events() {
-            return fake.events();
-        }
-
-        @Override
-        public Optional<io.staticpod.runtime.spi.ContainerLogs> logs() {
-            return fake.logs();
         }
 
         @Override

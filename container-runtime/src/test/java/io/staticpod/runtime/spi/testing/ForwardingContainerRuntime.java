@@ -1,0 +1,82 @@
+package io.staticpod.runtime.spi.testing;
+
+import io.staticpod.runtime.spi.Capabilities;
+import io.staticpod.runtime.spi.ContainerLogs;
+import io.staticpod.runtime.spi.ContainerRuntime;
+import io.staticpod.runtime.spi.ExecSync;
+import io.staticpod.runtime.spi.ExitEvents;
+import io.staticpod.runtime.spi.LogRotation;
+import io.staticpod.runtime.spi.RuntimeParts;
+import io.staticpod.runtime.spi.RuntimeSnapshot;
+import io.staticpod.runtime.spi.RuntimeVersion;
+import io.staticpod.runtime.spi.StreamingUrls;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A runtime that hands every call to another one: a test overrides the one part it needs different (a streaming
+ * server, log rotation, a capability) and keeps the rest of, say, a {@link FakeContainerRuntime}.
+ */
+public class ForwardingContainerRuntime implements ContainerRuntime {
+    private final ContainerRuntime delegate;
+
+    public ForwardingContainerRuntime(ContainerRuntime delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public RuntimeVersion version() {
+        return delegate.version();
+    }
+
+    @Override
+    public RuntimeParts parts() {
+        return delegate.parts();
+    }
+
+    @Override
+    public RuntimeSnapshot snapshot(Map<String, String> labels) {
+        return delegate.snapshot(labels);
+    }
+
+    @Override
+    public Optional<ExecSync> exec() {
+        return delegate.exec();
+    }
+
+    @Override
+    public Optional<ExitEvents> events() {
+        return delegate.events();
+    }
+
+    @Override
+    public Optional<ContainerLogs> logs() {
+        return delegate.logs();
+    }
+
+    @Override
+    public Optional<LogRotation> logRotation() {
+        return delegate.logRotation();
+    }
+
+    @Override
+    public Optional<StreamingUrls> streaming() {
+        return delegate.streaming();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
