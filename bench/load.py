@@ -123,6 +123,24 @@ class LoadScenarios:
             for s in subs:
                 self.idle_once(s, count)
 
+    def events_settled(self, s, names, quiet=5.0, timeout=120.0):
+        """Seconds until the API server's events about these pods stopped growing for `quiet` seconds: a daemon
+        sends its Pulled/Created/Started events rate-limited (5 a second, as the kubelet), so right after a mass
+        start it is still at work; idle is measured once that work is done, for every daemon alike."""
+        full = {s.full(n) for n in names}
+        t0 = time.monotonic()
+        last, since = -1, t0
+        while time.monotonic() - t0 < timeout:
+            items = (self.api.request("GET", "/api/v1/namespaces/default/events") or {}).get("items", [])
+            n = sum(1 for e in items if e.get("involvedObject", {}).get("name") in full)
+            now = time.monotonic()
+            if n != last:
+                last, since = n, now
+            elif now - since >= quiet:
+                break
+            time.sleep(0.5)
+        return round(time.monotonic() - t0, 1)
+
     def idle_once(self, s, count):
         names = [f"idle{count}-{i}" for i in range(count)]
         since = s.rt.ev.mark()
@@ -130,9 +148,12 @@ class LoadScenarios:
             self.drop(s, n)
         for n in names:
             self.wait_running(s, n, since, 300)
+        settled = None
         if self.api:
             self.api.wait_all(lambda n: mirror_running(s.full(n)), names, 0, 300, alive=s.check)
-        time.sleep(5)
+            settled = self.events_settled(s, names)
+        else:
+            time.sleep(5)
         a, pa = s.sample(), self.kubelet.proxy_cpu_s() if s is self.kubelet else 0
         w0 = time.monotonic()
         time.sleep(self.idle)
@@ -142,7 +163,7 @@ class LoadScenarios:
         cpu, own = b["cpu_s"] - a["cpu_s"], b["own_cpu_s"] - a["own_cpu_s"]
         self.record(s, f"idle{count}_rss_mib", b["rss_mib"], unit="MiB", procs=b["procs"])
         extra = {"cpu_seconds": round(cpu, 2), "wall_seconds": round(wall, 1),
-                 "containers_on_engine": s.rt.running_count()}
+                 "containers_on_engine": s.rt.running_count(), "events_settled_s": settled}
         if s is self.kubelet:
             extra["docker_api_proxy_pct"] = round(100 * (pb - pa) / wall, 2)
         self.record(s, f"idle{count}_cpu_pct", 100 * cpu / wall, unit="%", **extra)
