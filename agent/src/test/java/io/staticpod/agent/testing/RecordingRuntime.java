@@ -1,22 +1,17 @@
 package io.staticpod.agent.testing;
 
-import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerConfig;
-import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
 import io.staticpod.runtime.spi.ContainerStatus;
 import io.staticpod.runtime.spi.ContainerSummary;
 import io.staticpod.runtime.spi.Containers;
-import io.staticpod.runtime.spi.ExecSync;
-import io.staticpod.runtime.spi.ExitEvents;
 import io.staticpod.runtime.spi.PodSandboxes;
 import io.staticpod.runtime.spi.RuntimeParts;
-import io.staticpod.runtime.spi.RuntimeSnapshot;
-import io.staticpod.runtime.spi.RuntimeVersion;
 import io.staticpod.runtime.spi.Sandbox;
 import io.staticpod.runtime.spi.SandboxConfig;
 import io.staticpod.runtime.spi.SandboxStatus;
 
+import io.staticpod.runtime.spi.testing.ForwardingContainerRuntime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,33 +24,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * was created with (by id), and the order of the calls that change something ({@code run_sandbox <pod>},
  * {@code create <name>#<attempt>}, {@code stop <id>} …).
  */
-public final class RecordingRuntime implements ContainerRuntime {
-    private final ContainerRuntime delegate;
+public final class RecordingRuntime extends ForwardingContainerRuntime {
     private final RuntimeParts parts;
     public final Map<String, ContainerConfig> containerConfigs = new ConcurrentHashMap<>();
     public final Map<String, SandboxConfig> sandboxConfigs = new ConcurrentHashMap<>();
     public final List<String> changes = new CopyOnWriteArrayList<>();
 
     public RecordingRuntime(ContainerRuntime delegate) {
-        this.delegate = delegate;
+        super(delegate);
         this.parts = new RuntimeParts(recording(delegate.sandboxes()), recording(delegate.containers()),
                 delegate.images());
     }
 
-    @Override
-    public String name() {
-        return delegate.name();
-    }
 
-    @Override
-    public Capabilities capabilities() {
-        return delegate.capabilities();
-    }
 
-    @Override
-    public RuntimeVersion version() {
-        return delegate.version();
-    }
 
     @Override
     public RuntimeParts parts() {
@@ -136,28 +118,8 @@ public final class RecordingRuntime implements ContainerRuntime {
         };
     }
 
-    @Override
-    public RuntimeSnapshot snapshot(Map<String, String> labels) {
-        return delegate.snapshot(labels);
-    }
 
-    @Override
-    public Optional<ExecSync> exec() {
-        return delegate.exec();
-    }
 
-    @Override
-    public Optional<ExitEvents> events() {
-        return delegate.events();
-    }
 
-    @Override
-    public Optional<ContainerLogs> logs() {
-        return delegate.logs();
-    }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }
