@@ -1,6 +1,5 @@
 package io.staticpod.agent.metrics;
 
-import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerConfig;
 import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
@@ -8,7 +7,7 @@ import io.staticpod.runtime.spi.ContainerStatus;
 import io.staticpod.runtime.spi.ContainerSummary;
 import io.staticpod.runtime.spi.Containers;
 import io.staticpod.runtime.spi.ExecSync;
-import io.staticpod.runtime.spi.ExitEvents;
+import io.staticpod.runtime.spi.ForwardingContainerRuntime;
 import io.staticpod.runtime.spi.ImageInfo;
 import io.staticpod.runtime.spi.Images;
 import io.staticpod.runtime.spi.LogRotation;
@@ -34,27 +33,20 @@ import java.util.function.Supplier;
  * name CRI calls ({@code run_podsandbox}, {@code create_container}, {@code container_status}, {@code exec_sync} …),
  * plus {@code snapshot} for the relist's one call. Exit events pass through untimed.
  */
-final class MeteredContainerRuntime implements ContainerRuntime {
+final class MeteredContainerRuntime extends ForwardingContainerRuntime {
     private final ContainerRuntime delegate;
     private final AgentMetrics metrics;
     private final RuntimeParts parts;
 
     MeteredContainerRuntime(ContainerRuntime delegate, AgentMetrics metrics) {
+        super(delegate);
         this.delegate = delegate;
         this.metrics = metrics;
         this.parts = new RuntimeParts(new MeteredSandboxes(delegate.sandboxes()),
                 new MeteredContainers(delegate.containers()), new MeteredImages(delegate.images()));
     }
 
-    @Override
-    public String name() {
-        return delegate.name();
-    }
 
-    @Override
-    public Capabilities capabilities() {
-        return delegate.capabilities();
-    }
 
     @Override
     public RuntimeVersion version() {
@@ -77,10 +69,6 @@ final class MeteredContainerRuntime implements ContainerRuntime {
                 timed("exec_sync", () -> e.exec(containerId, command, timeout)));
     }
 
-    @Override
-    public Optional<ExitEvents> events() {
-        return delegate.events();
-    }
 
     /** Timed as the kubelet names CRI's calls: {@code exec}, {@code attach}, {@code port_forward}. */
     @Override
@@ -101,10 +89,6 @@ final class MeteredContainerRuntime implements ContainerRuntime {
                 () -> r.reopen(containerId)));
     }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 
     private final class MeteredStreaming implements StreamingUrls {
         private final StreamingUrls d;

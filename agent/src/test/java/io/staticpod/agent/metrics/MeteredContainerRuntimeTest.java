@@ -12,7 +12,7 @@ import io.staticpod.runtime.spi.StreamingUrls;
 import io.staticpod.runtime.spi.RuntimeError;
 import io.staticpod.runtime.spi.SandboxConfig;
 import io.staticpod.runtime.spi.testing.FakeContainerRuntime;
-import io.staticpod.runtime.spi.testing.ForwardingContainerRuntime;
+import io.staticpod.runtime.spi.ForwardingContainerRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -11,7 +11,7 @@ import io.staticpod.runtime.spi.Sandbox;
 import io.staticpod.runtime.spi.SandboxConfig;
 import io.staticpod.runtime.spi.SandboxStatus;
 
-import io.staticpod.runtime.spi.testing.ForwardingContainerRuntime;
+import io.staticpod.runtime.spi.ForwardingContainerRuntime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

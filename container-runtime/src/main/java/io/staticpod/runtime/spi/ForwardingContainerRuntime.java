@@ -1,22 +1,12 @@
-package io.staticpod.runtime.spi.testing;
+package io.staticpod.runtime.spi;
 
-import io.staticpod.runtime.spi.Capabilities;
-import io.staticpod.runtime.spi.ContainerLogs;
-import io.staticpod.runtime.spi.ContainerRuntime;
-import io.staticpod.runtime.spi.ExecSync;
-import io.staticpod.runtime.spi.ExitEvents;
-import io.staticpod.runtime.spi.LogRotation;
-import io.staticpod.runtime.spi.RuntimeParts;
-import io.staticpod.runtime.spi.RuntimeSnapshot;
-import io.staticpod.runtime.spi.RuntimeVersion;
-import io.staticpod.runtime.spi.StreamingUrls;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A runtime that hands every call to another one: a test overrides the one part it needs different (a streaming
- * server, log rotation, a capability) and keeps the rest of, say, a {@link FakeContainerRuntime}.
+ * A runtime that hands every call to another one, for decorators: the agent's metrics override the calls they time,
+ * a test the one part it needs different (a streaming server, log rotation) and keeps the rest of the fake.
  */
 public class ForwardingContainerRuntime implements ContainerRuntime {
     private final ContainerRuntime delegate;
