@@ -44,6 +44,7 @@ public final class PodWorkers implements PodListener {
     private final InstantSource clock;
     // guarded by this
     private final Map<PodKey, Lane> lanes = new HashMap<>();
+    private long queued; // guarded by this: the order of lane runs handed to the pool
 
     private static final class Lane {
         final PodKey key;
@@ -148,7 +149,23 @@ public final class PodWorkers implements PodListener {
             return;
         }
         lane.running = true;
-        executor.execute(() -> run(lane));
+        executor.execute(new LaneRun(() -> run(lane), lane.desired != null, queued++));
+    }
+
+    /**
+     * One run of a lane, ordered for a prioritizing pool ({@link PodThreads#lanes}): runs of wanted pods before runs
+     * that stop a removed one, then in the order they were queued.
+     */
+    private record LaneRun(Runnable body, boolean wanted, long order) implements Runnable, Comparable<LaneRun> {
+        @Override
+        public void run() {
+            body.run();
+        }
+
+        @Override
+        public int compareTo(LaneRun other) {
+            return wanted != other.wanted ? (wanted ? -1 : 1) : Long.compare(order, other.order);
+        }
     }
 
     private void run(Lane lane) {
@@ -190,7 +207,7 @@ public final class PodWorkers implements PodListener {
                     lanes.remove(lane.key, lane);
                     Runnable done = terminated;
                     if (lane.last != null && done != null) {
-                        executor.execute(done);
+                        executor.execute(new LaneRun(done, true, queued++)); // the mirrors' view: not behind stops
                     }
                     return;
                 }
