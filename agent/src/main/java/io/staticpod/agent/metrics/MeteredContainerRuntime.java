@@ -34,13 +34,11 @@ import java.util.function.Supplier;
  * plus {@code snapshot} for the relist's one call. Exit events pass through untimed.
  */
 final class MeteredContainerRuntime extends ForwardingContainerRuntime {
-    private final ContainerRuntime delegate;
     private final AgentMetrics metrics;
     private final RuntimeParts parts;
 
     MeteredContainerRuntime(ContainerRuntime delegate, AgentMetrics metrics) {
         super(delegate);
-        this.delegate = delegate;
         this.metrics = metrics;
         this.parts = new RuntimeParts(new MeteredSandboxes(delegate.sandboxes()),
                 new MeteredContainers(delegate.containers()), new MeteredImages(delegate.images()));

@@ -9,7 +9,8 @@ import java.util.Optional;
  * a test the one part it needs different (a streaming server, log rotation) and keeps the rest of the fake.
  */
 public class ForwardingContainerRuntime implements ContainerRuntime {
-    private final ContainerRuntime delegate;
+    /** The runtime every call goes to; a subclass calls it for what it changes. */
+    protected final ContainerRuntime delegate;
 
     public ForwardingContainerRuntime(ContainerRuntime delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
