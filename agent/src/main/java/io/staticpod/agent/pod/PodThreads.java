@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The pod layer's threads: 16 pod lanes at most (wanted pods before removals when all are busy), one lane timer
- * (back-off, retries, the periodic resync), parallel stops, and two probe threads. The relister has its own thread, the reconcile thread is the daemon's.
+ * (back-off, retries, the periodic resync), parallel stops, and two probe threads. The relister has its own
+ * thread, the reconcile thread is the daemon's.
  */
 public record PodThreads(ExecutorService lanes, ScheduledExecutorService timer, ExecutorService stoppers,
                          ScheduledExecutorService probes) implements AutoCloseable {
