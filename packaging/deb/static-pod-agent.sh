@@ -8,6 +8,12 @@
 #   -Xms16m -Xmx64m              the agent's live data is a few MiB per hundred pods; a cap keeps RSS steady
 #   -Xmn6m                       a small young generation: every page of eden is touched between two collections,
 #                                and the agent allocates slowly (11 MiB less RSS at 50 pods, same CPU)
+#   -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20
+#                                the old generation sized to its live data plus 10-20 %, not 40-70 %: its
+#                                live data hardly grows once the pods run (3 MiB less RSS, same CPU)
+#   -Dsun.reflect.inflationThreshold=2147483647
+#                                reflective calls (JSON binding) stay on the JVM's own accessor instead of one
+#                                generated class each after 15 calls (~270 classes, 1 MiB of class metadata)
 #   -XX:MaxMetaspaceSize=64m     bounded class metadata (about 38 MiB used with the API server client loaded)
 #   -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1
 #                                C1 only: the agent is I/O-bound (it waits on the runtime); C2's
@@ -33,6 +39,7 @@ case "${1:-}" in
     exec "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar "$jar" "$@" ;;
 esac
 # shellcheck disable=SC2086 # the options are words on purpose
-exec "$java" -XX:+UseSerialGC -Xms16m -Xmx64m -Xmn6m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m \
-  -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError -Xshare:auto \
+exec "$java" -XX:+UseSerialGC -Xms16m -Xmx64m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 \
+  -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -Xss512k \
+  -Dsun.reflect.inflationThreshold=2147483647 -XX:+ExitOnOutOfMemoryError -Xshare:auto \
   ${STATIC_POD_AGENT_JAVA_OPTS:-} -jar "$jar" "$@"

@@ -72,7 +72,7 @@ public final class MirrorClients {
 
     /** A fabric8 client for {@code config} (JDK HTTP client) whose every request is told to {@code requests}. */
     static KubernetesClient client(Config config, ApiRequestListener requests) {
-        return new KubernetesClientBuilder().withConfig(config)
+        return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(MirrorPodObjects.JSON)
                 .withHttpClientFactory(new MeteredHttpClientFactory(requests, Ticker.SYSTEM)).build();
     }
 

@@ -2,11 +2,12 @@ package io.staticpod.agent.nodeapi.tls;
 
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
 import io.staticpod.config.NodeApiConfig;
 
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import java.io.IOException;
@@ -40,25 +41,27 @@ public final class ServerTls {
         ServingPair pair = config.tlsCertFile() != null
                 ? ServingPair.read(config.tlsCertFile(), config.tlsPrivateKeyFile())
                 : SelfSigned.ensure(pkiDir, nodeName, config.nodeIp(), clock);
-        // key and trust managers made here with the JDK's own key stores: given a bare key, Netty would probe for and
-        // initialise BouncyCastle's JCA provider (hundreds of classes, megabytes of metaspace) to build them
-        SslContextBuilder b = SslContextBuilder.forServer(keyManagers(pair))
-                .sslProvider(SslProvider.JDK)
-                .sessionCacheSize(256).sessionTimeout(600) // Java's default keeps 20,480 sessions for a day
-                .protocols(NodeApiConfig.TLS13.equals(config.tlsMinVersion()) ? List.of("TLSv1.3")
-                        : List.of("TLSv1.3", "TLSv1.2"));
+        // The JDK's SSLContext made here and handed to Netty as is: Netty's own server context (SslContextBuilder) runs
+        // a self-test at class initialisation that reads a PEM key through BouncyCastle's JCA provider whenever
+        // BouncyCastle is on the class path (about 450 classes, megabytes of class metadata, for nothing).
         List<String> wanted = new ArrayList<>(config.tlsCipherSuites());
         if (!wanted.isEmpty()) {
             wanted.addAll(TLS13_SUITES);
-            b.ciphers(wanted);
         }
-        if (config.clientCaFile() != null) {
-            b.trustManager(trustManagers(Pem.certificates(config.clientCaFile()))).clientAuth(ClientAuth.OPTIONAL);
-        }
+        String[] protocols = NodeApiConfig.TLS13.equals(config.tlsMinVersion()) ? new String[] {"TLSv1.3"}
+                : new String[] {"TLSv1.3", "TLSv1.2"};
         SslContext context;
         try {
-            context = b.build();
-        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            SSLContext jdk = SSLContext.getInstance("TLS");
+            jdk.init(keyManagers(pair).getKeyManagers(), config.clientCaFile() == null ? null
+                    : trustManagers(Pem.certificates(config.clientCaFile())).getTrustManagers(), null);
+            // Java's default keeps 20,480 sessions for a day
+            jdk.getServerSessionContext().setSessionCacheSize(256);
+            jdk.getServerSessionContext().setSessionTimeout(600);
+            ClientAuth clientAuth = config.clientCaFile() == null ? ClientAuth.NONE : ClientAuth.OPTIONAL;
+            context = new JdkSslContext(jdk, false, wanted.isEmpty() ? null : wanted,
+                    SupportedCipherSuiteFilter.INSTANCE, null, clientAuth, protocols, false);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
         }
         List<String> missing = new ArrayList<>(config.tlsCipherSuites());
