@@ -70,7 +70,10 @@ public final class MirrorClients {
         return new ApiServerMirrorClient(client(config(kubeconfig), requests), facts, wall, timing, readiness);
     }
 
-    /** A fabric8 client for {@code config} (JDK HTTP client) whose every request is told to {@code requests}. */
+    /**
+     * A fabric8 client for {@code config} (JDK HTTP client) whose every request is told to {@code requests}; it
+     * shares the mirror objects' JSON serialization, so the Pod model is introspected once.
+     */
     static KubernetesClient client(Config config, ApiRequestListener requests) {
         return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(MirrorPodObjects.JSON)
                 .withHttpClientFactory(new MeteredHttpClientFactory(requests, Ticker.SYSTEM)).build();
