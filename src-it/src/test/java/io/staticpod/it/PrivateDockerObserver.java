@@ -67,15 +67,36 @@ final class PrivateDockerObserver implements RuntimeObserver, AutoCloseable {
         SpiObserver.removeAll(dockerd.client(), Map.of(OWNER, node));
     }
 
-    /** Runs the docker CLI against the private engine; its output, or null when it fails. */
+    /** Whether the engine is in Docker's own deadlock ({@link PrivateRuntime.Dockerd#wedged}). */
+    boolean wedged() {
+        return dockerd.wedged();
+    }
+
+    /** Kills the engine with everything of it and starts it again ({@link PrivateRuntime#restartKilled}). */
+    void restartKilled() throws InterruptedException {
+        dockerd.restartKilled();
+    }
+
+    /**
+     * Runs the docker CLI against the private engine; its output, or null when it fails or does not answer within
+     * 20 s (an engine in its deadlock never does).
+     */
     private String docker(String... args) {
         List<String> argv = new java.util.ArrayList<>(List.of("docker", "-H", "unix://" + dockerd.dir.resolve(
                 "docker.sock")));
         argv.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor() == 0 ? out : null;
+            java.io.File out = java.io.File.createTempFile("spa-docker-cli", ".out");
+            try {
+                Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out).start();
+                if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return null;
+                }
+                return p.exitValue() == 0 ? java.nio.file.Files.readString(out.toPath(), StandardCharsets.UTF_8) : null;
+            } finally {
+                java.nio.file.Files.deleteIfExists(out.toPath());
+            }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

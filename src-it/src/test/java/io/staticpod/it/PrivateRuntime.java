@@ -85,6 +85,34 @@ abstract class PrivateRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills it and every process of it (its containerd, shims, runc, hooks: the programs whose command line names this
+     * runtime's directory) at once, as a crash would, and starts it again; the new one finds the dead shims and
+     * removes their containers. For an engine stuck in a deadlock of its own ({@link #wedged}).
+     */
+    void restartKilled() throws InterruptedException {
+        String mark = dir.toString();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> ENGINE_PROGRAMS.contains(Path.of(c).getFileName().toString()))
+                        .orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> c.contains(mark)).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+        if (process != null) {
+            process.toHandle().destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        start();
+    }
+
+    /** The programs a runtime of the test's own may have running (never the agent, whose flags name it too). */
+    private static final java.util.Set<String> ENGINE_PROGRAMS = java.util.Set.of("dockerd", "containerd",
+            "containerd-shim-runc-v2", "runc", "libnetwork-setkey", "docker", "ctr");
+
+    /** Whether it answers some calls but hangs in others for good (a deadlock of its own); false unless known. */
+    boolean wedged() {
+        return false;
+    }
+
     /** Every container (running or not) the agent for {@code node} owns here. */
     List<RuntimeObserver.Seen> all(String node) {
         return SpiObserver.all(client(), node);
@@ -103,6 +131,9 @@ abstract class PrivateRuntime implements AutoCloseable {
     public void close() throws Exception {
         try {
             if (process != null && process.isAlive()) {
+                if (wedged()) {
+                    restartKilled(); // else every call of the clean-up waits for its deadline
+                }
                 SpiObserver.removeAll(client(), Map.of());
             }
             client().close();
@@ -189,6 +220,45 @@ abstract class PrivateRuntime implements AutoCloseable {
         @Override
         List<String> agentArgs() {
             return List.of("--container-runtime-endpoint", "unix://" + dir.resolve("docker.sock"));
+        }
+
+        /**
+         * Docker 20.10's libnetwork deadlock (moby/moby#46661): the engine still lists its containers, but the
+         * inspect of some of them (and every call that needs them) never answers.
+         */
+        @Override
+        boolean wedged() {
+            DockerApiRuntime probe = DockerApiRuntime.connect("unix://" + dir.resolve("docker.sock"),
+                    Duration.ofSeconds(5), ItEnvironment.PAUSE);
+            try {
+                io.staticpod.runtime.spi.RuntimeSnapshot all = probe.snapshot(Map.of());
+                for (io.staticpod.runtime.spi.ContainerSummary c : all.containers()) {
+                    if (hangs(() -> probe.containers().status(c.id()))) {
+                        return true;
+                    }
+                }
+                for (io.staticpod.runtime.spi.Sandbox b : all.sandboxes()) {
+                    if (hangs(() -> probe.sandboxes().status(b.id()))) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (RuntimeException e) {
+                return false; // it does not even list: down, not this deadlock
+            } finally {
+                probe.close();
+            }
+        }
+
+        private static boolean hangs(Runnable call) {
+            try {
+                call.run();
+                return false;
+            } catch (io.staticpod.runtime.spi.RuntimeError.TimedOut e) {
+                return true;
+            } catch (RuntimeException e) {
+                return false; // gone meanwhile
+            }
         }
 
         @Override
