@@ -91,17 +91,32 @@ abstract class PrivateRuntime implements AutoCloseable {
      * removes their containers. For an engine stuck in a deadlock of its own ({@link #wedged}).
      */
     void restartKilled() throws InterruptedException {
-        String mark = dir.toString();
-        ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().map(c -> ENGINE_PROGRAMS.contains(Path.of(c).getFileName().toString()))
-                        .orElse(false))
-                .filter(p -> p.info().commandLine().map(c -> c.contains(mark)).orElse(false))
-                .forEach(ProcessHandle::destroyForcibly);
+        killProcessesOfIt();
         if (process != null) {
             process.toHandle().destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }
+        killProcessesOfIt(); // and the shims it started meanwhile
         start();
+    }
+
+    /**
+     * Kills its processes until none is left and every one killed is gone: a dockerd started while its old containerd
+     * is still alive (or not yet reaped) takes it for running and waits for it in vain.
+     */
+    private void killProcessesOfIt() {
+        String mark = dir.toString();
+        java.util.Set<ProcessHandle> killed = new java.util.HashSet<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            List<ProcessHandle> left = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().command().map(c -> ENGINE_PROGRAMS.contains(
+                            Path.of(c).getFileName().toString())).orElse(false))
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(mark)).orElse(false))
+                    .toList();
+            left.forEach(ProcessHandle::destroyForcibly);
+            killed.addAll(left);
+            return left.isEmpty() && killed.stream().noneMatch(ProcessHandle::isAlive);
+        });
     }
 
     /** The programs a runtime of the test's own may have running (never the agent, whose flags name it too). */
