@@ -164,6 +164,8 @@ class LoadScenarios:
         self.record(s, f"idle{count}_rss_mib", b["rss_mib"], unit="MiB", procs=b["procs"])
         extra = {"cpu_seconds": round(cpu, 2), "wall_seconds": round(wall, 1),
                  "containers_on_engine": s.rt.running_count(), "events_settled_s": settled}
+        if hasattr(s, "class_data_archive"):
+            extra["class_data_archive"] = s.class_data_archive()
         if s is self.kubelet:
             extra["docker_api_proxy_pct"] = round(100 * (pb - pa) / wall, 2)
         self.record(s, f"idle{count}_cpu_pct", 100 * cpu / wall, unit="%", **extra)

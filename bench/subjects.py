@@ -232,8 +232,18 @@ class Agent(Subject):
     def env(self):
         if not self.b.launcher:
             return None
-        return dict(os.environ, STATIC_POD_AGENT_JAR=self.b.jar,
+        # the launcher's class-data archive in a directory of the subject's own, as on a node of its own: the
+        # subject's first start records its classes, its next start (the footprint's first) builds the archive
+        return dict(os.environ, STATIC_POD_AGENT_JAR=self.b.jar, STATIC_POD_AGENT_CDS_DIR=os.path.join(self.dir, "cds"),
                     STATIC_POD_AGENT_JAVA_OPTS=" ".join(self.b.java_opts))
+
+    def class_data_archive(self):
+        """Whether the daemon's JVM maps the launcher's class-data archive."""
+        try:
+            with open(f"/proc/{self.proc.pid}/maps") as f:
+                return os.path.join(self.dir, "cds") in f.read()
+        except OSError:
+            return False
 
     def describe(self):
         d = super().describe()
