@@ -207,6 +207,7 @@ class DebianPackageIT {
         List<String> lines = new CopyOnWriteArrayList<>();
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("JOURNAL_STREAM", "8:12345"); // as under systemd: no time stamps
+        pb.environment().put("STATIC_POD_AGENT_CDS_DIR", tmp.resolve("cds").toString()); // not the machine's cache
         agent = pb.start();
         Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(
                 agent.getInputStream(), StandardCharsets.UTF_8)).lines().forEach(l -> {
