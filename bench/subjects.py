@@ -232,10 +232,14 @@ class Agent(Subject):
     def env(self):
         if not self.b.launcher:
             return None
-        # the launcher's class-data archive in a directory of the subject's own, as on a node of its own: the
-        # subject's first start records its classes, its next start (the footprint's first) builds the archive
-        return dict(os.environ, STATIC_POD_AGENT_JAR=self.b.jar, STATIC_POD_AGENT_CDS_DIR=os.path.join(self.dir, "cds"),
+        # the launcher's class-data archive in a directory of the subject's own, as on a node of its own (see
+        # Bench.class_data_archive)
+        return dict(os.environ, STATIC_POD_AGENT_JAR=self.b.jar, STATIC_POD_AGENT_CDS_DIR=self.class_data_dir(),
                     STATIC_POD_AGENT_JAVA_OPTS=" ".join(self.b.java_opts))
+
+    def class_data_dir(self):
+        """The launcher's class-data archive directory of this agent, or None without the launcher."""
+        return os.path.join(self.dir, "cds") if self.b.launcher else None
 
     def class_data_archive(self):
         """Whether the daemon's JVM maps the launcher's class-data archive."""
