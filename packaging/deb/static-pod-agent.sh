@@ -77,7 +77,7 @@ if [ -n "$cds" ] && mkdir -p "$cds" 2>/dev/null && [ -w "$cds" ]; then
     done
     if [ "$lines" -ge 4000 ]; then
       sed '$d' "$best" > "$base.classlist" && rm -f "$best"
-      # archives of other jars or runtimes go once unused for an hour
+      # archives and lists of other jars or runtimes go once an hour old
       find "$cds" -maxdepth 1 -name 'agent-*' ! -name "agent-$key*" -mmin +60 -exec rm -f {} + 2>/dev/null || true
       # built by a grandchild, so that no child is left for the agent's JVM to reap
       ( ( nice -n 19 "$java" -Xshare:dump -XX:SharedClassListFile="$base.classlist" \
