@@ -4,6 +4,10 @@ import io.staticpod.runtime.ctr.CtrPodRuntime;
 import io.staticpod.runtime.docker.api.DockerApiRuntime;
 import io.staticpod.runtime.exec.ProcessCommandRunner;
 import io.staticpod.runtime.spi.ContainerRuntime;
+import io.staticpod.runtime.spi.ContainerSummary;
+import io.staticpod.runtime.spi.RuntimeError;
+import io.staticpod.runtime.spi.RuntimeSnapshot;
+import io.staticpod.runtime.spi.Sandbox;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,6 +33,10 @@ import static org.awaitility.Awaitility.await;
  * container, stops it, unmounts whatever it left mounted and deletes its directories.
  */
 abstract class PrivateRuntime implements AutoCloseable {
+    /** The programs a runtime of the test's own may have running (never the agent, whose flags name it too). */
+    private static final Set<String> ENGINE_PROGRAMS = Set.of("dockerd", "containerd", "containerd-shim-runc-v2",
+            "runc", "libnetwork-setkey", "docker", "ctr");
+
     final Path dir;
     private final String what;
     private Process process;
@@ -106,7 +116,7 @@ abstract class PrivateRuntime implements AutoCloseable {
      */
     private void killProcessesOfIt() {
         String mark = dir.toString();
-        java.util.Set<ProcessHandle> killed = new java.util.HashSet<>();
+        Set<ProcessHandle> killed = new HashSet<>();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
             List<ProcessHandle> left = ProcessHandle.allProcesses()
                     .filter(p -> p.info().command().map(c -> ENGINE_PROGRAMS.contains(
@@ -118,10 +128,6 @@ abstract class PrivateRuntime implements AutoCloseable {
             return left.isEmpty() && killed.stream().noneMatch(ProcessHandle::isAlive);
         });
     }
-
-    /** The programs a runtime of the test's own may have running (never the agent, whose flags name it too). */
-    private static final java.util.Set<String> ENGINE_PROGRAMS = java.util.Set.of("dockerd", "containerd",
-            "containerd-shim-runc-v2", "runc", "libnetwork-setkey", "docker", "ctr");
 
     /** Whether it answers some calls but hangs in others for good (a deadlock of its own); false unless known. */
     boolean wedged() {
@@ -246,13 +252,13 @@ abstract class PrivateRuntime implements AutoCloseable {
             DockerApiRuntime probe = DockerApiRuntime.connect("unix://" + dir.resolve("docker.sock"),
                     Duration.ofSeconds(5), ItEnvironment.PAUSE);
             try {
-                io.staticpod.runtime.spi.RuntimeSnapshot all = probe.snapshot(Map.of());
-                for (io.staticpod.runtime.spi.ContainerSummary c : all.containers()) {
+                RuntimeSnapshot all = probe.snapshot(Map.of());
+                for (ContainerSummary c : all.containers()) {
                     if (hangs(() -> probe.containers().status(c.id()))) {
                         return true;
                     }
                 }
-                for (io.staticpod.runtime.spi.Sandbox b : all.sandboxes()) {
+                for (Sandbox b : all.sandboxes()) {
                     if (hangs(() -> probe.sandboxes().status(b.id()))) {
                         return true;
                     }
@@ -269,7 +275,7 @@ abstract class PrivateRuntime implements AutoCloseable {
             try {
                 call.run();
                 return false;
-            } catch (io.staticpod.runtime.spi.RuntimeError.TimedOut e) {
+            } catch (RuntimeError.TimedOut e) {
                 return true;
             } catch (RuntimeException e) {
                 return false; // gone meanwhile
