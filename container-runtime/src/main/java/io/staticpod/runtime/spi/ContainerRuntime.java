@@ -93,6 +93,15 @@ public interface ContainerRuntime extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Commands run with their output streamed as it comes, for {@code kubectl exec} on a runtime without a streaming
+     * server of its own (the agent then serves the stream protocols); empty (the default) when the runtime has no
+     * such call, or has {@link #streaming()}.
+     */
+    default Optional<ExecStreams> execStreams() {
+        return Optional.empty();
+    }
+
     /** Releases connections and threads; containers keep running. Idempotent. */
     @Override
     void close();

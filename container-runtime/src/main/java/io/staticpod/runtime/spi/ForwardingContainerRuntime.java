@@ -67,6 +67,11 @@ public class ForwardingContainerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public Optional<ExecStreams> execStreams() {
+        return delegate.execStreams();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -1,10 +1,12 @@
 package io.staticpod.runtime.docker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.staticpod.runtime.spi.ExecStreams;
 import io.staticpod.runtime.spi.ExecSync;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,9 +21,10 @@ import static io.staticpod.runtime.docker.DockerNaming.shortId;
  * Exec probes on the Docker Engine API: {@code POST /containers/{id}/exec}, then {@code POST /exec/{id}/start},
  * whose answer is the command's output as a multiplexed stream until it ends, then {@code GET /exec/{id}/json} for
  * its exit code. A command still running at its timeout is given up: the stream is closed (the process goes on in the
- * container; Docker has no way to end it) and the result says timed out.
+ * container; Docker has no way to end it) and the result says timed out. The same calls serve {@code kubectl exec}
+ * ({@link ExecStreams}): the output copied frame by frame as it comes, without a deadline.
  */
-final class ApiExec implements ExecSync {
+final class ApiExec implements ExecSync, ExecStreams {
 
     /** Of each of stdout and stderr, at most this much is kept. */
     static final int MAX_OUTPUT = 16 << 10;
@@ -35,23 +38,12 @@ final class ApiExec implements ExecSync {
     @Override
     public ExecResult exec(String containerId, List<String> command, Duration timeout) {
         String what = "exec in container " + shortId(containerId);
-        DockerHttp.Answer created = api.send(what, "POST", "/containers/" + containerId + "/exec",
-                Map.of("AttachStdout", true, "AttachStderr", true, "Cmd", command), api.callTimeout);
-        if (created.status() != 201) {
-            throw ApiErrors.status(ApiErrors.Kind.EXEC, what, created.status(), created.body(), api.version());
-        }
-        String execId = ApiClient.json(what, created).path("Id").asText();
+        String execId = create(what, containerId, command);
         long end = System.nanoTime() + timeout.toNanos();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         AtomicBoolean timedOut = new AtomicBoolean();
-        try (DockerHttp.Stream stream = api.http.open("POST", api.path("/exec/" + execId + "/start"),
-                ApiClient.JSON.writeValueAsBytes(Map.of("Detach", false, "Tty", false)),
-                timeout.plus(api.callTimeout))) {
-            if (stream.status != 200) {
-                throw ApiErrors.status(ApiErrors.Kind.OTHER, what, stream.status, stream.body.readAllBytes(),
-                        api.version());
-            }
+        try (DockerHttp.Stream stream = start(what, execId, timeout.plus(api.callTimeout))) {
             ScheduledFuture<?> timer = api.http.schedule(() -> {
                 timedOut.set(true);
                 stream.cancel();
@@ -72,6 +64,61 @@ final class ApiExec implements ExecSync {
             throw ApiErrors.transport(what, api.endpoint, e);
         }
         return new ExecResult(exitCode(what, execId, end), text(out, err), false);
+    }
+
+    @Override
+    public int exec(String containerId, List<String> command, OutputStream stdout, OutputStream stderr)
+            throws IOException {
+        String what = "exec in container " + shortId(containerId);
+        String execId = create(what, containerId, command);
+        DockerHttp.Stream stream;
+        try {
+            stream = start(what, execId, api.callTimeout);
+        } catch (IOException e) {
+            throw ApiErrors.transport(what, api.endpoint, e);
+        }
+        try (stream) {
+            Frames frames = new Frames(stream.body);
+            while (true) {
+                Frames.Frame f;
+                try {
+                    f = frames.next();
+                } catch (IOException e) {
+                    throw ApiErrors.transport(what, api.endpoint, e);
+                }
+                if (f == null) {
+                    break;
+                }
+                OutputStream to = f.stream() == 2 ? stderr : stdout;
+                to.write(f.payload());
+                to.flush();
+            }
+        }
+        return exitCode(what, execId, System.nanoTime() + api.callTimeout.toNanos());
+    }
+
+    /** {@code POST /containers/{id}/exec}: the exec's id. */
+    private String create(String what, String containerId, List<String> command) {
+        DockerHttp.Answer created = api.send(what, "POST", "/containers/" + containerId + "/exec",
+                Map.of("AttachStdout", true, "AttachStderr", true, "Cmd", command), api.callTimeout);
+        if (created.status() != 201) {
+            throw ApiErrors.status(ApiErrors.Kind.EXEC, what, created.status(), created.body(), api.version());
+        }
+        return ApiClient.json(what, created).path("Id").asText();
+    }
+
+    /** {@code POST /exec/{id}/start}: its output as a multiplexed stream, the head within {@code deadline}. */
+    private DockerHttp.Stream start(String what, String execId, Duration deadline) throws IOException {
+        DockerHttp.Stream stream = api.http.open("POST", api.path("/exec/" + execId + "/start"),
+                ApiClient.JSON.writeValueAsBytes(Map.of("Detach", false, "Tty", false)), deadline);
+        if (stream.status != 200) {
+            byte[] body;
+            try (stream) {
+                body = stream.body.readAllBytes();
+            }
+            throw ApiErrors.status(ApiErrors.Kind.EXEC, what, stream.status, body, api.version());
+        }
+        return stream;
     }
 
     /** The exit code, once the engine has recorded it (it may lag the end of the output by a moment). */

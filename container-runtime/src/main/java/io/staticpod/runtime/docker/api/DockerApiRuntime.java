@@ -6,6 +6,7 @@ import io.staticpod.runtime.docker.DockerRuntime;
 import io.staticpod.runtime.spi.Capabilities;
 import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerRuntime;
+import io.staticpod.runtime.spi.ExecStreams;
 import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.ExitEvents;
 import io.staticpod.runtime.spi.RuntimeVersion;
@@ -103,6 +104,11 @@ public final class DockerApiRuntime extends DockerRuntime {
 
     @Override
     public Optional<ExecSync> exec() {
+        return Optional.of(exec);
+    }
+
+    @Override
+    public Optional<ExecStreams> execStreams() {
         return Optional.of(exec);
     }
 

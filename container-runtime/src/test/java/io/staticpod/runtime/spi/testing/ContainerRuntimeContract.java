@@ -19,7 +19,9 @@ import io.staticpod.runtime.spi.Seccomp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -43,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The behaviour every {@link io.staticpod.runtime.spi.ContainerRuntime} adapter must show, run on
@@ -383,6 +386,55 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
         assertThatThrownBy(() -> runtime().exec().orElseThrow().exec(MISSING, List.of("true"), Duration.ofSeconds(5)))
                 .isInstanceOf(RuntimeError.NotFound.class);
         assertThatThrownBy(() -> runtime().exec().orElseThrow().exec(id, List.of("true"), Duration.ofSeconds(5)))
+                .isInstanceOf(RuntimeError.NotFound.class);
+    }
+
+    @Test
+    void execStreamsCopyStdoutAndStderrAsTheyComeAndGiveTheExitCode() throws Exception {
+        assumeThat(runtime().execStreams()).as("exec streams").isPresent();
+        SandboxConfig pod = pod("exec-streams").build();
+        String id = start(run(pod), pod, busybox("app", SLEEPER));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = runtime().execStreams().orElseThrow().exec(id, List.of("sh", "-c",
+                "seq 1 20000; echo to stderr >&2; exit 4"), out, err);
+
+        assertThat(code).isEqualTo(4);
+        assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(20000).endsWith("20000");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("to stderr\n");
+    }
+
+    @Test
+    void execStreamsEndAtTheFirstWriteThatFailsNotWhenTheCommandEnds() {
+        assumeThat(runtime().execStreams()).as("exec streams").isPresent();
+        SandboxConfig pod = pod("exec-gone-client").build();
+        String id = start(run(pod), pod, busybox("app", SLEEPER));
+        OutputStream gone = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("the client has gone");
+            }
+        };
+
+        // the command would run for 10 minutes: the call must return with the failed write, long before
+        assertTimeoutPreemptively(Duration.ofMinutes(2), () -> assertThatThrownBy(() -> runtime().execStreams()
+                .orElseThrow().exec(id, List.of("sh", "-c", "echo first; sleep 600"), gone, OutputStream
+                        .nullOutputStream())).isInstanceOf(IOException.class).hasMessageContaining("has gone"));
+    }
+
+    @Test
+    void execStreamsInAMissingOrExitedContainerAreNotFound() {
+        assumeThat(runtime().execStreams()).as("exec streams").isPresent();
+        SandboxConfig pod = pod("exec-streams-gone").build();
+        String id = start(run(pod), pod, busybox("app", "exit 0"));
+        processExited(id, 0);
+        awaitExited(id);
+        OutputStream none = OutputStream.nullOutputStream();
+
+        assertThatThrownBy(() -> runtime().execStreams().orElseThrow().exec(MISSING, List.of("true"), none, none))
+                .isInstanceOf(RuntimeError.NotFound.class);
+        assertThatThrownBy(() -> runtime().execStreams().orElseThrow().exec(id, List.of("true"), none, none))
                 .isInstanceOf(RuntimeError.NotFound.class);
     }
 
