@@ -170,14 +170,38 @@ class NodeApiIT {
     }
 
     @Test
-    void kubectlExecAndPortForwardOnDockerAreRefusedWithAClearMessage() throws Exception {
-        Cmd exec = kubectl("exec", "-n", ns, "web-" + node, "--", "date");
+    void kubectlExecOnDockerRunsTheCommandWithItsOutputAndExitCode() throws Exception {
+        Cmd hello = kubectl("exec", "-n", ns, "web-" + node, "--", "echo", "hello from", "the pod");
+        Cmd failing = kubectl("exec", "-n", ns, "web-" + node, "-c", "app", "--", "sh", "-c",
+                "echo to stdout; echo to stderr >&2; exit 3");
+        Cmd stdoutOnly = Cmd.run(Duration.ofSeconds(60), List.of("sh", "-c", "\"$0\" \"$@\" 2>/dev/null",
+                ApiServerFixture.kubectl(), "--kubeconfig", api.adminKubeconfig().toString(), "exec", "-n", ns,
+                "web-" + node, "--", "sh", "-c", "echo to stdout; echo to stderr >&2"), null);
+        // more than SPDY's first flow-control window (64 KiB): the copy waits for kubectl's window updates
+        Cmd large = kubectl("exec", "-n", ns, "web-" + node, "--", "seq", "1", "30000");
+
+        assertThat(hello.exit()).as(hello.output()).isZero();
+        assertThat(hello.output()).isEqualTo("hello from the pod\n");
+        assertThat(failing.exit()).as(failing.output()).isEqualTo(3);
+        assertThat(failing.output()).contains("to stdout\n").contains("to stderr\n")
+                .contains("command terminated with exit code 3");
+        assertThat(stdoutOnly.exit()).as(stdoutOnly.output()).isZero();
+        assertThat(stdoutOnly.output()).isEqualTo("to stdout\n");
+        assertThat(large.exit()).isZero();
+        assertThat(large.output().split("\n")).hasSize(30000).endsWith("30000");
+    }
+
+    @Test
+    void whatExecOnDockerDoesNotServeYetIsRefusedWithAClearMessage() throws Exception {
+        Cmd stdin = fixture.kubectlWithInput("some input\n", "exec", "-i", "-n", ns, "web-" + node, "--", "cat");
+        Cmd missing = kubectl("exec", "-n", ns, "web-" + node, "--", "/no/such/program");
         Cmd forward = kubectl("port-forward", "-n", ns, "web-" + node, "0:80");
 
-        assertThat(exec.exit()).isNotZero();
-        assertThat(exec.output()).contains("exec is not served for runtime docker by this agent: exec, attach and"
-                + " port-forward need a runtime with a streaming server of its own (--runtime containerd or"
-                + " --runtime cri)");
+        assertThat(stdin.exit()).isNotZero();
+        assertThat(stdin.output()).contains("exec with stdin (kubectl exec -i) is not served for runtime docker by"
+                + " this agent yet");
+        assertThat(missing.exit()).as(missing.output()).isNotZero();
+        assertThat(missing.output()).contains("/no/such/program");
         assertThat(forward.exit()).isNotZero();
         assertThat(forward.output()).contains("port-forward is not served for runtime docker");
     }

@@ -60,6 +60,7 @@ public final class NodeApiServer implements AutoCloseable {
     private final Options options;
     private final Dispatcher dispatcher;
     private final StreamSlots slots;
+    private final Streaming streaming;
     private final ScheduledExecutorService retry;
     private volatile HttpServer http;
     private volatile Channel channel;
@@ -71,6 +72,7 @@ public final class NodeApiServer implements AutoCloseable {
         this.config = config;
         this.options = options;
         this.slots = new StreamSlots(options.maxStreams());
+        this.streaming = backend.streaming();
         Authenticator authenticator = new Authenticator(config.webhookAuthentication(),
                 config.anonymousAuthentication(), reviews, config.webhookCacheTtl(), options.clock());
         Authorizer authorizer = config.authorizationMode() == NodeApiConfig.AuthorizationMode.ALWAYS_ALLOW
@@ -168,5 +170,6 @@ public final class NodeApiServer implements AutoCloseable {
             s.close();
         }
         slots.close();
+        streaming.close();
     }
 }

@@ -11,7 +11,7 @@ import java.util.Locale;
  * {@code Exec}, {@code Attach}, {@code PortForward} answers), to which the node API hands the authorized upgraded
  * connection over as a byte tunnel.
  */
-public interface Streaming {
+public interface Streaming extends AutoCloseable {
 
     /**
      * @throws StaticPodLogs.Unsupported         when the runtime has no streaming server (answered 501)
@@ -37,16 +37,25 @@ public interface Streaming {
 
     enum Kind { EXEC, ATTACH, PORT_FORWARD }
 
+    /** Stops what serves the streams (the agent's own exec server); open streams end. */
+    @Override
+    default void close() {
+    }
+
     /** No streaming server, runtime unnamed. */
     Streaming UNSUPPORTED = unsupported(null);
 
     /**
-     * The runtime's streaming server when its capabilities include {@code streaming} (the CRI adapter), else an
-     * answer (501) saying which runtimes serve exec, attach and port-forward.
+     * The runtime's streaming server when its capabilities include {@code streaming} (the CRI adapter); else the
+     * agent's own exec server when the runtime streams exec output ({@link ContainerRuntime#execStreams()}: the
+     * Docker Engine API); else an answer (501) saying which runtimes serve exec, attach and port-forward.
      */
     static Streaming of(ContainerRuntime runtime) {
         if (runtime.capabilities().streaming() && runtime.streaming().isPresent()) {
             return new RuntimeStreaming(runtime.streaming().get());
+        }
+        if (runtime.execStreams().isPresent()) {
+            return new OwnStreaming(runtime.name(), runtime.execStreams().get());
         }
         return unsupported(runtime.name());
     }

@@ -1,0 +1,169 @@
+package io.staticpod.agent.nodeapi.exec;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.staticpod.runtime.spi.ExecStreams;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A streaming server of the agent's own on {@code 127.0.0.1}, any free port, started at its first exec: {@link
+ * #exec} registers a command and returns a one-use URL for it (a random 128-bit token, valid for a minute), which the
+ * node API's tunnel opens with the client's upgrade request. Behind it, {@link ExecSession} speaks SPDY/3.1 with the
+ * {@code v4.channel.k8s.io} protocol and runs the command through the runtime's {@link ExecStreams}, one thread per
+ * running command, at most {@value #MAX_SESSIONS} at once. The URL is a credential: never logged.
+ */
+public final class ExecServer implements AutoCloseable {
+    static final int MAX_SESSIONS = 16;
+    static final Duration URL_LIFETIME = Duration.ofMinutes(1);
+    private static final int MAX_REQUEST = 16 * 1024;
+
+    /** What a URL runs: the command in the container, with these output streams asked for. */
+    record Exec(String containerId, List<String> command, boolean stdout, boolean stderr, long expiresAtNanos) {
+        Exec {
+            command = List.copyOf(command);
+        }
+    }
+
+    private final ExecStreams streams;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Exec> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger sessions = new AtomicInteger();
+    private EventLoopGroup loop; // guarded by this
+    private ExecutorService threads; // guarded by this
+    private int port; // guarded by this
+    private boolean closed; // guarded by this
+
+    public ExecServer(ExecStreams streams) {
+        this.streams = streams;
+    }
+
+    /**
+     * A one-use URL that runs {@code command} in the container with its stdout and stderr as asked.
+     *
+     * @throws IllegalStateException when the server cannot listen or is closed
+     */
+    public URI exec(String containerId, List<String> command, boolean stdout, boolean stderr) {
+        int listening = listening();
+        long now = System.nanoTime();
+        pending.values().removeIf(e -> e.expiresAtNanos() - now < 0);
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        String token = HexFormat.of().formatHex(bytes);
+        pending.put(token, new Exec(containerId, command, stdout, stderr, now + URL_LIFETIME.toNanos()));
+        return URI.create("http://127.0.0.1:" + listening + "/exec/" + token);
+    }
+
+    /** The registered exec of a token, once: null when unknown, used or expired. */
+    Exec take(String token) {
+        Exec e = pending.remove(token);
+        return e == null || e.expiresAtNanos() - System.nanoTime() < 0 ? null : e;
+    }
+
+    /** Runs a session's command on a thread of its own; false when {@value #MAX_SESSIONS} already run. */
+    boolean run(Runnable command) {
+        ExecutorService pool;
+        synchronized (this) {
+            pool = threads;
+        }
+        if (pool == null || sessions.incrementAndGet() > MAX_SESSIONS) {
+            if (pool != null) {
+                sessions.decrementAndGet();
+            }
+            return false;
+        }
+        try {
+            pool.execute(() -> {
+                try {
+                    command.run();
+                } finally {
+                    sessions.decrementAndGet();
+                }
+            });
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            sessions.decrementAndGet();
+            return false;
+        }
+    }
+
+    ExecStreams streams() {
+        return streams;
+    }
+
+    private synchronized int listening() {
+        if (closed) {
+            throw new IllegalStateException("the agent's exec server is closed");
+        }
+        if (loop == null) {
+            AtomicInteger n = new AtomicInteger();
+            EventLoopGroup group = new NioEventLoopGroup(1, (java.util.concurrent.ThreadFactory) r ->
+                    daemon(r, "node-api-exec-io"));
+            try {
+                Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                        .childOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(false))
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel c) {
+                                c.pipeline().addLast(new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS))
+                                        .addLast(new HttpServerCodec(MAX_REQUEST, MAX_REQUEST, 8192))
+                                        .addLast(new HttpObjectAggregator(MAX_REQUEST))
+                                        .addLast(new ExecSession(ExecServer.this));
+                            }
+                        })
+                        .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                port = ((InetSocketAddress) ch.localAddress()).getPort();
+            } catch (InterruptedException e) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the agent's exec server started", e);
+            } catch (RuntimeException e) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                throw new IllegalStateException("the agent's exec server cannot listen on 127.0.0.1: " + e, e);
+            }
+            loop = group;
+            threads = new ThreadPoolExecutor(0, MAX_SESSIONS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                    r -> daemon(r, "node-api-exec-" + n.incrementAndGet()));
+        }
+        return port;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        pending.clear();
+        if (loop != null) {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            threads.shutdownNow();
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

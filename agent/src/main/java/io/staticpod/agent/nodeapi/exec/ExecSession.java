@@ -1,0 +1,307 @@
+package io.staticpod.agent.nodeapi.exec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
+import io.netty.handler.codec.spdy.DefaultSpdySettingsFrame;
+import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
+import io.netty.handler.codec.spdy.DefaultSpdyWindowUpdateFrame;
+import io.netty.handler.codec.spdy.SpdyFrameCodec;
+import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
+import io.netty.handler.codec.spdy.SpdySessionHandler;
+import io.netty.handler.codec.spdy.SpdySettingsFrame;
+import io.netty.handler.codec.spdy.SpdySynStreamFrame;
+import io.netty.handler.codec.spdy.SpdyVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.staticpod.runtime.spi.RuntimeError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection of the {@link ExecServer}: the upgrade request of a registered URL answered {@code 101} with SPDY/3.1
+ * and {@code v4.channel.k8s.io} (403 when the client offers no such protocol, 404 for an unknown, used or expired URL),
+ * then the client's streams ({@code error}, and {@code stdout} and {@code stderr} as asked) each answered, the command
+ * run once all are there (within {@value #STREAMS_SECONDS} s), its output sent on them as it comes, and at its end a
+ * {@code Status} on the error stream, as the kubelet writes it: {@code Success}, {@code NonZeroExitCode} with the exit
+ * code as the cause kubectl exits with, or {@code InternalError} with the runtime's message; then every stream is
+ * half-closed and the client closes the connection (else it is closed {@value #LINGER_SECONDS} s later). A quiet
+ * session lasts up to the kubelet's default streaming idle timeout, 4 hours.
+ */
+final class ExecSession extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ExecSession.class);
+    static final String PROTOCOL = "v4.channel.k8s.io";
+    static final int STREAMS_SECONDS = 30;
+    static final int LINGER_SECONDS = 10;
+    static final long IDLE_HOURS = 4;
+    /** SPDY/3.1's first window of a session and of each stream. */
+    private static final int INITIAL_WINDOW = 64 * 1024;
+    private static final int OPEN_WINDOW = 1 << 30;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ExecServer server;
+    private ExecServer.Exec exec; // event loop only
+    private final Map<String, Integer> streams = new ConcurrentHashMap<>(); // stream type -> id
+    private boolean started; // event loop only
+    private ScheduledFuture<?> streamsTimeout; // event loop only
+
+    ExecSession(ExecServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof FullHttpRequest request) {
+                upgrade(ctx, request);
+            } else if (msg instanceof SpdySynStreamFrame syn) {
+                stream(ctx, syn);
+            } else if (msg instanceof SpdyGoAwayFrame) {
+                ctx.close();
+            }
+            // data on stdin is not asked for; the rest is the session handler's business
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("Exec stream connection failed error={}", cause.toString());
+        ctx.close();
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (exec != null) {
+            ctx.close();
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        ExecServer.Exec found = path.startsWith("/exec/") ? server.take(path.substring("/exec/".length())) : null;
+        if (found == null) {
+            refuse(ctx, HttpResponseStatus.NOT_FOUND, "unknown, used or expired exec URL");
+            return;
+        }
+        String upgrade = request.headers().get(HttpHeaderNames.UPGRADE, "");
+        if (!upgrade.equalsIgnoreCase("SPDY/3.1")) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "this exec stream is served over SPDY/3.1 only; the request"
+                    + " asked for " + (upgrade.isEmpty() ? "no upgrade" : "\"" + upgrade + "\""));
+            return;
+        }
+        List<String> offered = new ArrayList<>();
+        for (String value : request.headers().getAll("X-Stream-Protocol-Version")) {
+            for (String p : value.split(",")) {
+                if (!p.isBlank()) {
+                    offered.add(p.trim());
+                }
+            }
+        }
+        if (!offered.contains(PROTOCOL)) {
+            refuse(ctx, HttpResponseStatus.FORBIDDEN, "unable to upgrade: unable to negotiate protocol: client"
+                    + " supports " + offered + ", server supports [" + PROTOCOL + "]");
+            return;
+        }
+        exec = found;
+        FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER, false);
+        switching.headers().set(HttpHeaderNames.CONNECTION, "Upgrade").set(HttpHeaderNames.UPGRADE, "SPDY/3.1")
+                .set("X-Stream-Protocol-Version", PROTOCOL);
+        ctx.writeAndFlush(switching); // encoded now, by the HTTP codec still in place
+        ctx.pipeline().remove(HttpObjectAggregator.class);
+        ctx.pipeline().remove(HttpServerCodec.class);
+        ctx.pipeline().replace(IdleStateHandler.class, "idle", new IdleStateHandler(0, 0, IDLE_HOURS, TimeUnit.HOURS));
+        ctx.pipeline().addBefore(ctx.name(), "spdy-codec", new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+        ctx.pipeline().addBefore(ctx.name(), "spdy-session", new SpdySessionHandler(SpdyVersion.SPDY_3_1, true));
+        // Kubernetes' SPDY client sends no window updates (nor does its server wait for any): as if the client had
+        // opened the session's and every stream's window to 1 GiB (room left for a client that does send updates);
+        // TCP's own flow control remains.
+        DefaultSpdySettingsFrame windows = new DefaultSpdySettingsFrame();
+        windows.setValue(SpdySettingsFrame.SETTINGS_INITIAL_WINDOW_SIZE, OPEN_WINDOW);
+        ChannelHandlerContext codec = ctx.pipeline().context("spdy-codec");
+        codec.fireChannelRead(windows);
+        codec.fireChannelRead(new DefaultSpdyWindowUpdateFrame(0, OPEN_WINDOW - INITIAL_WINDOW));
+        streamsTimeout = ctx.executor().schedule(() -> {
+            if (!started) {
+                log.debug("Exec stream closed: the client opened streams {} of those asked", streams.keySet());
+                ctx.close();
+            }
+        }, STREAMS_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void stream(ChannelHandlerContext ctx, SpdySynStreamFrame syn) {
+        String type = syn.headers().getAsString("streamtype");
+        // a header of its own: Netty writes no header block at all for none, which a SPDY client cannot read
+        DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(syn.streamId());
+        reply.headers().set("streamtype", type == null ? "" : type);
+        ctx.writeAndFlush(reply);
+        if (exec == null || type == null) {
+            return;
+        }
+        streams.put(type.toLowerCase(Locale.ROOT), syn.streamId());
+        if (started || !streams.containsKey("error") || (exec.stdout() && !streams.containsKey("stdout"))
+                || (exec.stderr() && !streams.containsKey("stderr"))) {
+            return;
+        }
+        started = true;
+        streamsTimeout.cancel(false);
+        Channel channel = ctx.channel();
+        ExecServer.Exec command = exec;
+        if (!server.run(() -> run(channel, command))) {
+            finish(channel, failure("too many exec sessions at once on this node (at most " + ExecServer.MAX_SESSIONS
+                    + "); try again when one has ended", "TooManyRequests", 429));
+        }
+    }
+
+    /** On a session thread: the command, then its status. */
+    private void run(Channel channel, ExecServer.Exec command) {
+        OutputStream out = command.stdout() ? new Frames(channel, streams.get("stdout")) : OutputStream.nullOutputStream();
+        OutputStream err = command.stderr() ? new Frames(channel, streams.get("stderr")) : OutputStream.nullOutputStream();
+        Map<String, Object> status;
+        try {
+            int code = server.streams().exec(command.containerId(), command.command(), out, err);
+            status = code == 0 ? success() : nonZero(command.command(), code);
+        } catch (IOException e) {
+            log.debug("Exec stream ended by its client error={}", e.toString());
+            channel.close();
+            return;
+        } catch (RuntimeException e) { // the runtime's RuntimeError, or a bug: the client is told either way
+            status = failure("error executing command in container: " + (e instanceof RuntimeError ? e.getMessage()
+                    : e.toString()), "InternalError", 500);
+        }
+        finish(channel, status);
+    }
+
+    /** The status on the error stream, then every stream half-closed. Any thread. */
+    private void finish(Channel channel, Map<String, Object> status) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(status);
+        } catch (JsonProcessingException e) {
+            bytes = "{\"metadata\":{},\"status\":\"Failure\"}".getBytes(StandardCharsets.UTF_8);
+        }
+        Integer error = streams.get("error");
+        if (error != null) {
+            channel.write(new DefaultSpdyDataFrame(error, Unpooled.wrappedBuffer(bytes)));
+        }
+        for (Integer id : streams.values()) {
+            DefaultSpdyDataFrame fin = new DefaultSpdyDataFrame(id);
+            fin.setLast(true);
+            channel.write(fin);
+        }
+        channel.flush();
+        channel.eventLoop().schedule((Runnable) channel::close, LINGER_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static Map<String, Object> success() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("metadata", Map.of());
+        s.put("status", "Success");
+        return s;
+    }
+
+    /** As the kubelet says it: kubectl exits with the cause's code. */
+    private static Map<String, Object> nonZero(List<String> command, int code) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("metadata", Map.of());
+        s.put("status", "Failure");
+        s.put("message", "command terminated with non-zero exit code: error executing command " + command
+                + ", exit code " + code);
+        s.put("reason", "NonZeroExitCode");
+        s.put("details", Map.of("causes", List.of(Map.of("reason", "ExitCode", "message", Integer.toString(code)))));
+        return s;
+    }
+
+    private static Map<String, Object> failure(String message, String reason, int code) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("metadata", Map.of());
+        s.put("status", "Failure");
+        s.put("message", message);
+        s.put("reason", reason);
+        s.put("code", code);
+        return s;
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                .set(HttpHeaderNames.CONNECTION, "close");
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Output written as data frames of one stream, each write waited for until the connection has taken it (SPDY's
+     * flow control holds a frame until the client's window allows it), so that a slow client slows the copy.
+     */
+    private static final class Frames extends OutputStream {
+        private final Channel channel;
+        private final int stream;
+
+        Frames(Channel channel, int stream) {
+            this.channel = channel;
+            this.stream = stream;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return;
+            }
+            ChannelFuture sent = channel.writeAndFlush(new DefaultSpdyDataFrame(stream,
+                    Unpooled.copiedBuffer(b, off, len)));
+            try {
+                sent.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("the agent stops");
+            }
+            if (!sent.isSuccess()) {
+                throw new IOException("the exec stream's client has gone", sent.cause());
+            }
+        }
+    }
+}
