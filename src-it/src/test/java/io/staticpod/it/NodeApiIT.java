@@ -192,16 +192,33 @@ class NodeApiIT {
     }
 
     @Test
-    void whatExecOnDockerDoesNotServeYetIsRefusedWithAClearMessage() throws Exception {
-        Cmd stdin = fixture.kubectlWithInput("some input\n", "exec", "-i", "-n", ns, "web-" + node, "--", "cat");
+    void kubectlExecOnDockerGivesTheCommandItsInputAndATerminal() throws Exception {
+        Cmd stdin = fixture.kubectlWithInput("some input\nand more\n", "exec", "-i", "-n", ns, "web-" + node, "--",
+                "sh", "-c", "cat; echo input ended");
+        // kubectl exec -it wants a terminal of its own: script(1) gives it one
+        String exec = String.join(" ", ApiServerFixture.kubectl(), "--kubeconfig", api.adminKubeconfig().toString(),
+                "--request-timeout=30s", "exec", "-it", "-n", ns, "web-" + node, "--", "sh", "-c",
+                "'tty; [ -t 0 ] && echo stdin-is-a-terminal; echo to stderr >&2; exit 6'");
+        Cmd terminal = Cmd.run(Duration.ofSeconds(60), List.of("script", "-qec", exec, "/dev/null"));
+
+        assertThat(stdin.exit()).as(stdin.output()).isZero();
+        assertThat(stdin.output()).isEqualTo("some input\nand more\ninput ended\n");
+        assertThat(terminal.exit()).as(terminal.output()).isEqualTo(6);
+        // a terminal ends its lines with CR LF, and carries stderr too
+        assertThat(terminal.output()).containsPattern("/dev/pts/\\d+\r\n").contains("stdin-is-a-terminal\r\n")
+                .contains("to stderr\r\n");
+    }
+
+    @Test
+    void whatExecOnDockerCannotRunOrDoesNotServeIsRefusedWithAClearMessage() throws Exception {
         Cmd missing = kubectl("exec", "-n", ns, "web-" + node, "--", "/no/such/program");
+        Cmd attach = kubectl("attach", "-n", ns, "web-" + node);
         Cmd forward = kubectl("port-forward", "-n", ns, "web-" + node, "0:80");
 
-        assertThat(stdin.exit()).isNotZero();
-        assertThat(stdin.output()).contains("exec with stdin (kubectl exec -i) is not served for runtime docker by"
-                + " this agent yet");
         assertThat(missing.exit()).as(missing.output()).isNotZero();
         assertThat(missing.output()).contains("/no/such/program");
+        assertThat(attach.exit()).isNotZero();
+        assertThat(attach.output()).contains("attach is not served for runtime docker");
         assertThat(forward.exit()).isNotZero();
         assertThat(forward.output()).contains("port-forward is not served for runtime docker");
     }

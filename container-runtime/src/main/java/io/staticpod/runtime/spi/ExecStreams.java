@@ -5,21 +5,46 @@ import java.io.OutputStream;
 import java.util.List;
 
 /**
- * A command run in a running container with its output copied as it comes, for {@code kubectl exec} on a runtime
+ * Commands run in a running container with their input and output streamed, for {@code kubectl exec} on a runtime
  * that has no streaming server of its own ({@link StreamingUrls}): the agent serves the stream protocols itself and
- * copies what this part gives, as the kubelet's dockershim did for Docker.
+ * joins them to a {@link Process} of this part, as the kubelet's dockershim did for Docker.
  */
 public interface ExecStreams {
 
     /**
-     * Runs {@code command} in the container, without stdin and without a terminal, copies its stdout and stderr to
-     * {@code stdout} and {@code stderr} as they come (each write flushed), and returns its exit code once it ends. No
-     * deadline: the command may run as long as it likes. A write that fails (the client has gone) ends the copy at
-     * once and is thrown; the command may go on in the container (engines offer no way to end it).
+     * Starts {@code command} in the container.
      *
+     * @param stdin whether the command reads what {@link Process#stdin()} is given (else it reads nothing)
+     * @param tty   whether the command runs on a terminal: its stdout and stderr are then one stream, and
+     *              {@link Process#resize} sets the terminal's size
      * @throws RuntimeError.NotFound when the container does not exist or is not running
      * @throws RuntimeError          when the runtime fails or cannot be reached
-     * @throws IOException           when {@code stdout} or {@code stderr} failed
      */
-    int exec(String containerId, List<String> command, OutputStream stdout, OutputStream stderr) throws IOException;
+    Process start(String containerId, List<String> command, boolean stdin, boolean tty);
+
+    /** A command started by {@link #start}; {@link #close} ends its streams (the command may go on). */
+    interface Process extends AutoCloseable {
+
+        /**
+         * The command's input, when it was started with stdin (else a stream that throws): each write flushed; a
+         * write may wait while the command does not read; closing it is the command's end of file. One thread.
+         */
+        OutputStream stdin();
+
+        /**
+         * Copies the command's stdout and stderr (with a terminal: its one stream, to {@code stdout}) as they come,
+         * each write flushed, until the command ends, and returns its exit code. No deadline: the command may run as
+         * long as it likes. A write that fails (the client has gone) ends the copy at once and is thrown.
+         *
+         * @throws RuntimeError when the runtime fails or cannot be reached
+         * @throws IOException  when {@code stdout} or {@code stderr} failed
+         */
+        int copyOutput(OutputStream stdout, OutputStream stderr) throws IOException;
+
+        /** Sets the terminal's size, in characters; nothing without a terminal. Any thread. */
+        void resize(int width, int height);
+
+        @Override
+        void close();
+    }
 }

@@ -40,8 +40,9 @@ public final class ExecServer implements AutoCloseable {
     static final Duration URL_LIFETIME = Duration.ofMinutes(1);
     private static final int MAX_REQUEST = 16 * 1024;
 
-    /** What a URL runs: the command in the container, with these output streams asked for. */
-    record Exec(String containerId, List<String> command, boolean stdout, boolean stderr, long expiresAtNanos) {
+    /** What a URL runs: the command in the container, with these streams asked for (no stderr with a terminal). */
+    record Exec(String containerId, List<String> command, boolean stdin, boolean stdout, boolean stderr, boolean tty,
+                long expiresAtNanos) {
         Exec {
             command = List.copyOf(command);
         }
@@ -61,18 +62,21 @@ public final class ExecServer implements AutoCloseable {
     }
 
     /**
-     * A one-use URL that runs {@code command} in the container with its stdout and stderr as asked.
+     * A one-use URL that runs {@code command} in the container with its streams as asked; with a terminal, stderr is
+     * not asked for (the terminal has one output).
      *
      * @throws IllegalStateException when the server cannot listen or is closed
      */
-    public URI exec(String containerId, List<String> command, boolean stdout, boolean stderr) {
+    public URI exec(String containerId, List<String> command, boolean stdin, boolean stdout, boolean stderr,
+                    boolean tty) {
         int listening = listening();
         long now = System.nanoTime();
         pending.values().removeIf(e -> e.expiresAtNanos() - now < 0);
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         String token = HexFormat.of().formatHex(bytes);
-        pending.put(token, new Exec(containerId, command, stdout, stderr, now + URL_LIFETIME.toNanos()));
+        pending.put(token, new Exec(containerId, command, stdin, stdout, stderr && !tty, tty,
+                now + URL_LIFETIME.toNanos()));
         return URI.create("http://127.0.0.1:" + listening + "/exec/" + token);
     }
 

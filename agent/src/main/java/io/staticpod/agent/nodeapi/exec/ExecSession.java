@@ -1,6 +1,7 @@
 package io.staticpod.agent.nodeapi.exec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdySettingsFrame;
 import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyWindowUpdateFrame;
+import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyFrameCodec;
 import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
 import io.netty.handler.codec.spdy.SpdySessionHandler;
@@ -30,6 +32,7 @@ import io.netty.handler.codec.spdy.SpdyVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.staticpod.runtime.spi.ExecStreams;
 import io.staticpod.runtime.spi.RuntimeError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,15 +46,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One connection of the {@link ExecServer}: the upgrade request of a registered URL answered {@code 101} with SPDY/3.1
  * and {@code v4.channel.k8s.io} (403 when the client offers no such protocol, 404 for an unknown, used or expired URL),
- * then the client's streams ({@code error}, and {@code stdout} and {@code stderr} as asked) each answered, the command
- * run once all are there (within {@value #STREAMS_SECONDS} s), its output sent on them as it comes, and at its end a
+ * then the client's streams ({@code error}, and {@code stdin}, {@code stdout}, {@code stderr} and {@code resize} as
+ * asked) each answered, the command started once all are there (within {@value #STREAMS_SECONDS} s): its output sent
+ * on them as it comes; what arrives on stdin and the terminal sizes on resize handed, in order, to an input thread of
+ * the session that gives them to the command (the connection is not read while more than 1 MiB of stdin waits, so
+ * that TCP holds a fast client back); the end of the client's stdin is the command's. At the command's end a
  * {@code Status} on the error stream, as the kubelet writes it: {@code Success}, {@code NonZeroExitCode} with the exit
  * code as the cause kubectl exits with, or {@code InternalError} with the runtime's message; then every stream is
  * half-closed and the client closes the connection (else it is closed {@value #LINGER_SECONDS} s later). A quiet
@@ -73,6 +82,19 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
     private final Map<String, Integer> streams = new ConcurrentHashMap<>(); // stream type -> id
     private boolean started; // event loop only
     private ScheduledFuture<?> streamsTimeout; // event loop only
+    /** What the client sent on stdin and resize, for the session's input thread: byte[], Size, END_OF_INPUT, STOP. */
+    private final BlockingQueue<Object> input = new LinkedBlockingQueue<>();
+    private final AtomicLong queuedInput = new AtomicLong();
+    private final StringBuilder resizes = new StringBuilder(); // event loop only: a size message cut between frames
+    private static final Object END_OF_INPUT = new Object();
+    private static final Object STOP = new Object();
+    /** Above this much stdin not yet written to the command, the connection is not read (TCP holds the client). */
+    static final long INPUT_HIGH = 1 << 20;
+    static final long INPUT_LOW = 256 << 10;
+
+    /** A terminal size sent on the resize stream. */
+    record Size(int width, int height) {
+    }
 
     ExecSession(ExecServer server) {
         this.server = server;
@@ -85,10 +107,12 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
                 upgrade(ctx, request);
             } else if (msg instanceof SpdySynStreamFrame syn) {
                 stream(ctx, syn);
+            } else if (msg instanceof SpdyDataFrame data) {
+                data(ctx, data);
             } else if (msg instanceof SpdyGoAwayFrame) {
                 ctx.close();
             }
-            // data on stdin is not asked for; the rest is the session handler's business
+            // the rest is the session handler's business
         } finally {
             ReferenceCountUtil.release(msg);
         }
@@ -177,7 +201,8 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
         }
         streams.put(type.toLowerCase(Locale.ROOT), syn.streamId());
         if (started || !streams.containsKey("error") || (exec.stdout() && !streams.containsKey("stdout"))
-                || (exec.stderr() && !streams.containsKey("stderr"))) {
+                || (exec.stderr() && !streams.containsKey("stderr")) || (exec.stdin() && !streams.containsKey("stdin"))
+                || (exec.tty() && !streams.containsKey("resize"))) {
             return;
         }
         started = true;
@@ -190,23 +215,127 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** On a session thread: the command, then its status. */
+    /** Stdin and resize data, queued for the input thread; the end of the client's stdin is the command's. */
+    private void data(ChannelHandlerContext ctx, SpdyDataFrame frame) {
+        Integer stdin = streams.get("stdin");
+        Integer resize = streams.get("resize");
+        int id = frame.streamId();
+        if (stdin != null && id == stdin) {
+            int n = frame.content().readableBytes();
+            if (n > 0) {
+                byte[] bytes = new byte[n];
+                frame.content().readBytes(bytes);
+                input.add(bytes);
+                if (queuedInput.addAndGet(n) > INPUT_HIGH) {
+                    ctx.channel().config().setAutoRead(false);
+                }
+            }
+            if (frame.isLast()) {
+                input.add(END_OF_INPUT);
+            }
+        } else if (resize != null && id == resize) {
+            resizes.append(frame.content().toString(StandardCharsets.UTF_8));
+            for (int nl = resizes.indexOf("\n"); nl >= 0; nl = resizes.indexOf("\n")) {
+                String message = resizes.substring(0, nl).trim();
+                resizes.delete(0, nl + 1);
+                if (!message.isEmpty()) {
+                    try {
+                        JsonNode size = JSON.readTree(message);
+                        input.add(new Size(size.path("Width").asInt(0), size.path("Height").asInt(0)));
+                    } catch (JsonProcessingException e) {
+                        log.debug("Exec stream: a resize message that is not JSON was ignored");
+                    }
+                }
+            }
+            if (resizes.length() > 4096) {
+                resizes.setLength(0); // not a size message: nothing to wait for
+            }
+        }
+    }
+
+    /** On a session thread: the command, its input on a thread of its own, then its status. */
     private void run(Channel channel, ExecServer.Exec command) {
+        Map<String, Object> status;
+        ExecStreams.Process process;
+        try {
+            process = server.streams().start(command.containerId(), command.command(), command.stdin(),
+                    command.tty());
+        } catch (RuntimeException e) {
+            finish(channel, internalError(e));
+            return;
+        }
+        Thread inputThread = null;
+        if (command.stdin() || command.tty()) {
+            inputThread = new Thread(() -> pump(channel, process), Thread.currentThread().getName() + "-input");
+            inputThread.setDaemon(true);
+            inputThread.start();
+        }
         OutputStream out = command.stdout() ? new Frames(channel, streams.get("stdout")) : OutputStream.nullOutputStream();
         OutputStream err = command.stderr() ? new Frames(channel, streams.get("stderr")) : OutputStream.nullOutputStream();
-        Map<String, Object> status;
         try {
-            int code = server.streams().exec(command.containerId(), command.command(), out, err);
+            int code = process.copyOutput(out, err);
             status = code == 0 ? success() : nonZero(command.command(), code);
         } catch (IOException e) {
             log.debug("Exec stream ended by its client error={}", e.toString());
             channel.close();
             return;
         } catch (RuntimeException e) { // the runtime's RuntimeError, or a bug: the client is told either way
-            status = failure("error executing command in container: " + (e instanceof RuntimeError ? e.getMessage()
-                    : e.toString()), "InternalError", 500);
+            status = internalError(e);
+        } finally {
+            process.close();
+            if (inputThread != null) {
+                input.add(STOP);
+            }
         }
         finish(channel, status);
+    }
+
+    /** The input thread: stdin to the command, terminal sizes to the runtime, in the order the client sent them. */
+    private void pump(Channel channel, ExecStreams.Process process) {
+        OutputStream stdin = process.stdin();
+        boolean open = true;
+        try {
+            while (true) {
+                Object next = input.take();
+                if (next == STOP) {
+                    return;
+                }
+                if (next instanceof byte[] bytes) {
+                    if (open) {
+                        try {
+                            stdin.write(bytes);
+                        } catch (IOException e) {
+                            open = false; // the command no longer reads: the rest is dropped
+                        }
+                    }
+                    if (queuedInput.addAndGet(-bytes.length) < INPUT_LOW && !channel.config().isAutoRead()) {
+                        channel.config().setAutoRead(true);
+                    }
+                } else if (next == END_OF_INPUT) {
+                    if (open) {
+                        open = false;
+                        try {
+                            stdin.close();
+                        } catch (IOException e) {
+                            // the command has ended
+                        }
+                    }
+                } else if (next instanceof Size size) {
+                    try {
+                        process.resize(size.width(), size.height());
+                    } catch (RuntimeException e) {
+                        log.debug("Exec stream: the terminal could not be resized error={}", e.toString());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Map<String, Object> internalError(RuntimeException e) {
+        return failure("error executing command in container: " + (e instanceof RuntimeError ? e.getMessage()
+                : e.toString()), "InternalError", 500);
     }
 
     /** The status on the error stream, then every stream half-closed. Any thread. */

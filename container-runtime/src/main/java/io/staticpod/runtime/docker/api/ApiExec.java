@@ -6,6 +6,7 @@ import io.staticpod.runtime.spi.ExecSync;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,12 +39,12 @@ final class ApiExec implements ExecSync, ExecStreams {
     @Override
     public ExecResult exec(String containerId, List<String> command, Duration timeout) {
         String what = "exec in container " + shortId(containerId);
-        String execId = create(what, containerId, command);
+        String execId = create(what, containerId, command, false, false);
         long end = System.nanoTime() + timeout.toNanos();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         AtomicBoolean timedOut = new AtomicBoolean();
-        try (DockerHttp.Stream stream = start(what, execId, timeout.plus(api.callTimeout))) {
+        try (DockerHttp.Stream stream = start(what, execId, timeout.plus(api.callTimeout), false)) {
             ScheduledFuture<?> timer = api.http.schedule(() -> {
                 timedOut.set(true);
                 stream.cancel();
@@ -67,40 +68,135 @@ final class ApiExec implements ExecSync, ExecStreams {
     }
 
     @Override
-    public int exec(String containerId, List<String> command, OutputStream stdout, OutputStream stderr)
-            throws IOException {
+    public Process start(String containerId, List<String> command, boolean stdin, boolean tty) {
         String what = "exec in container " + shortId(containerId);
-        String execId = create(what, containerId, command);
-        DockerHttp.Stream stream;
+        String execId = create(what, containerId, command, stdin, tty);
+        byte[] body = json(Map.of("Detach", false, "Tty", tty));
         try {
-            stream = start(what, execId, api.callTimeout);
+            if (!stdin) { // the output in the answer's body, as for a probe
+                DockerHttp.Stream stream = start(what, execId, api.callTimeout, tty);
+                return new Running(what, execId, tty, stream.body, null, stream::cancel);
+            }
+            DockerHttp.Answer[] refused = new DockerHttp.Answer[1];
+            DockerHttp.Hijacked conn = api.http.hijack(api.path("/exec/" + execId + "/start"), body,
+                    api.callTimeout, refused);
+            if (conn == null) {
+                throw ApiErrors.status(ApiErrors.Kind.EXEC, what, refused[0].status(), refused[0].body(),
+                        api.version());
+            }
+            return new Running(what, execId, tty, conn.in, conn, conn::close);
         } catch (IOException e) {
             throw ApiErrors.transport(what, api.endpoint, e);
         }
-        try (stream) {
-            Frames frames = new Frames(stream.body);
-            while (true) {
-                Frames.Frame f;
-                try {
-                    f = frames.next();
-                } catch (IOException e) {
-                    throw ApiErrors.transport(what, api.endpoint, e);
+    }
+
+    /** A started exec: its output (multiplexed, or raw with a terminal), its input on a hijacked connection. */
+    private final class Running implements Process {
+        private final String what;
+        private final String execId;
+        private final boolean tty;
+        private final InputStream output;
+        private final DockerHttp.Hijacked input;
+        private final Runnable close;
+
+        Running(String what, String execId, boolean tty, InputStream output, DockerHttp.Hijacked input,
+                Runnable close) {
+            this.what = what;
+            this.execId = execId;
+            this.tty = tty;
+            this.output = output;
+            this.input = input;
+            this.close = close;
+        }
+
+        @Override
+        public OutputStream stdin() {
+            return new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
                 }
-                if (f == null) {
-                    break;
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    if (input == null) {
+                        throw new IOException(what + " was started without stdin");
+                    }
+                    input.out.write(b, off, len);
+                    input.out.flush();
                 }
-                OutputStream to = f.stream() == 2 ? stderr : stdout;
-                to.write(f.payload());
-                to.flush();
+
+                @Override
+                public void close() throws IOException {
+                    if (input != null) {
+                        input.closeInput();
+                    }
+                }
+            };
+        }
+
+        @Override
+        public int copyOutput(OutputStream stdout, OutputStream stderr) throws IOException {
+            try {
+                if (tty) {
+                    byte[] buffer = new byte[32 << 10];
+                    for (int n; (n = read(buffer)) > 0; ) {
+                        stdout.write(buffer, 0, n);
+                        stdout.flush();
+                    }
+                } else {
+                    Frames frames = new Frames(output);
+                    for (Frames.Frame f = next(frames); f != null; f = next(frames)) {
+                        OutputStream to = f.stream() == 2 ? stderr : stdout;
+                        to.write(f.payload());
+                        to.flush();
+                    }
+                }
+            } finally {
+                close();
+            }
+            return exitCode(what, execId, System.nanoTime() + api.callTimeout.toNanos());
+        }
+
+        private int read(byte[] buffer) {
+            try {
+                return output.read(buffer);
+            } catch (IOException e) {
+                throw ApiErrors.transport(what, api.endpoint, e);
             }
         }
-        return exitCode(what, execId, System.nanoTime() + api.callTimeout.toNanos());
+
+        private Frames.Frame next(Frames frames) {
+            try {
+                return frames.next();
+            } catch (IOException e) {
+                throw ApiErrors.transport(what, api.endpoint, e);
+            }
+        }
+
+        @Override
+        public void resize(int width, int height) {
+            if (!tty || width <= 0 || height <= 0) {
+                return;
+            }
+            DockerHttp.Answer answer = api.send(what, "POST", "/exec/" + execId + "/resize?h=" + height + "&w="
+                    + width, null, api.callTimeout);
+            if (answer.status() >= 300) {
+                throw ApiErrors.status(ApiErrors.Kind.EXEC, what, answer.status(), answer.body(), api.version());
+            }
+        }
+
+        @Override
+        public void close() {
+            close.run();
+        }
     }
 
     /** {@code POST /containers/{id}/exec}: the exec's id. */
-    private String create(String what, String containerId, List<String> command) {
+    private String create(String what, String containerId, List<String> command, boolean stdin, boolean tty) {
         DockerHttp.Answer created = api.send(what, "POST", "/containers/" + containerId + "/exec",
-                Map.of("AttachStdout", true, "AttachStderr", true, "Cmd", command), api.callTimeout);
+                Map.of("AttachStdin", stdin, "AttachStdout", true, "AttachStderr", !tty, "Tty", tty, "Cmd", command),
+                api.callTimeout);
         if (created.status() != 201) {
             throw ApiErrors.status(ApiErrors.Kind.EXEC, what, created.status(), created.body(), api.version());
         }
@@ -108,9 +204,9 @@ final class ApiExec implements ExecSync, ExecStreams {
     }
 
     /** {@code POST /exec/{id}/start}: its output as a multiplexed stream, the head within {@code deadline}. */
-    private DockerHttp.Stream start(String what, String execId, Duration deadline) throws IOException {
+    private DockerHttp.Stream start(String what, String execId, Duration deadline, boolean tty) throws IOException {
         DockerHttp.Stream stream = api.http.open("POST", api.path("/exec/" + execId + "/start"),
-                ApiClient.JSON.writeValueAsBytes(Map.of("Detach", false, "Tty", false)), deadline);
+                json(Map.of("Detach", false, "Tty", tty)), deadline);
         if (stream.status != 200) {
             byte[] body;
             try (stream) {
@@ -129,6 +225,14 @@ final class ApiExec implements ExecSync, ExecStreams {
                 return exec.path("ExitCode").asInt(-1);
             }
             LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
+
+    private static byte[] json(Map<String, Object> body) {
+        try {
+            return ApiClient.JSON.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

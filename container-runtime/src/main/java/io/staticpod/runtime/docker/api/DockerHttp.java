@@ -13,6 +13,9 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
@@ -98,11 +101,13 @@ final class DockerHttp implements AutoCloseable {
         }
     }
 
+    private final Path socket;
     private final CloseableHttpClient calls;
     private final CloseableHttpClient streams;
     private final ScheduledExecutorService watchdog;
 
     DockerHttp(Path socket) {
+        this.socket = socket;
         this.calls = client(socket, MAX_CONNECTIONS);
         this.streams = client(socket, MAX_STREAMS);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -180,6 +185,92 @@ final class DockerHttp implements AutoCloseable {
         }
         HttpEntity entity = response.getEntity();
         return new Stream(request, response, entity == null ? InputStream.nullInputStream() : entity.getContent());
+    }
+
+    /**
+     * A connection taken over by the engine after {@code 101} (Docker's "hijacked" exec and attach): the command's
+     * output to read, its input to write (one thread each), closing ends both.
+     */
+    static final class Hijacked implements AutoCloseable {
+        private final java.net.Socket socket;
+        final InputStream in;
+        final java.io.OutputStream out;
+
+        private Hijacked(java.net.Socket socket, InputStream in, java.io.OutputStream out) {
+            this.socket = socket;
+            this.in = in;
+            this.out = out;
+        }
+
+        /** The end of the input (the command reads end-of-file); the output goes on. */
+        void closeInput() throws IOException {
+            out.flush();
+            socket.shutdownOutput();
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closed either way
+            }
+        }
+    }
+
+    /**
+     * Sends {@code POST pathAndQuery} with {@code Connection: Upgrade} and {@code Upgrade: tcp} on a connection of its
+     * own, and once the engine has answered {@code 101} (within {@code deadline}), hands the connection over: bytes
+     * the engine sent after its answer's head come first on {@link Hijacked#in}. HttpCore's HTTP/1.1 connection
+     * writes the request and reads the answer; reads then wait without a deadline.
+     *
+     * @return the connection, or null with {@code refused} holding the engine's answer when it did not switch
+     */
+    Hijacked hijack(String pathAndQuery, byte[] json, Duration deadline, Answer[] refused) throws IOException {
+        UnixSocket s = new UnixSocket(socket);
+        ScheduledFuture<?> timer = watchdog.schedule(s::close, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            s.connect(null);
+            s.setSoTimeout((int) Math.max(1, deadline.toMillis()));
+            DefaultBHttpClientConnection conn = new DefaultBHttpClientConnection(Http1Config.DEFAULT);
+            conn.bind(s);
+            BasicClassicHttpRequest request = new BasicClassicHttpRequest("POST", pathAndQuery);
+            request.setHeader("Host", "docker");
+            request.setHeader("Connection", "Upgrade");
+            request.setHeader("Upgrade", "tcp");
+            request.setEntity(new ByteArrayEntity(json, ContentType.APPLICATION_JSON));
+            request.setHeader("Content-Type", ContentType.APPLICATION_JSON.toString());
+            request.setHeader("Content-Length", Integer.toString(json.length));
+            conn.sendRequestHeader(request);
+            conn.sendRequestEntity(request);
+            conn.flush();
+            ClassicHttpResponse response = conn.receiveResponseHeader();
+            conn.receiveResponseEntity(response);
+            HttpEntity entity = response.getEntity();
+            InputStream body = entity == null ? InputStream.nullInputStream() : entity.getContent();
+            if (response.getCode() != 101) {
+                refused[0] = new Answer(response.getCode(), body.readNBytes(64 << 10), null);
+                s.close();
+                return null;
+            }
+            s.setSoTimeout(0);
+            timer.cancel(false);
+            return new Hijacked(s, body, s.getOutputStream());
+        } catch (org.apache.hc.core5.http.HttpException e) {
+            s.close();
+            throw new IOException("the engine's answer to an upgrade is not HTTP: " + e.getMessage(), e);
+        } catch (IOException e) {
+            s.close();
+            if (timer.isDone() && !timer.isCancelled()) { // the watchdog closed the socket
+                throw new TimedOutException("no answer within " + deadline, e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        } finally {
+            timer.cancel(false);
+        }
     }
 
     /** Runs {@code task} on the watchdog's thread after {@code delay} (it must not block). */

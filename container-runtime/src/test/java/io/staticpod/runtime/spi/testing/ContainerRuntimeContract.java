@@ -6,6 +6,7 @@ import io.staticpod.runtime.spi.ContainerSecurity;
 import io.staticpod.runtime.spi.ContainerStatus;
 import io.staticpod.runtime.spi.DnsConfig;
 import io.staticpod.runtime.spi.EnvVar;
+import io.staticpod.runtime.spi.ExecStreams;
 import io.staticpod.runtime.spi.ExecSync.ExecResult;
 import io.staticpod.runtime.spi.LogOptions;
 import io.staticpod.runtime.spi.LogReader;
@@ -397,8 +398,11 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int code = runtime().execStreams().orElseThrow().exec(id, List.of("sh", "-c",
-                "seq 1 20000; echo to stderr >&2; exit 4"), out, err);
+        int code;
+        try (ExecStreams.Process p = runtime().execStreams().orElseThrow().start(id, List.of("sh", "-c",
+                "seq 1 20000; echo to stderr >&2; exit 4"), false, false)) {
+            code = p.copyOutput(out, err);
+        }
 
         assertThat(code).isEqualTo(4);
         assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(20000).endsWith("20000");
@@ -419,8 +423,54 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
 
         // the command would run for 10 minutes: the call must return with the failed write, long before
         assertTimeoutPreemptively(Duration.ofMinutes(2), () -> assertThatThrownBy(() -> runtime().execStreams()
-                .orElseThrow().exec(id, List.of("sh", "-c", "echo first; sleep 600"), gone, OutputStream
-                        .nullOutputStream())).isInstanceOf(IOException.class).hasMessageContaining("has gone"));
+                .orElseThrow().start(id, List.of("sh", "-c", "echo first; sleep 600"), false, false)
+                .copyOutput(gone, OutputStream.nullOutputStream())).isInstanceOf(IOException.class)
+                .hasMessageContaining("has gone"));
+    }
+
+    @Test
+    void execStreamsGiveTheCommandItsInputUntilItIsClosed() throws Exception {
+        assumeThat(runtime().execStreams()).as("exec streams").isPresent();
+        SandboxConfig pod = pod("exec-stdin").build();
+        String id = start(run(pod), pod, busybox("app", SLEEPER));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code;
+        try (ExecStreams.Process p = runtime().execStreams().orElseThrow().start(id, List.of("sh", "-c",
+                "wc -l; echo done >&2"), true, false)) {
+            try (OutputStream in = p.stdin()) {
+                for (int i = 0; i < 5000; i++) {
+                    in.write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            code = p.copyOutput(out, err);
+        }
+
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).trim()).isEqualTo("5000");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("done\n");
+    }
+
+    @Test
+    void execStreamsOnATerminalHaveOneOutputAndTheSizeGiven() throws Exception {
+        assumeThat(runtime().execStreams()).as("exec streams").isPresent();
+        SandboxConfig pod = pod("exec-tty").build();
+        String id = start(run(pod), pod, busybox("app", SLEEPER));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code;
+        try (ExecStreams.Process p = runtime().execStreams().orElseThrow().start(id, List.of("sh", "-c",
+                "read size; stty size; echo to stderr >&2; exit 5"), true, true)) {
+            p.resize(91, 33);
+            p.stdin().write("resized\n".getBytes(StandardCharsets.UTF_8)); // left open: the command ends by itself
+            code = p.copyOutput(out, err);
+        }
+
+        assertThat(code).isEqualTo(5);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("33 91").contains("to stderr");
+        assertThat(err.size()).isZero();
     }
 
     @Test
@@ -430,11 +480,10 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
         String id = start(run(pod), pod, busybox("app", "exit 0"));
         processExited(id, 0);
         awaitExited(id);
-        OutputStream none = OutputStream.nullOutputStream();
 
-        assertThatThrownBy(() -> runtime().execStreams().orElseThrow().exec(MISSING, List.of("true"), none, none))
+        assertThatThrownBy(() -> runtime().execStreams().orElseThrow().start(MISSING, List.of("true"), false, false))
                 .isInstanceOf(RuntimeError.NotFound.class);
-        assertThatThrownBy(() -> runtime().execStreams().orElseThrow().exec(id, List.of("true"), none, none))
+        assertThatThrownBy(() -> runtime().execStreams().orElseThrow().start(id, List.of("true"), true, false))
                 .isInstanceOf(RuntimeError.NotFound.class);
     }
 
