@@ -71,7 +71,7 @@ public final class NodeApiServer implements AutoCloseable {
                          Supplier<AccessReviews> reviews) {
         this.config = config;
         this.options = options;
-        this.slots = new StreamSlots(options.maxStreams());
+        this.slots = new StreamSlots("node-api-stream", options.maxStreams());
         this.streaming = backend.streaming();
         Authenticator authenticator = new Authenticator(config.webhookAuthentication(),
                 config.anonymousAuthentication(), reviews, config.webhookCacheTtl(), options.clock());

@@ -7,28 +7,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * At most {@code max} long-lived streams (followed logs) at once, each on a thread of its own (a log reader blocks
+ * At most {@code max} long-lived streams (followed logs, exec sessions) at once, each on a thread of its own (a log reader blocks
  * while it waits for lines), so that streams can never use up the threads that answer other requests, and a client
  * past the limit is told to come back (429) instead of queued. Threads are made on demand and end a minute after
  * their stream.
  */
-final class StreamSlots implements AutoCloseable {
+public final class StreamSlots implements AutoCloseable {
     private final int max;
     private final AtomicInteger active = new AtomicInteger();
     private final ExecutorService threads;
 
-    StreamSlots(int max) {
+    /** @param name the threads' names, numbered: {@code name-1}, {@code name-2}… */
+    public StreamSlots(String name, int max) {
         this.max = max;
         AtomicInteger n = new AtomicInteger();
         this.threads = new ThreadPoolExecutor(0, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "node-api-stream-" + n.incrementAndGet());
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
     }
 
     /** Runs {@code stream} on a stream thread if a slot is free; false when all {@code max} are taken. */
-    boolean start(Runnable stream) {
+    public boolean start(Runnable stream) {
         if (active.incrementAndGet() > max) {
             active.decrementAndGet();
             return false;

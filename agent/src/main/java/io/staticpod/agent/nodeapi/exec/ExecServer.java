@@ -12,6 +12,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.staticpod.agent.nodeapi.StreamSlots;
 import io.staticpod.runtime.spi.ExecStreams;
 
 import java.net.InetSocketAddress;
@@ -22,11 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A streaming server of the agent's own on {@code 127.0.0.1}, any free port, started at its first exec: {@link
@@ -51,9 +49,8 @@ public final class ExecServer implements AutoCloseable {
     private final ExecStreams streams;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Exec> pending = new ConcurrentHashMap<>();
-    private final AtomicInteger sessions = new AtomicInteger();
     private EventLoopGroup loop; // guarded by this
-    private ExecutorService threads; // guarded by this
+    private StreamSlots sessions; // guarded by this
     private int port; // guarded by this
     private boolean closed; // guarded by this
 
@@ -88,29 +85,11 @@ public final class ExecServer implements AutoCloseable {
 
     /** Runs a session's command on a thread of its own; false when {@value #MAX_SESSIONS} already run. */
     boolean run(Runnable command) {
-        ExecutorService pool;
+        StreamSlots slots;
         synchronized (this) {
-            pool = threads;
+            slots = sessions;
         }
-        if (pool == null || sessions.incrementAndGet() > MAX_SESSIONS) {
-            if (pool != null) {
-                sessions.decrementAndGet();
-            }
-            return false;
-        }
-        try {
-            pool.execute(() -> {
-                try {
-                    command.run();
-                } finally {
-                    sessions.decrementAndGet();
-                }
-            });
-            return true;
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            sessions.decrementAndGet();
-            return false;
-        }
+        return slots != null && slots.start(command);
     }
 
     ExecStreams streams() {
@@ -122,9 +101,7 @@ public final class ExecServer implements AutoCloseable {
             throw new IllegalStateException("the agent's exec server is closed");
         }
         if (loop == null) {
-            AtomicInteger n = new AtomicInteger();
-            EventLoopGroup group = new NioEventLoopGroup(1, (java.util.concurrent.ThreadFactory) r ->
-                    daemon(r, "node-api-exec-io"));
+            EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("node-api-exec-io", true));
             try {
                 Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                         .childOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(false))
@@ -149,8 +126,7 @@ public final class ExecServer implements AutoCloseable {
                 throw new IllegalStateException("the agent's exec server cannot listen on 127.0.0.1: " + e, e);
             }
             loop = group;
-            threads = new ThreadPoolExecutor(0, MAX_SESSIONS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                    r -> daemon(r, "node-api-exec-" + n.incrementAndGet()));
+            sessions = new StreamSlots("node-api-exec", MAX_SESSIONS);
         }
         return port;
     }
@@ -161,13 +137,7 @@ public final class ExecServer implements AutoCloseable {
         pending.clear();
         if (loop != null) {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            threads.shutdownNow();
+            sessions.close();
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

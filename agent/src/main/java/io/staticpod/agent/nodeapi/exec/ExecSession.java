@@ -398,8 +398,8 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Output written as data frames of one stream, each write waited for until the connection has taken it (SPDY's
-     * flow control holds a frame until the client's window allows it), so that a slow client slows the copy.
+     * Output written as data frames of one stream, each write waited for until the connection has written it to the
+     * socket, so that a slow client (TCP's flow control) slows the copy instead of filling the agent's memory.
      */
     private static final class Frames extends OutputStream {
         private final Channel channel;
