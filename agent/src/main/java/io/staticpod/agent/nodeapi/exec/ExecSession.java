@@ -264,6 +264,8 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
             finish(channel, internalError(e));
             return;
         }
+        // a client gone ends the streams at once, also while the command is quiet (it goes on in the container)
+        channel.closeFuture().addListener(f -> process.close());
         Thread inputThread = null;
         if (command.stdin() || command.tty()) {
             inputThread = new Thread(() -> pump(channel, process), Thread.currentThread().getName() + "-input");
