@@ -1,11 +1,7 @@
 package io.staticpod.agent.nodeapi.exec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -38,20 +34,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One connection of the {@link ExecServer}: the upgrade request of a registered URL answered {@code 101} with SPDY/3.1
@@ -75,26 +66,13 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
     /** SPDY/3.1's first window of a session and of each stream. */
     private static final int INITIAL_WINDOW = 64 * 1024;
     private static final int OPEN_WINDOW = 1 << 30;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ExecServer server;
     private ExecServer.Exec exec; // event loop only
     private final Map<String, Integer> streams = new ConcurrentHashMap<>(); // stream type -> id
     private boolean started; // event loop only
     private ScheduledFuture<?> streamsTimeout; // event loop only
-    /** What the client sent on stdin and resize, for the session's input thread: byte[], Size, END_OF_INPUT, STOP. */
-    private final BlockingQueue<Object> input = new LinkedBlockingQueue<>();
-    private final AtomicLong queuedInput = new AtomicLong();
-    private final StringBuilder resizes = new StringBuilder(); // event loop only: a size message cut between frames
-    private static final Object END_OF_INPUT = new Object();
-    private static final Object STOP = new Object();
-    /** Above this much stdin not yet written to the command, the connection is not read (TCP holds the client). */
-    static final long INPUT_HIGH = 1 << 20;
-    static final long INPUT_LOW = 256 << 10;
-
-    /** A terminal size sent on the resize stream. */
-    record Size(int width, int height) {
-    }
+    private SessionInput input; // event loop only, once upgraded
 
     ExecSession(ExecServer server) {
         this.server = server;
@@ -108,7 +86,9 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof SpdySynStreamFrame syn) {
                 stream(ctx, syn);
             } else if (msg instanceof SpdyDataFrame data) {
-                data(ctx, data);
+                if (input != null) {
+                    data(data);
+                }
             } else if (msg instanceof SpdyGoAwayFrame) {
                 ctx.close();
             }
@@ -164,6 +144,7 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
             return;
         }
         exec = found;
+        input = new SessionInput(ctx.channel());
         FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER, false);
         switching.headers().set(HttpHeaderNames.CONNECTION, "Upgrade").set(HttpHeaderNames.UPGRADE, "SPDY/3.1")
@@ -209,148 +190,68 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
         streamsTimeout.cancel(false);
         Channel channel = ctx.channel();
         ExecServer.Exec command = exec;
-        if (!server.run(() -> run(channel, command))) {
-            finish(channel, failure("too many exec sessions at once on this node (at most " + ExecServer.MAX_SESSIONS
-                    + "); try again when one has ended", "TooManyRequests", 429));
+        SessionInput in = input;
+        if (!server.run(() -> run(channel, command, in))) {
+            finish(channel, ExecStatus.tooManySessions(ExecServer.MAX_SESSIONS));
         }
     }
 
-    /** Stdin and resize data, queued for the input thread; the end of the client's stdin is the command's. */
-    private void data(ChannelHandlerContext ctx, SpdyDataFrame frame) {
+    /** Stdin and resize data, for the session's input. */
+    private void data(SpdyDataFrame frame) {
         Integer stdin = streams.get("stdin");
         Integer resize = streams.get("resize");
-        int id = frame.streamId();
-        if (stdin != null && id == stdin) {
-            int n = frame.content().readableBytes();
-            if (n > 0) {
-                byte[] bytes = new byte[n];
-                frame.content().readBytes(bytes);
-                input.add(bytes);
-                if (queuedInput.addAndGet(n) > INPUT_HIGH) {
-                    ctx.channel().config().setAutoRead(false);
-                }
-            }
-            if (frame.isLast()) {
-                input.add(END_OF_INPUT);
-            }
-        } else if (resize != null && id == resize) {
-            resizes.append(frame.content().toString(StandardCharsets.UTF_8));
-            for (int nl = resizes.indexOf("\n"); nl >= 0; nl = resizes.indexOf("\n")) {
-                String message = resizes.substring(0, nl).trim();
-                resizes.delete(0, nl + 1);
-                if (!message.isEmpty()) {
-                    try {
-                        JsonNode size = JSON.readTree(message);
-                        input.add(new Size(size.path("Width").asInt(0), size.path("Height").asInt(0)));
-                    } catch (JsonProcessingException e) {
-                        log.debug("Exec stream: a resize message that is not JSON was ignored");
-                    }
-                }
-            }
-            if (resizes.length() > 4096) {
-                resizes.setLength(0); // not a size message: nothing to wait for
-            }
+        if (stdin != null && frame.streamId() == stdin) {
+            input.stdin(frame.content(), frame.isLast());
+        } else if (resize != null && frame.streamId() == resize) {
+            input.resize(frame.content());
         }
     }
 
     /** On a session thread: the command, its input on a thread of its own, then its status. */
-    private void run(Channel channel, ExecServer.Exec command) {
-        Map<String, Object> status;
+    private void run(Channel channel, ExecServer.Exec command, SessionInput in) {
         ExecStreams.Process process;
         try {
             process = server.streams().start(command.containerId(), command.command(), command.stdin(),
                     command.tty());
         } catch (RuntimeException e) {
-            finish(channel, internalError(e));
+            finish(channel, ExecStatus.internalError(e));
             return;
         }
         // a client gone ends the streams at once, also while the command is quiet (it goes on in the container)
         channel.closeFuture().addListener(f -> process.close());
-        Thread inputThread = null;
-        if (command.stdin() || command.tty()) {
-            inputThread = new Thread(() -> pump(channel, process), Thread.currentThread().getName() + "-input");
-            inputThread.setDaemon(true);
-            inputThread.start();
+        boolean input = command.stdin() || command.tty();
+        if (input) {
+            Thread pump = new Thread(() -> in.pump(process), Thread.currentThread().getName() + "-input");
+            pump.setDaemon(true);
+            pump.start();
         }
-        OutputStream out = command.stdout() ? new Frames(channel, streams.get("stdout")) : OutputStream.nullOutputStream();
-        OutputStream err = command.stderr() ? new Frames(channel, streams.get("stderr")) : OutputStream.nullOutputStream();
+        OutputStream out = command.stdout() ? new DataFrames(channel, streams.get("stdout"))
+                : OutputStream.nullOutputStream();
+        OutputStream err = command.stderr() ? new DataFrames(channel, streams.get("stderr"))
+                : OutputStream.nullOutputStream();
+        byte[] status;
         try {
-            int code = process.copyOutput(out, err);
-            status = code == 0 ? success() : nonZero(command.command(), code);
+            status = ExecStatus.of(process.copyOutput(out, err), command.command());
         } catch (IOException e) {
             log.debug("Exec stream ended by its client error={}", e.toString());
             channel.close();
             return;
         } catch (RuntimeException e) { // the runtime's RuntimeError, or a bug: the client is told either way
-            status = internalError(e);
+            status = ExecStatus.internalError(e);
         } finally {
             process.close();
-            if (inputThread != null) {
-                input.add(STOP);
+            if (input) {
+                in.stop();
             }
         }
         finish(channel, status);
     }
 
-    /** The input thread: stdin to the command, terminal sizes to the runtime, in the order the client sent them. */
-    private void pump(Channel channel, ExecStreams.Process process) {
-        OutputStream stdin = process.stdin();
-        boolean open = true;
-        try {
-            while (true) {
-                Object next = input.take();
-                if (next == STOP) {
-                    return;
-                }
-                if (next instanceof byte[] bytes) {
-                    if (open) {
-                        try {
-                            stdin.write(bytes);
-                        } catch (IOException e) {
-                            open = false; // the command no longer reads: the rest is dropped
-                        }
-                    }
-                    if (queuedInput.addAndGet(-bytes.length) < INPUT_LOW && !channel.config().isAutoRead()) {
-                        channel.config().setAutoRead(true);
-                    }
-                } else if (next == END_OF_INPUT) {
-                    if (open) {
-                        open = false;
-                        try {
-                            stdin.close();
-                        } catch (IOException e) {
-                            // the command has ended
-                        }
-                    }
-                } else if (next instanceof Size size) {
-                    try {
-                        process.resize(size.width(), size.height());
-                    } catch (RuntimeException e) {
-                        log.debug("Exec stream: the terminal could not be resized error={}", e.toString());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static Map<String, Object> internalError(RuntimeException e) {
-        return failure("error executing command in container: " + (e instanceof RuntimeError ? e.getMessage()
-                : e.toString()), "InternalError", 500);
-    }
-
     /** The status on the error stream, then every stream half-closed. Any thread. */
-    private void finish(Channel channel, Map<String, Object> status) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(status);
-        } catch (JsonProcessingException e) {
-            bytes = "{\"metadata\":{},\"status\":\"Failure\"}".getBytes(StandardCharsets.UTF_8);
-        }
+    private void finish(Channel channel, byte[] status) {
         Integer error = streams.get("error");
         if (error != null) {
-            channel.write(new DefaultSpdyDataFrame(error, Unpooled.wrappedBuffer(bytes)));
+            channel.write(new DefaultSpdyDataFrame(error, Unpooled.wrappedBuffer(status)));
         }
         for (Integer id : streams.values()) {
             DefaultSpdyDataFrame fin = new DefaultSpdyDataFrame(id);
@@ -361,35 +262,6 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
         channel.eventLoop().schedule((Runnable) channel::close, LINGER_SECONDS, TimeUnit.SECONDS);
     }
 
-    private static Map<String, Object> success() {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("metadata", Map.of());
-        s.put("status", "Success");
-        return s;
-    }
-
-    /** As the kubelet says it: kubectl exits with the cause's code. */
-    private static Map<String, Object> nonZero(List<String> command, int code) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("metadata", Map.of());
-        s.put("status", "Failure");
-        s.put("message", "command terminated with non-zero exit code: error executing command " + command
-                + ", exit code " + code);
-        s.put("reason", "NonZeroExitCode");
-        s.put("details", Map.of("causes", List.of(Map.of("reason", "ExitCode", "message", Integer.toString(code)))));
-        return s;
-    }
-
-    private static Map<String, Object> failure(String message, String reason, int code) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("metadata", Map.of());
-        s.put("status", "Failure");
-        s.put("message", message);
-        s.put("reason", reason);
-        s.put("code", code);
-        return s;
-    }
-
     private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
@@ -397,42 +269,5 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
                 .set(HttpHeaderNames.CONNECTION, "close");
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    /**
-     * Output written as data frames of one stream, each write waited for until the connection has written it to the
-     * socket, so that a slow client (TCP's flow control) slows the copy instead of filling the agent's memory.
-     */
-    private static final class Frames extends OutputStream {
-        private final Channel channel;
-        private final int stream;
-
-        Frames(Channel channel, int stream) {
-            this.channel = channel;
-            this.stream = stream;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return;
-            }
-            ChannelFuture sent = channel.writeAndFlush(new DefaultSpdyDataFrame(stream,
-                    Unpooled.copiedBuffer(b, off, len)));
-            try {
-                sent.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("the agent stops");
-            }
-            if (!sent.isSuccess()) {
-                throw new IOException("the exec stream's client has gone", sent.cause());
-            }
-        }
     }
 }
