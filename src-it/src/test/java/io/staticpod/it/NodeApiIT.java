@@ -18,8 +18,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +35,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,7 +73,9 @@ class NodeApiIT {
     void startAgent() throws Exception {
         ItEnvironment.requireDocker();
         fixture.start(Map.of("web.yaml", fixture.pod("web", TRAP), "crash.yaml", fixture.pod("crash",
-                "echo crashing instance $(cat /proc/sys/kernel/random/uuid); sleep 3; exit 3")));
+                "echo crashing instance $(cat /proc/sys/kernel/random/uuid); sleep 3; exit 3"), "http.yaml",
+                fixture.pod("http", "mkdir -p /www && echo hello from the pod > /www/index.html && head -c 300000"
+                        + " /dev/urandom > /www/big && exec httpd -f -p 8080 -h /www")));
     }
 
     @AfterAll
@@ -210,17 +215,50 @@ class NodeApiIT {
     }
 
     @Test
-    void whatExecOnDockerCannotRunOrDoesNotServeIsRefusedWithAClearMessage() throws Exception {
+    void whatExecOnDockerCannotRunOrAttachIsRefusedWithAClearMessage() throws Exception {
         Cmd missing = kubectl("exec", "-n", ns, "web-" + node, "--", "/no/such/program");
         Cmd attach = kubectl("attach", "-n", ns, "web-" + node);
-        Cmd forward = kubectl("port-forward", "-n", ns, "web-" + node, "0:80");
 
         assertThat(missing.exit()).as(missing.output()).isNotZero();
         assertThat(missing.output()).contains("/no/such/program");
         assertThat(attach.exit()).isNotZero();
         assertThat(attach.output()).contains("attach is not served for runtime docker");
-        assertThat(forward.exit()).isNotZero();
-        assertThat(forward.output()).contains("port-forward is not served for runtime docker");
+    }
+
+    @Test
+    void kubectlPortForwardOnDockerReachesAPortOfThePodAndSaysWhenNothingListens() throws Exception {
+        int local = NodeApiFixture.freePort();
+        int closed = NodeApiFixture.freePort();
+        Process forward = new ProcessBuilder(ApiServerFixture.kubectl(), "--kubeconfig",
+                api.adminKubeconfig().toString(), "port-forward", "-n", ns, "http-" + node, local + ":8080",
+                closed + ":9999").redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(forward.getInputStream(),
+                    StandardCharsets.UTF_8));
+            List<String> said = new CopyOnWriteArrayList<>();
+            Thread reader = new Thread(() -> out.lines().forEach(said::add));
+            reader.setDaemon(true);
+            reader.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> said.stream().anyMatch(l -> l.startsWith(
+                    "Forwarding from 127.0.0.1:" + closed)));
+            HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
+
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + local
+                    + "/index.html")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<byte[]> big = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + local
+                    + "/big")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + closed + "/"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(IOException.class);
+
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).isEqualTo("hello from the pod\n");
+            assertThat(big.body()).hasSize(300000);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(said).anySatisfy(l ->
+                    assertThat(l).contains("error forwarding port 9999 to pod at ").contains("Connection refused")));
+        } finally {
+            forward.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -238,7 +276,7 @@ class NodeApiIT {
         assertThat(previous.stdout()).matches("crashing instance [0-9a-f-]{36}\n");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.stderr()).contains("no static pod \"nope\" on node " + node + "; its static pods: " + ns
-                + "/crash-" + node + ", " + ns + "/web-" + node);
+                + "/crash-" + node + ", " + ns + "/http-" + node + ", " + ns + "/web-" + node);
     }
 
     private int restarts(String pod) {

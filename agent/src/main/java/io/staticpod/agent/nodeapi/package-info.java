@@ -10,7 +10,7 @@
  * ({@link io.staticpod.agent.nodeapi.NodeApiBackend}): its static pods, their logs, its health and metrics. An
  * authorized upgrade request (exec, attach, port-forward) is handed over as a raw byte tunnel to the runtime's
  * streaming server ({@link io.staticpod.agent.nodeapi.Streaming#of}: CRI runtimes; on the Docker Engine API, exec
- * only, to the agent's own server in {@code exec}; 501 on the others).
+ * and port-forward, to the agent's own server in {@code exec}; 501 on the others).
  *
  * <p>This package knows nothing of how the agent keeps its pods: everything comes through the backend's seams, so
  * the server is tested with fakes and wired to whichever runtime SPI the agent runs on.

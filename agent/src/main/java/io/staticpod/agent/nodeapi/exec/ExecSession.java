@@ -45,7 +45,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One connection of the {@link ExecServer}: the upgrade request of a registered URL answered {@code 101} with SPDY/3.1
+ * One connection of the {@link StreamServer}: the upgrade request of a registered URL answered {@code 101} with SPDY/3.1
  * and {@code v4.channel.k8s.io} (403 when the client offers no such protocol, 404 for an unknown, used or expired URL),
  * then the client's streams ({@code error}, and {@code stdin}, {@code stdout}, {@code stderr} and {@code resize} as
  * asked) each answered, the command started once all are there (within {@value #STREAMS_SECONDS} s): its output sent
@@ -60,6 +60,7 @@ import java.util.concurrent.TimeUnit;
 final class ExecSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ExecSession.class);
     static final String PROTOCOL = "v4.channel.k8s.io";
+    static final String FORWARD_PROTOCOL = "portforward.k8s.io";
     static final int STREAMS_SECONDS = 30;
     static final int LINGER_SECONDS = 10;
     static final long IDLE_HOURS = 4;
@@ -67,14 +68,14 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
     private static final int INITIAL_WINDOW = 64 * 1024;
     private static final int OPEN_WINDOW = 1 << 30;
 
-    private final ExecServer server;
-    private ExecServer.Exec exec; // event loop only
+    private final StreamServer server;
+    private StreamServer.Exec exec; // event loop only
     private final Map<String, Integer> streams = new ConcurrentHashMap<>(); // stream type -> id
     private boolean started; // event loop only
     private ScheduledFuture<?> streamsTimeout; // event loop only
     private SessionInput input; // event loop only, once upgraded
 
-    ExecSession(ExecServer server) {
+    ExecSession(StreamServer server) {
         this.server = server;
     }
 
@@ -119,14 +120,17 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
-        ExecServer.Exec found = path.startsWith("/exec/") ? server.take(path.substring("/exec/".length())) : null;
-        if (found == null) {
-            refuse(ctx, HttpResponseStatus.NOT_FOUND, "unknown, used or expired exec URL");
+        String token = path.substring(path.lastIndexOf('/') + 1);
+        StreamServer.Target found = path.equals("/exec/" + token) || path.equals("/portforward/" + token)
+                ? server.take(token) : null;
+        if (found == null || (found instanceof StreamServer.Exec) != path.startsWith("/exec/")) {
+            refuse(ctx, HttpResponseStatus.NOT_FOUND, "unknown, used or expired stream URL");
             return;
         }
+        String protocol = found instanceof StreamServer.Exec ? PROTOCOL : FORWARD_PROTOCOL;
         String upgrade = request.headers().get(HttpHeaderNames.UPGRADE, "");
         if (!upgrade.equalsIgnoreCase("SPDY/3.1")) {
-            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "this exec stream is served over SPDY/3.1 only; the request"
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "this stream is served over SPDY/3.1 only; the request"
                     + " asked for " + (upgrade.isEmpty() ? "no upgrade" : "\"" + upgrade + "\""));
             return;
         }
@@ -138,23 +142,33 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
                 }
             }
         }
-        if (!offered.contains(PROTOCOL)) {
+        if (!offered.contains(protocol)) {
             refuse(ctx, HttpResponseStatus.FORBIDDEN, "unable to upgrade: unable to negotiate protocol: client"
-                    + " supports " + offered + ", server supports [" + PROTOCOL + "]");
+                    + " supports " + offered + ", server supports [" + protocol + "]");
             return;
         }
-        exec = found;
-        input = new SessionInput(ctx.channel());
         FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER, false);
         switching.headers().set(HttpHeaderNames.CONNECTION, "Upgrade").set(HttpHeaderNames.UPGRADE, "SPDY/3.1")
-                .set("X-Stream-Protocol-Version", PROTOCOL);
+                .set("X-Stream-Protocol-Version", protocol);
         ctx.writeAndFlush(switching); // encoded now, by the HTTP codec still in place
         ctx.pipeline().remove(HttpObjectAggregator.class);
         ctx.pipeline().remove(HttpServerCodec.class);
         ctx.pipeline().replace(IdleStateHandler.class, "idle", new IdleStateHandler(0, 0, IDLE_HOURS, TimeUnit.HOURS));
         ctx.pipeline().addBefore(ctx.name(), "spdy-codec", new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
         ctx.pipeline().addBefore(ctx.name(), "spdy-session", new SpdySessionHandler(SpdyVersion.SPDY_3_1, true));
+        if (found instanceof StreamServer.Forward forward) {
+            ctx.pipeline().replace(this, "forward", new ForwardSession(forward.host()));
+        } else {
+            exec = (StreamServer.Exec) found;
+            input = new SessionInput(ctx.channel());
+            streamsTimeout = ctx.executor().schedule(() -> {
+                if (!started) {
+                    log.debug("Exec stream closed: the client opened streams {} of those asked", streams.keySet());
+                    ctx.close();
+                }
+            }, STREAMS_SECONDS, TimeUnit.SECONDS);
+        }
         // Kubernetes' SPDY client sends no window updates (nor does its server wait for any): as if the client had
         // opened the session's and every stream's window to 1 GiB (room left for a client that does send updates);
         // TCP's own flow control remains.
@@ -163,20 +177,10 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
         ChannelHandlerContext codec = ctx.pipeline().context("spdy-codec");
         codec.fireChannelRead(windows);
         codec.fireChannelRead(new DefaultSpdyWindowUpdateFrame(0, OPEN_WINDOW - INITIAL_WINDOW));
-        streamsTimeout = ctx.executor().schedule(() -> {
-            if (!started) {
-                log.debug("Exec stream closed: the client opened streams {} of those asked", streams.keySet());
-                ctx.close();
-            }
-        }, STREAMS_SECONDS, TimeUnit.SECONDS);
     }
 
     private void stream(ChannelHandlerContext ctx, SpdySynStreamFrame syn) {
-        String type = syn.headers().getAsString("streamtype");
-        // a header of its own: Netty writes no header block at all for none, which a SPDY client cannot read
-        DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(syn.streamId());
-        reply.headers().set("streamtype", type == null ? "" : type);
-        ctx.writeAndFlush(reply);
+        String type = reply(ctx, syn);
         if (exec == null || type == null) {
             return;
         }
@@ -189,11 +193,23 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
         started = true;
         streamsTimeout.cancel(false);
         Channel channel = ctx.channel();
-        ExecServer.Exec command = exec;
+        StreamServer.Exec command = exec;
         SessionInput in = input;
         if (!server.run(() -> run(channel, command, in))) {
-            finish(channel, ExecStatus.tooManySessions(ExecServer.MAX_SESSIONS));
+            finish(channel, ExecStatus.tooManySessions(StreamServer.MAX_SESSIONS));
         }
+    }
+
+    /**
+     * Answers a stream the client opened; returns its {@code streamType}, or null. The answer carries a header of its
+     * own: Netty writes no header block at all for none, which a SPDY client cannot read.
+     */
+    static String reply(ChannelHandlerContext ctx, SpdySynStreamFrame syn) {
+        String type = syn.headers().getAsString("streamtype");
+        DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(syn.streamId());
+        reply.headers().set("streamtype", type == null ? "" : type);
+        ctx.writeAndFlush(reply);
+        return type;
     }
 
     /** Stdin and resize data, for the session's input. */
@@ -208,7 +224,7 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
     }
 
     /** On a session thread: the command, its input on a thread of its own, then its status. */
-    private void run(Channel channel, ExecServer.Exec command, SessionInput in) {
+    private void run(Channel channel, StreamServer.Exec command, SessionInput in) {
         ExecStreams.Process process;
         try {
             process = server.streams().start(command.containerId(), command.command(), command.stdin(),

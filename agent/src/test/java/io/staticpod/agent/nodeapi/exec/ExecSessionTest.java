@@ -27,7 +27,7 @@ class ExecSessionTest {
     private static final ExecStreams NEVER_STARTED = (id, command, stdin, tty) -> {
         throw new AssertionError("no command may start");
     };
-    private final ExecServer server = new ExecServer(NEVER_STARTED);
+    private final StreamServer server = new StreamServer(NEVER_STARTED);
 
     @AfterEach
     void close() {
@@ -47,7 +47,7 @@ class ExecSessionTest {
                 .containsIgnoringCase("x-stream-protocol-version: v4.channel.k8s.io");
         assertThat(first.pipeline().get(SpdyFrameCodec.class)).isNotNull();
         assertThat(first.pipeline().get(HttpServerCodec.class)).isNull();
-        assertThat(again).startsWith("HTTP/1.1 404 ").contains("unknown, used or expired exec URL");
+        assertThat(again).startsWith("HTTP/1.1 404 ").contains("unknown, used or expired stream URL");
         assertThat(second.isOpen()).isFalse();
     }
 
@@ -65,7 +65,7 @@ class ExecSessionTest {
         String answer = send(channel(), url.getRawPath(), "websocket", "v4.channel.k8s.io");
 
         assertThat(answer).startsWith("HTTP/1.1 400 ")
-                .contains("this exec stream is served over SPDY/3.1 only; the request asked for \"websocket\"");
+                .contains("this stream is served over SPDY/3.1 only; the request asked for \"websocket\"");
     }
 
     @Test
@@ -76,6 +76,33 @@ class ExecSessionTest {
 
         assertThat(answer).startsWith("HTTP/1.1 403 ").contains("unable to negotiate protocol: client supports"
                 + " [v3.channel.k8s.io, channel.k8s.io], server supports [v4.channel.k8s.io]");
+    }
+
+    @Test
+    void aPortForwardUrlIsSwitchedWithItsOwnProtocolOnlyOnItsOwnPath() {
+        URI forward = server.forward("10.0.0.7");
+        URI exec = server.exec("c1", List.of("date"), false, true, true, false);
+
+        EmbeddedChannel ch = channel();
+        String answer = send(ch, forward.getRawPath(), "SPDY/3.1", "portforward.k8s.io");
+        String execOnForwardPath = send(channel(), "/portforward/" + exec.getRawPath().substring("/exec/".length()),
+                "SPDY/3.1", "v4.channel.k8s.io");
+
+        assertThat(forward.getRawPath()).startsWith("/portforward/");
+        assertThat(answer).startsWith("HTTP/1.1 101 ")
+                .containsIgnoringCase("x-stream-protocol-version: portforward.k8s.io");
+        assertThat(ch.pipeline().get(ForwardSession.class)).isNotNull();
+        assertThat(ch.pipeline().get(ExecSession.class)).isNull();
+        assertThat(execOnForwardPath).startsWith("HTTP/1.1 404 ");
+    }
+
+    @Test
+    void aPortForwardClientOfferingOnlyExecProtocolsIsForbidden() {
+        URI forward = server.forward("10.0.0.7");
+
+        String answer = send(channel(), forward.getRawPath(), "SPDY/3.1", "v4.channel.k8s.io");
+
+        assertThat(answer).startsWith("HTTP/1.1 403 ").contains("server supports [portforward.k8s.io]");
     }
 
     private EmbeddedChannel channel() {

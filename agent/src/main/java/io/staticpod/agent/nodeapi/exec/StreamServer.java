@@ -27,34 +27,45 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A streaming server of the agent's own on {@code 127.0.0.1}, any free port, started at its first exec: {@link
- * #exec} registers a command and returns a one-use URL for it (a random 128-bit token, valid for a minute), which the
- * node API's tunnel opens with the client's upgrade request. Behind it, {@link ExecSession} speaks SPDY/3.1 with the
- * {@code v4.channel.k8s.io} protocol and runs the command through the runtime's {@link ExecStreams}, one thread per
- * running command, at most {@value #MAX_SESSIONS} at once. The URL is a credential: never logged.
+ * A streaming server of the agent's own on {@code 127.0.0.1}, any free port, started at its first use: {@link #exec}
+ * registers a command and {@link #forward} a port-forward, and each returns a one-use URL for it (a random 128-bit
+ * token, valid for a minute), which the node API's tunnel opens with the client's upgrade request. Behind it, {@link
+ * ExecSession} speaks SPDY/3.1: {@code v4.channel.k8s.io} for an exec, run through the runtime's {@link ExecStreams}
+ * (one thread per running command, at most {@value #MAX_SESSIONS} at once), {@code portforward.k8s.io} for a
+ * port-forward ({@link ForwardSession}: connections from the agent to the pod's address, on the server's event loop).
+ * The URL is a credential: never logged.
  */
-public final class ExecServer implements AutoCloseable {
+public final class StreamServer implements AutoCloseable {
     static final int MAX_SESSIONS = 16;
     static final Duration URL_LIFETIME = Duration.ofMinutes(1);
     private static final int MAX_REQUEST = 16 * 1024;
 
-    /** What a URL runs: the command in the container, with these streams asked for (no stderr with a terminal). */
+    /** What a URL serves. */
+    sealed interface Target permits Exec, Forward {
+        long expiresAtNanos();
+    }
+
+    /** An exec: the command in the container, with these streams asked for (no stderr with a terminal). */
     record Exec(String containerId, List<String> command, boolean stdin, boolean stdout, boolean stderr, boolean tty,
-                long expiresAtNanos) {
+                long expiresAtNanos) implements Target {
         Exec {
             command = List.copyOf(command);
         }
     }
 
+    /** A port-forward: connections to the ports the client names on {@code host} (the pod's address). */
+    record Forward(String host, long expiresAtNanos) implements Target {
+    }
+
     private final ExecStreams streams;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Exec> pending = new ConcurrentHashMap<>();
+    private final Map<String, Target> pending = new ConcurrentHashMap<>();
     private EventLoopGroup loop; // guarded by this
     private StreamSlots sessions; // guarded by this
     private int port; // guarded by this
     private boolean closed; // guarded by this
 
-    public ExecServer(ExecStreams streams) {
+    public StreamServer(ExecStreams streams) {
         this.streams = streams;
     }
 
@@ -66,20 +77,34 @@ public final class ExecServer implements AutoCloseable {
      */
     public URI exec(String containerId, List<String> command, boolean stdin, boolean stdout, boolean stderr,
                     boolean tty) {
+        long now = System.nanoTime();
+        return register("exec", new Exec(containerId, command, stdin, stdout, stderr && !tty, tty,
+                now + URL_LIFETIME.toNanos()));
+    }
+
+    /**
+     * A one-use URL that forwards the client's connections to the ports it names on {@code host}.
+     *
+     * @throws IllegalStateException when the server cannot listen or is closed
+     */
+    public URI forward(String host) {
+        return register("portforward", new Forward(host, System.nanoTime() + URL_LIFETIME.toNanos()));
+    }
+
+    private URI register(String kind, Target target) {
         int listening = listening();
         long now = System.nanoTime();
         pending.values().removeIf(e -> e.expiresAtNanos() - now < 0);
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         String token = HexFormat.of().formatHex(bytes);
-        pending.put(token, new Exec(containerId, command, stdin, stdout, stderr && !tty, tty,
-                now + URL_LIFETIME.toNanos()));
-        return URI.create("http://127.0.0.1:" + listening + "/exec/" + token);
+        pending.put(token, target);
+        return URI.create("http://127.0.0.1:" + listening + "/" + kind + "/" + token);
     }
 
-    /** The registered exec of a token, once: null when unknown, used or expired. */
-    Exec take(String token) {
-        Exec e = pending.remove(token);
+    /** The registered target of a token, once: null when unknown, used or expired. */
+    Target take(String token) {
+        Target e = pending.remove(token);
         return e == null || e.expiresAtNanos() - System.nanoTime() < 0 ? null : e;
     }
 
@@ -112,7 +137,7 @@ public final class ExecServer implements AutoCloseable {
                                 c.pipeline().addLast(new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS))
                                         .addLast(new HttpServerCodec(MAX_REQUEST, MAX_REQUEST, 8192))
                                         .addLast(new HttpObjectAggregator(MAX_REQUEST))
-                                        .addLast(new ExecSession(ExecServer.this));
+                                        .addLast(new ExecSession(StreamServer.this));
                             }
                         })
                         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
