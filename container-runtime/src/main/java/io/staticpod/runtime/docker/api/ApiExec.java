@@ -23,7 +23,9 @@ import static io.staticpod.runtime.docker.DockerNaming.shortId;
  * whose answer is the command's output as a multiplexed stream until it ends, then {@code GET /exec/{id}/json} for
  * its exit code. A command still running at its timeout is given up: the stream is closed (the process goes on in the
  * container; Docker has no way to end it) and the result says timed out. The same calls serve {@code kubectl exec}
- * ({@link ExecStreams}): the output copied frame by frame as it comes, without a deadline.
+ * ({@link ExecStreams}): the output copied as it comes (frame by frame, or raw from a terminal), without a deadline;
+ * with stdin, the start goes on a connection of its own that the engine takes over ({@link DockerHttp#hijack}), the
+ * command's input written to it; a terminal's size set through {@code POST /exec/{id}/resize}.
  */
 final class ApiExec implements ExecSync, ExecStreams {
 
