@@ -4,7 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -25,7 +24,6 @@ import io.netty.handler.codec.spdy.SpdySessionHandler;
 import io.netty.handler.codec.spdy.SpdySettingsFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 import io.netty.handler.codec.spdy.SpdyVersion;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.staticpod.runtime.spi.ExecStreams;
@@ -57,7 +55,7 @@ import java.util.concurrent.TimeUnit;
  * half-closed and the client closes the connection (else it is closed {@value #LINGER_SECONDS} s later). A quiet
  * session lasts up to the kubelet's default streaming idle timeout, 4 hours.
  */
-final class ExecSession extends ChannelInboundHandlerAdapter {
+final class ExecSession extends StreamConnection {
     private static final Logger log = LoggerFactory.getLogger(ExecSession.class);
     static final String PROTOCOL = "v4.channel.k8s.io";
     static final String FORWARD_PROTOCOL = "portforward.k8s.io";
@@ -76,6 +74,7 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
     private SessionInput input; // event loop only, once upgraded
 
     ExecSession(StreamServer server) {
+        super("exec");
         this.server = server;
     }
 
@@ -97,21 +96,6 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(msg);
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            ctx.close();
-            return;
-        }
-        super.userEventTriggered(ctx, evt);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("Exec stream connection failed error={}", cause.toString());
-        ctx.close();
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {

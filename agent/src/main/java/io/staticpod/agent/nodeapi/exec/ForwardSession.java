@@ -14,7 +14,6 @@ import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +33,7 @@ import java.util.Queue;
  * pod's side is shut for output. A connection that fails is told on the error stream, as the kubelet words it
  * ({@code error forwarding port 8080 to pod …}), and both streams are closed. Everything runs on the event loop.
  */
-final class ForwardSession extends ChannelInboundHandlerAdapter {
+final class ForwardSession extends StreamConnection {
     private static final Logger log = LoggerFactory.getLogger(ForwardSession.class);
     static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
@@ -53,6 +52,7 @@ final class ForwardSession extends ChannelInboundHandlerAdapter {
     }
 
     ForwardSession(String host) {
+        super("port-forward");
         this.host = host;
     }
 
@@ -86,21 +86,6 @@ final class ForwardSession extends ChannelInboundHandlerAdapter {
             p.early.clear();
         }
         super.channelInactive(ctx);
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            ctx.close();
-            return;
-        }
-        super.userEventTriggered(ctx, evt);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("Port-forward connection failed error={}", cause.toString());
-        ctx.close();
     }
 
     private void stream(ChannelHandlerContext ctx, SpdySynStreamFrame syn) {
