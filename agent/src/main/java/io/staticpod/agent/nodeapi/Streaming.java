@@ -37,7 +37,7 @@ public interface Streaming extends AutoCloseable {
 
     enum Kind { EXEC, ATTACH, PORT_FORWARD }
 
-    /** Stops what serves the streams (the agent's own exec server); open streams end. */
+    /** Stops what serves the streams (the agent's own streaming server); open streams end. */
     @Override
     default void close() {
     }
@@ -47,7 +47,7 @@ public interface Streaming extends AutoCloseable {
 
     /**
      * The runtime's streaming server when its capabilities include {@code streaming} (the CRI adapter); else the
-     * agent's own exec server when the runtime streams exec output ({@link ContainerRuntime#execStreams()}: the
+     * agent's own streaming server when the runtime streams exec output ({@link ContainerRuntime#execStreams()}: the
      * Docker Engine API); else an answer (501) saying which runtimes serve exec, attach and port-forward.
      */
     static Streaming of(ContainerRuntime runtime) {

@@ -73,15 +73,14 @@ final class ApiExec implements ExecSync, ExecStreams {
     public Process start(String containerId, List<String> command, boolean stdin, boolean tty) {
         String what = "exec in container " + shortId(containerId);
         String execId = create(what, containerId, command, stdin, tty);
-        byte[] body = json(Map.of("Detach", false, "Tty", tty));
         try {
             if (!stdin) { // the output in the answer's body, as for a probe
                 DockerHttp.Stream stream = start(what, execId, api.callTimeout, tty);
                 return new Running(what, execId, tty, stream.body, null, stream::cancel);
             }
             DockerHttp.Answer[] refused = new DockerHttp.Answer[1];
-            DockerHttp.Hijacked conn = api.http.hijack(api.path("/exec/" + execId + "/start"), body,
-                    api.callTimeout, refused);
+            DockerHttp.Hijacked conn = api.http.hijack(api.path("/exec/" + execId + "/start"),
+                    json(Map.of("Detach", false, "Tty", tty)), api.callTimeout, refused);
             if (conn == null) {
                 throw ApiErrors.status(ApiErrors.Kind.EXEC, what, refused[0].status(), refused[0].body(),
                         api.version());
