@@ -75,7 +75,8 @@ class NodeApiIT {
         fixture.start(Map.of("web.yaml", fixture.pod("web", TRAP), "crash.yaml", fixture.pod("crash",
                 "echo crashing instance $(cat /proc/sys/kernel/random/uuid); sleep 3; exit 3"), "http.yaml",
                 fixture.pod("http", "mkdir -p /www && echo hello from the pod > /www/index.html && head -c 300000"
-                        + " /dev/urandom > /www/big && exec httpd -f -p 8080 -h /www")));
+                        + " /dev/urandom > /www/big && echo only on the pod loopback > /lo.html && httpd -p 127.0.0.1:8081 -h /"
+                        + " && exec httpd -f -p 8080 -h /www")));
     }
 
     @AfterAll
@@ -226,12 +227,13 @@ class NodeApiIT {
     }
 
     @Test
-    void kubectlPortForwardOnDockerReachesAPortOfThePodAndSaysWhenNothingListens() throws Exception {
+    void kubectlPortForwardOnDockerReachesAPortOfThePodAndItsLoopbackAndSaysWhenNothingListens() throws Exception {
         int local = NodeApiFixture.freePort();
+        int loopback = NodeApiFixture.freePort();
         int closed = NodeApiFixture.freePort();
         Process forward = new ProcessBuilder(ApiServerFixture.kubectl(), "--kubeconfig",
                 api.adminKubeconfig().toString(), "port-forward", "-n", ns, "http-" + node, local + ":8080",
-                closed + ":9999").redirectErrorStream(true).start();
+                loopback + ":8081", closed + ":9999").redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(forward.getInputStream(),
                     StandardCharsets.UTF_8));
@@ -247,6 +249,10 @@ class NodeApiIT {
                     + "/index.html")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             HttpResponse<byte[]> big = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + local
                     + "/big")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            // a server bound to the pod's own loopback: reached from inside the pod's network namespace, as the
+            // kubelet's port-forward reaches it
+            HttpResponse<String> inside = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + loopback
+                    + "/lo.html")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + closed + "/"))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()))
                     .isInstanceOf(IOException.class);
@@ -254,8 +260,11 @@ class NodeApiIT {
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).isEqualTo("hello from the pod\n");
             assertThat(big.body()).hasSize(300000);
+            assertThat(inside.statusCode()).isEqualTo(200);
+            assertThat(inside.body()).isEqualTo("only on the pod loopback\n");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(said).anySatisfy(l ->
-                    assertThat(l).contains("error forwarding port 9999 to pod at ").contains("Connection refused")));
+                    assertThat(l).contains("error forwarding port 9999 to pod http-" + node + ", uid ")
+                            .contains("Connection refused")));
         } finally {
             forward.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }

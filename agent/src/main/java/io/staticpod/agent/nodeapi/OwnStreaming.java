@@ -2,7 +2,9 @@ package io.staticpod.agent.nodeapi;
 
 import io.staticpod.agent.nodeapi.exec.StreamServer;
 import io.staticpod.runtime.spi.ExecStreams;
+import io.staticpod.runtime.spi.PodSandboxes;
 import io.staticpod.runtime.spi.RuntimeError;
+import io.staticpod.runtime.spi.SandboxStatus;
 import io.staticpod.runtime.spi.StreamingUrls;
 
 import java.net.URI;
@@ -11,17 +13,19 @@ import java.net.URI;
  * {@link Streaming} on the agent's own {@link StreamServer}, for a runtime without a streaming server whose {@link
  * ExecStreams} runs commands with their input and output streamed (the Docker Engine API): exec of the running
  * instance of the container, with stdin, stdout, stderr and a terminal as asked (as the kubelet does, no stderr with a
- * terminal); port-forward of a pod with a ready sandbox, to its IP address (the node's loopback for a host-network
- * pod), from the agent: a server bound to the pod's own loopback is out of reach, unlike the kubelet's, which connects
- * from inside the pod's network namespace. Not served (501, saying so): attach.
+ * terminal); port-forward of a pod with a ready sandbox, to its loopback from inside its network namespace as the
+ * kubelet does (where the agent cannot enter namespaces: to its IP address; the node's loopback for a host-network
+ * pod). Not served (501, saying so): attach.
  */
 final class OwnStreaming implements Streaming {
     private final String runtime;
     private final StreamServer server;
+    private final PodSandboxes sandboxes;
 
-    OwnStreaming(String runtime, ExecStreams streams) {
+    OwnStreaming(String runtime, ExecStreams streams, PodSandboxes sandboxes) {
         this.runtime = runtime;
         this.server = new StreamServer(streams);
+        this.sandboxes = sandboxes;
     }
 
     @Override
@@ -33,16 +37,23 @@ final class OwnStreaming implements Streaming {
                     + " containerd or --runtime cri)");
         }
         if (request.kind() == Kind.PORT_FORWARD) {
-            request.pod().live().readySandbox().orElseThrow(() -> new RuntimeError.NotFound(
+            String sandbox = request.pod().live().readySandbox().orElseThrow(() -> new RuntimeError.NotFound(
                     "pod \"" + podName + "\" has no ready sandbox to forward ports into"));
-            String podIp = request.pod().status() == null ? null : request.pod().status().podIP();
-            boolean hostNetwork = request.pod().pod().pod().spec().hostNetwork();
-            if (!hostNetwork && (podIp == null || podIp.isEmpty())) {
-                throw new RuntimeError.NotFound("pod \"" + podName + "\" has no IP address to forward ports to");
-            }
             StreamingUrls.checkedPorts(request.ports());
+            boolean hostNetwork = request.pod().pod().pod().spec().hostNetwork();
+            String netns = null;
+            String address = "127.0.0.1";
+            if (!hostNetwork) {
+                netns = sandboxes.status(sandbox).map(SandboxStatus::netns).orElse(null);
+                address = request.pod().status() == null ? null : request.pod().status().podIP();
+                address = address == null || address.isEmpty() ? null : address;
+                if (netns == null && address == null) {
+                    throw new RuntimeError.NotFound("pod \"" + podName + "\" has neither a network namespace nor an"
+                            + " IP address to forward ports to");
+                }
+            }
             try {
-                return server.forward(hostNetwork ? "127.0.0.1" : podIp);
+                return server.forward(podName, request.pod().pod().uid(), netns, address);
             } catch (IllegalStateException e) {
                 throw new RuntimeError.Unavailable(e.getMessage(), e);
             }

@@ -55,7 +55,7 @@ public interface Streaming extends AutoCloseable {
             return new RuntimeStreaming(runtime.streaming().get());
         }
         if (runtime.execStreams().isPresent()) {
-            return new OwnStreaming(runtime.name(), runtime.execStreams().get());
+            return new OwnStreaming(runtime.name(), runtime.execStreams().get(), runtime.sandboxes());
         }
         return unsupported(runtime.name());
     }

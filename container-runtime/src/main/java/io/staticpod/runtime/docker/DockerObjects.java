@@ -127,14 +127,19 @@ public final class DockerObjects {
         return sandbox(inspect).map(sandbox -> {
             boolean host = "host".equals(inspect.path("HostConfig").path("NetworkMode").asText(""));
             String ip = null;
+            String netns = null;
             if (!host && sandbox.ready()) {
                 JsonNode net = inspect.path("NetworkSettings");
                 ip = emptyToNull(net.path("IPAddress").asText(""));
                 for (Iterator<JsonNode> it = net.path("Networks").elements(); ip == null && it.hasNext(); ) {
                     ip = emptyToNull(it.next().path("IPAddress").asText(""));
                 }
+                // the pause process's namespace: the engine's own file for it (SandboxKey) lies in the engine's
+                // mount namespace, which need not be the agent's
+                long pid = inspect.path("State").path("Pid").asLong(0);
+                netns = pid > 0 ? "/proc/" + pid + "/ns/net" : null;
             }
-            return new SandboxStatus(sandbox, ip, host ? NamespaceMode.NODE : NamespaceMode.POD);
+            return new SandboxStatus(sandbox, ip, host ? NamespaceMode.NODE : NamespaceMode.POD, netns);
         });
     }
 

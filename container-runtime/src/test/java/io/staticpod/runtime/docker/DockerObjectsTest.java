@@ -82,7 +82,8 @@ class DockerObjectsTest {
     }
 
     @Test
-    void aSandboxIsItsPauseContainerWithMetadataFromItsNameAndAnAddressWhileItRuns() throws IOException {
+    void aSandboxIsItsPauseContainerWithMetadataFromItsNameAndAnAddressAndNetworkNamespaceWhileItRuns()
+            throws IOException {
         SandboxStatus running = DockerObjects.sandboxStatus(resource("inspect-sandbox-running.json")).orElseThrow();
         SandboxStatus stopped = DockerObjects.sandboxStatus(resource("inspect-sandbox-stopped.json")).orElseThrow();
 
@@ -90,10 +91,12 @@ class DockerObjectsTest {
         assertThat(running.sandbox().state()).isEqualTo(SandboxState.READY);
         assertThat(running.ip()).matches("[0-9.]+");
         assertThat(running.network()).isEqualTo(NamespaceMode.POD);
+        assertThat(running.netns()).isEqualTo("/proc/24016/ns/net");
         assertThat(running.sandbox().labels()).isEqualTo(Map.of("app", "web", "spa.sample", "1"));
         assertThat(running.sandbox().annotations()).isEqualTo(Map.of("note", "x"));
         assertThat(stopped.sandbox().state()).isEqualTo(SandboxState.NOT_READY);
         assertThat(stopped.ip()).isNull();
+        assertThat(stopped.netns()).isNull();
     }
 
     @Test

@@ -142,7 +142,7 @@ final class ExecSession extends StreamConnection {
         ctx.pipeline().addBefore(ctx.name(), "spdy-codec", new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
         ctx.pipeline().addBefore(ctx.name(), "spdy-session", new SpdySessionHandler(SpdyVersion.SPDY_3_1, true));
         if (found instanceof StreamServer.Forward forward) {
-            ctx.pipeline().replace(this, "forward", new ForwardSession(forward.host()));
+            ctx.pipeline().replace(this, "forward", new ForwardSession(forward, server.netnsSockets()));
         } else {
             exec = (StreamServer.Exec) found;
             input = new SessionInput(ctx.channel());

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * token, valid for a minute), which the node API's tunnel opens with the client's upgrade request. Behind it, {@link
  * ExecSession} speaks SPDY/3.1: {@code v4.channel.k8s.io} for an exec, run through the runtime's {@link ExecStreams}
  * (one thread per running command, at most {@value #MAX_SESSIONS} at once), {@code portforward.k8s.io} for a
- * port-forward ({@link ForwardSession}: connections from the agent to the pod's address, on the server's event loop).
+ * port-forward ({@link ForwardSession}: connections from the agent to the pod's loopback, made in its network namespace,
+ * on the server's event loop).
  * The URL is a credential: never logged.
  */
 public final class StreamServer implements AutoCloseable {
@@ -53,8 +54,12 @@ public final class StreamServer implements AutoCloseable {
         }
     }
 
-    /** A port-forward: connections to the ports the client names on {@code host} (the pod's address). */
-    record Forward(String host, long expiresAtNanos) implements Target {
+    /**
+     * A port-forward of pod {@code pod} (its name and UID, for messages): connections to the ports the client names on
+     * the loopback of the network namespace in file {@code netns}, as the kubelet's, or when that is null or cannot be
+     * entered, on {@code address} (the pod's IP, the node's loopback for a pod on the node's network; null if none).
+     */
+    record Forward(String pod, String uid, String netns, String address, long expiresAtNanos) implements Target {
     }
 
     private final ExecStreams streams;
@@ -63,6 +68,7 @@ public final class StreamServer implements AutoCloseable {
     private EventLoopGroup loop; // guarded by this
     private StreamSlots sessions; // guarded by this
     private int port; // guarded by this
+    private NetnsSockets netnsSockets; // guarded by this
     private boolean closed; // guarded by this
 
     public StreamServer(ExecStreams streams) {
@@ -83,12 +89,17 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /**
-     * A one-use URL that forwards the client's connections to the ports it names on {@code host}.
+     * A one-use URL that forwards the client's connections to the ports it names on the loopback of the pod's network
+     * namespace (in file {@code netns}), else on {@code address}; one of the two is not null.
      *
      * @throws IllegalStateException when the server cannot listen or is closed
      */
-    public URI forward(String host) {
-        return register("portforward", new Forward(host, System.nanoTime() + URL_LIFETIME.toNanos()));
+    public URI forward(String pod, String uid, String netns, String address) {
+        if (netns == null && address == null) {
+            throw new IllegalArgumentException("a port-forward needs the pod's network namespace or its address");
+        }
+        return register("portforward", new Forward(pod, uid, netns, address,
+                System.nanoTime() + URL_LIFETIME.toNanos()));
     }
 
     private URI register(String kind, Target target) {
@@ -119,6 +130,14 @@ public final class StreamServer implements AutoCloseable {
 
     ExecStreams streams() {
         return streams;
+    }
+
+    /** Where port-forwards make their sockets in pods' network namespaces; made at the first use. */
+    synchronized NetnsSockets netnsSockets() {
+        if (netnsSockets == null) {
+            netnsSockets = new NetnsSockets();
+        }
+        return netnsSockets;
     }
 
     private synchronized int listening() {
@@ -163,6 +182,9 @@ public final class StreamServer implements AutoCloseable {
         if (loop != null) {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             sessions.close();
+        }
+        if (netnsSockets != null) {
+            netnsSockets.close();
         }
     }
 }

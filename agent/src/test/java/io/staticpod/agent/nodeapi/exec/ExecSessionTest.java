@@ -80,7 +80,7 @@ class ExecSessionTest {
 
     @Test
     void aPortForwardUrlIsSwitchedWithItsOwnProtocolOnlyOnItsOwnPath() {
-        URI forward = server.forward("10.0.0.7");
+        URI forward = server.forward("web", "uid-1", null, "10.0.0.7");
         URI exec = server.exec("c1", List.of("date"), false, true, true, false);
 
         EmbeddedChannel ch = channel();
@@ -98,7 +98,7 @@ class ExecSessionTest {
 
     @Test
     void aPortForwardClientOfferingOnlyExecProtocolsIsForbidden() {
-        URI forward = server.forward("10.0.0.7");
+        URI forward = server.forward("web", "uid-1", null, "10.0.0.7");
 
         String answer = send(channel(), forward.getRawPath(), "SPDY/3.1", "v4.channel.k8s.io");
 

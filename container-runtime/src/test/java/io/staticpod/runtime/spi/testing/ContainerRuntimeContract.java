@@ -288,18 +288,28 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
         }
         assertThat(ownB.get("pid")).isNotEqualTo(ownA.get("pid"));
         assertThat(readNamespaces("shared-b").get("pid")).isEqualTo(readNamespaces("shared-a").get("pid"));
+        // the agent's own port-forward (a runtime with exec streams) connects from inside the pod's namespace
+        String netns = runtime().sandboxes().status(s1).orElseThrow().netns();
+        if (runtime().execStreams().isPresent()) {
+            assertThat(netns).as("the sandbox's network namespace").isNotNull();
+        }
+        if (netns != null) {
+            assertThat(Files.readSymbolicLink(Path.of(netns)).toString()).isEqualTo(ownA.get("net"));
+        }
     }
 
     @Test
     void aSandboxOnTheNodesNetworkSharesTheNodesNetworkNamespace() throws IOException {
         assumeThat(supportsRealProcesses()).as(REAL).isTrue();
         SandboxConfig pod = pod("node-net").hostNetwork().build();
-        start(run(pod), pod, busybox("app", namespaces("node"))
+        String sandbox = run(pod);
+        start(sandbox, pod, busybox("app", namespaces("node"))
                 .mounts(List.of(Mount.bind(dir.toString(), "/out", false))));
 
         await().atMost(PATIENCE).until(() -> Files.exists(dir.resolve("node")));
         assertThat(readNamespaces("node").get("net"))
                 .isEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString());
+        assertThat(runtime().sandboxes().status(sandbox).orElseThrow().netns()).isNull();
     }
 
     @Test
