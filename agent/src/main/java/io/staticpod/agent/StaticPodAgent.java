@@ -12,7 +12,7 @@ import io.staticpod.agent.nodeapi.Streaming;
 import io.staticpod.agent.launch.EnvResolver;
 import io.staticpod.agent.launch.LaunchConfigs;
 import io.staticpod.agent.launch.NodeMemory;
-import io.staticpod.agent.launch.ProcessHostMounts;
+import io.staticpod.agent.launch.SyscallHostMounts;
 import io.staticpod.agent.launch.Volumes;
 import io.staticpod.agent.pod.ManifestErrors;
 import io.staticpod.agent.pod.PodSupervisor;
@@ -228,7 +228,7 @@ public final class StaticPodAgent {
                                      InstantSource monotonic, MirrorClient mirror, Relister relister,
                                      String sandboxImage, Executor reconcile) {
         PodThreads threads = PodThreads.create();
-        Volumes volumes = new Volumes(rootDir, new ProcessHostMounts());
+        Volumes volumes = new Volumes(rootDir, new SyscallHostMounts());
         String nodeAddress = HostAddress.primary();
         LaunchConfigs launch = new LaunchConfigs(nodeName, volumes, new EnvResolver(nodeName, nodeAddress,
                 Runtime.getRuntime().availableProcessors(), NodeMemory.totalBytes()),

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /**
  * The host's mounts, as far as {@code emptyDir} volumes with {@code medium: Memory} need them: a tmpfs mounted on the
  * volume's directory when the pod is prepared, unmounted when its state is removed. The production one is
- * {@link ProcessHostMounts}; tests use an in-memory mount table.
+ * {@link SyscallHostMounts}; tests use an in-memory mount table.
  */
 public interface HostMounts {
 

@@ -4,6 +4,6 @@
  * security settings, the environment with the downward API), and what the agent prepares on the node for them
  * (volumes, the pod's {@code /etc/hosts}, termination message files, log directories). The host's mounts (the tmpfs
  * of an {@code emptyDir} with {@code medium: Memory}) go through {@link io.staticpod.agent.launch.HostMounts}, whose
- * production implementation ({@link io.staticpod.agent.launch.ProcessHostMounts}) the daemon's wiring gives.
+ * production implementation ({@link io.staticpod.agent.launch.SyscallHostMounts}: C's {@code mount(2)}, no process) the daemon's wiring gives.
  */
 package io.staticpod.agent.launch;
