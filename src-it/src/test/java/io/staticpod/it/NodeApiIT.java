@@ -216,14 +216,35 @@ class NodeApiIT {
     }
 
     @Test
-    void whatExecOnDockerCannotRunOrAttachIsRefusedWithAClearMessage() throws Exception {
+    void whatExecOnDockerCannotRunIsRefusedWithAClearMessage() throws Exception {
         Cmd missing = kubectl("exec", "-n", ns, "web-" + node, "--", "/no/such/program");
-        Cmd attach = kubectl("attach", "-n", ns, "web-" + node);
 
         assertThat(missing.exit()).as(missing.output()).isNotZero();
         assertThat(missing.output()).contains("/no/such/program");
-        assertThat(attach.exit()).isNotZero();
-        assertThat(attach.output()).contains("attach is not served for runtime docker");
+    }
+
+    @Test
+    void kubectlAttachOnDockerFollowsTheContainersOwnOutput() throws Exception {
+        Process attach = new ProcessBuilder(ApiServerFixture.kubectl(), "--kubeconfig",
+                api.adminKubeconfig().toString(), "attach", "-n", ns, "web-" + node).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(attach.getInputStream(),
+                    StandardCharsets.UTF_8));
+            List<String> said = new CopyOnWriteArrayList<>();
+            Thread reader = new Thread(() -> out.lines().forEach(said::add));
+            reader.setDaemon(true);
+            reader.start();
+
+            // the container prints a line a second: two in a row arrive as they are printed
+            await().atMost(Duration.ofSeconds(60)).until(() -> said.stream().filter(l -> l.matches("line \\d+"))
+                    .count() >= 2);
+            assertThat(attach.isAlive()).isTrue();
+            List<Integer> numbers = said.stream().filter(l -> l.matches("line \\d+"))
+                    .map(l -> Integer.parseInt(l.substring(5))).toList();
+            assertThat(numbers.get(1)).isEqualTo(numbers.get(0) + 1);
+        } finally {
+            attach.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test

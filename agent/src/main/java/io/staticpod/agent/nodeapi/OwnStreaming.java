@@ -13,17 +13,16 @@ import java.net.URI;
  * {@link Streaming} on the agent's own {@link StreamServer}, for a runtime without a streaming server whose {@link
  * ExecStreams} runs commands with their input and output streamed (the Docker Engine API): exec of the running
  * instance of the container, with stdin, stdout, stderr and a terminal as asked (as the kubelet does, no stderr with a
- * terminal); port-forward of a pod with a ready sandbox, to its loopback from inside its network namespace as the
- * kubelet does (where the agent cannot enter namespaces: to its IP address; the node's loopback for a host-network
- * pod). Not served (501, saying so): attach.
+ * terminal); attach to the running instance's own output (the agent gives no container stdin or a terminal, so
+ * input is dropped, as a runtime drops it for such a container); port-forward of a pod with a ready sandbox, to its
+ * loopback from inside its network namespace as the kubelet does (where the agent cannot enter namespaces: to its IP
+ * address; the node's loopback for a host-network pod).
  */
 final class OwnStreaming implements Streaming {
-    private final String runtime;
     private final StreamServer server;
     private final PodSandboxes sandboxes;
 
-    OwnStreaming(String runtime, ExecStreams streams, PodSandboxes sandboxes) {
-        this.runtime = runtime;
+    OwnStreaming(ExecStreams streams, PodSandboxes sandboxes) {
         this.server = new StreamServer(streams);
         this.sandboxes = sandboxes;
     }
@@ -31,11 +30,6 @@ final class OwnStreaming implements Streaming {
     @Override
     public URI url(Request request) {
         String podName = request.pod().pod().key().name();
-        if (request.kind() == Kind.ATTACH) {
-            throw new StaticPodLogs.Unsupported("attach is not served for runtime " + runtime + " by this agent (exec"
-                    + " and port-forward are); it is with a runtime that has a streaming server of its own (--runtime"
-                    + " containerd or --runtime cri)");
-        }
         if (request.kind() == Kind.PORT_FORWARD) {
             String sandbox = request.pod().live().readySandbox().orElseThrow(() -> new RuntimeError.NotFound(
                     "pod \"" + podName + "\" has no ready sandbox to forward ports into"));
@@ -62,6 +56,9 @@ final class OwnStreaming implements Streaming {
                 new RuntimeError.NotFound("container \"" + request.container() + "\" in pod \"" + podName
                         + "\" is not running"));
         try {
+            if (request.kind() == Kind.ATTACH) {
+                return server.attach(container, request.stdin(), request.stdout(), request.stderr());
+            }
             return server.exec(container, StreamingUrls.checkedCommand(request.command()), request.stdin(),
                     request.stdout(), request.stderr(), request.tty());
         } catch (IllegalStateException e) {

@@ -55,7 +55,7 @@ public interface Streaming extends AutoCloseable {
             return new RuntimeStreaming(runtime.streaming().get());
         }
         if (runtime.execStreams().isPresent()) {
-            return new OwnStreaming(runtime.name(), runtime.execStreams().get(), runtime.sandboxes());
+            return new OwnStreaming(runtime.execStreams().get(), runtime.sandboxes());
         }
         return unsupported(runtime.name());
     }
@@ -66,7 +66,7 @@ public interface Streaming extends AutoCloseable {
             throw new StaticPodLogs.Unsupported(request.kind().name().toLowerCase(Locale.ROOT)
                     .replace("port_forward", "port-forward") + " is not served" + (runtime == null ? ""
                     : " for runtime " + runtime) + " by this agent: exec, attach and port-forward need a runtime"
-                    + " with a streaming server of its own (--runtime containerd or --runtime cri)");
+                    + " driven through its API (--runtime docker, --runtime containerd or --runtime cri)");
         };
     }
 }

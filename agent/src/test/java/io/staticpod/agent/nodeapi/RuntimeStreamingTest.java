@@ -104,7 +104,8 @@ class RuntimeStreamingTest {
         assertThatThrownBy(() -> docker.url(request(Streaming.Kind.PORT_FORWARD, null, List.of(), false, false,
                 List.of(80)))).isInstanceOf(StaticPodLogs.Unsupported.class)
                 .hasMessage("port-forward is not served for runtime fake by this agent: exec, attach and port-forward"
-                        + " need a runtime with a streaming server of its own (--runtime containerd or --runtime cri)");
+                        + " need a runtime driven through its API (--runtime docker, --runtime containerd or --runtime"
+                        + " cri)");
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Commands run in a running container with their input and output streamed, for {@code kubectl exec} on a runtime
  * that has no streaming server of its own ({@link StreamingUrls}): the agent serves the stream protocols itself and
- * joins them to a {@link Process} of this part, as the kubelet's dockershim did for Docker.
+ * joins them to a {@link Process} of this part, as the kubelet's dockershim did for Docker; {@code kubectl attach}
+ * the same way, to the container's own output.
  */
 public interface ExecStreams {
 
@@ -21,6 +22,18 @@ public interface ExecStreams {
      * @throws RuntimeError          when the runtime fails or cannot be reached
      */
     Process start(String containerId, List<String> command, boolean stdin, boolean tty);
+
+    /**
+     * Joins the running container's own output from now on (its main process's stdout and stderr), for {@code kubectl
+     * attach}. The agent creates no container with stdin or a terminal (the pod fields {@code stdin} and {@code tty}
+     * are not supported), so, as a runtime does for such a container, what {@link Process#stdin()} is given is
+     * dropped and {@link Process#resize} does nothing. {@link Process#copyOutput} returns 0 once the container's
+     * output ends (it exited): an attach has no exit code of its own.
+     *
+     * @throws RuntimeError.NotFound when the container does not exist or is not running
+     * @throws RuntimeError          when the runtime fails or cannot be reached
+     */
+    Process attach(String containerId);
 
     /** A command started by {@link #start}; {@link #close} ends its streams (the command may go on). */
     interface Process extends AutoCloseable {

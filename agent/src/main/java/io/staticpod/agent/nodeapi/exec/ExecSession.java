@@ -105,9 +105,10 @@ final class ExecSession extends StreamConnection {
         }
         String path = new QueryStringDecoder(request.uri()).path();
         String token = path.substring(path.lastIndexOf('/') + 1);
-        StreamServer.Target found = path.equals("/exec/" + token) || path.equals("/portforward/" + token)
-                ? server.take(token) : null;
-        if (found == null || (found instanceof StreamServer.Exec) != path.startsWith("/exec/")) {
+        StreamServer.Target found = path.equals("/exec/" + token) || path.equals("/attach/" + token)
+                || path.equals("/portforward/" + token) ? server.take(token) : null;
+        String kind = found instanceof StreamServer.Exec e ? e.kind() : "portforward";
+        if (found == null || !path.startsWith("/" + kind + "/")) {
             refuse(ctx, HttpResponseStatus.NOT_FOUND, "unknown, used or expired stream URL");
             return;
         }
@@ -211,8 +212,8 @@ final class ExecSession extends StreamConnection {
     private void run(Channel channel, StreamServer.Exec command, SessionInput in) {
         ExecStreams.Process process;
         try {
-            process = server.streams().start(command.containerId(), command.command(), command.stdin(),
-                    command.tty());
+            process = command.attach() ? server.streams().attach(command.containerId())
+                    : server.streams().start(command.containerId(), command.command(), command.stdin(), command.tty());
         } catch (RuntimeException e) {
             finish(channel, ExecStatus.internalError(e));
             return;

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A streaming server of the agent's own on {@code 127.0.0.1}, any free port, started at its first use: {@link #exec}
- * registers a command and {@link #forward} a port-forward, and each returns a one-use URL for it (a random 128-bit
+ * registers a command, {@link #attach} an attach and {@link #forward} a port-forward, and each returns a one-use URL for it (a random 128-bit
  * token, valid for a minute), which the node API's tunnel opens with the client's upgrade request. Behind it, {@link
  * ExecSession} speaks SPDY/3.1: {@code v4.channel.k8s.io} for an exec, run through the runtime's {@link ExecStreams}
  * (one thread per running command, at most {@value #MAX_SESSIONS} at once), {@code portforward.k8s.io} for a
@@ -46,11 +46,19 @@ public final class StreamServer implements AutoCloseable {
         long expiresAtNanos();
     }
 
-    /** An exec: the command in the container, with these streams asked for (no stderr with a terminal). */
+    /**
+     * An exec: the command in the container, with these streams asked for (no stderr with a terminal); or an attach
+     * (no command): the container's own output.
+     */
     record Exec(String containerId, List<String> command, boolean stdin, boolean stdout, boolean stderr, boolean tty,
-                long expiresAtNanos) implements Target {
+                boolean attach, long expiresAtNanos) implements Target {
         Exec {
             command = List.copyOf(command);
+        }
+
+        /** The URL's first path segment. */
+        String kind() {
+            return attach ? "attach" : "exec";
         }
     }
 
@@ -84,8 +92,19 @@ public final class StreamServer implements AutoCloseable {
     public URI exec(String containerId, List<String> command, boolean stdin, boolean stdout, boolean stderr,
                     boolean tty) {
         long now = System.nanoTime();
-        return register("exec", new Exec(containerId, command, stdin, stdout, stderr && !tty, tty,
+        return register("exec", new Exec(containerId, command, stdin, stdout, stderr && !tty, tty, false,
                 now + URL_LIFETIME.toNanos()));
+    }
+
+    /**
+     * A one-use URL that joins the container's own output (its stdin, if asked, is taken and dropped: no container
+     * of the agent's has one open, nor a terminal, so none is given).
+     *
+     * @throws IllegalStateException when the server cannot listen or is closed
+     */
+    public URI attach(String containerId, boolean stdin, boolean stdout, boolean stderr) {
+        return register("attach", new Exec(containerId, List.of(), stdin, stdout, stderr, false, true,
+                System.nanoTime() + URL_LIFETIME.toNanos()));
     }
 
     /**

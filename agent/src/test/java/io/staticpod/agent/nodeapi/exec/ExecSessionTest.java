@@ -24,8 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * API server.)
  */
 class ExecSessionTest {
-    private static final ExecStreams NEVER_STARTED = (id, command, stdin, tty) -> {
-        throw new AssertionError("no command may start");
+    private static final ExecStreams NEVER_STARTED = new ExecStreams() {
+        @Override
+        public Process start(String containerId, List<String> command, boolean stdin, boolean tty) {
+            throw new AssertionError("no command may start");
+        }
+
+        @Override
+        public Process attach(String containerId) {
+            throw new AssertionError("no attach may start");
+        }
     };
     private final StreamServer server = new StreamServer(NEVER_STARTED);
 
@@ -94,6 +102,22 @@ class ExecSessionTest {
         assertThat(ch.pipeline().get(ForwardSession.class)).isNotNull();
         assertThat(ch.pipeline().get(ExecSession.class)).isNull();
         assertThat(execOnForwardPath).startsWith("HTTP/1.1 404 ");
+    }
+
+    @Test
+    void anAttachUrlIsSwitchedWithTheV4ProtocolOnlyOnItsOwnPath() {
+        URI attach = server.attach("c1", false, true, true);
+        URI other = server.attach("c1", false, true, true);
+
+        EmbeddedChannel ch = channel();
+        String answer = send(ch, attach.getRawPath(), "SPDY/3.1", "v4.channel.k8s.io");
+        String onExecPath = send(channel(), "/exec/" + other.getRawPath().substring("/attach/".length()),
+                "SPDY/3.1", "v4.channel.k8s.io");
+
+        assertThat(attach.getRawPath()).startsWith("/attach/");
+        assertThat(answer).startsWith("HTTP/1.1 101 ").containsIgnoringCase("x-stream-protocol-version: v4.channel");
+        assertThat(ch.pipeline().get(ExecSession.class)).isNotNull();
+        assertThat(onExecPath).startsWith("HTTP/1.1 404 ");
     }
 
     @Test

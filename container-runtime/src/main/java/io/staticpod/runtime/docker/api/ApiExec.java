@@ -25,7 +25,8 @@ import static io.staticpod.runtime.docker.DockerNaming.shortId;
  * container; Docker has no way to end it) and the result says timed out. The same calls serve {@code kubectl exec}
  * ({@link ExecStreams}): the output copied as it comes (frame by frame, or raw from a terminal), without a deadline;
  * with stdin, the start goes on a connection of its own that the engine takes over ({@link DockerHttp#hijack}), the
- * command's input written to it; a terminal's size set through {@code POST /exec/{id}/resize}.
+ * command's input written to it; a terminal's size set through {@code POST /exec/{id}/resize}. {@code kubectl attach}:
+ * {@code POST /containers/{id}/attach}, the container's output as it comes.
  */
 final class ApiExec implements ExecSync, ExecStreams {
 
@@ -91,7 +92,33 @@ final class ApiExec implements ExecSync, ExecStreams {
         }
     }
 
-    /** A started exec: its output (multiplexed, or raw with a terminal), its input on a hijacked connection. */
+    /**
+     * {@code POST /containers/{id}/attach?stream=1&stdout=1&stderr=1}: the container's output from now on, multiplexed
+     * (no container of the agent's has a terminal), until it exits; no stdin (none has it open).
+     */
+    @Override
+    public Process attach(String containerId) {
+        String what = "attach to container " + shortId(containerId);
+        try {
+            DockerHttp.Stream stream = api.http.open("POST", api.path("/containers/" + containerId
+                    + "/attach?stream=1&stdout=1&stderr=1"), null, api.callTimeout);
+            if (stream.status != 200) {
+                byte[] body;
+                try (stream) {
+                    body = stream.body.readAllBytes();
+                }
+                throw ApiErrors.status(ApiErrors.Kind.EXEC, what, stream.status, body, api.version());
+            }
+            return new Running(what, null, false, stream.body, null, stream::cancel);
+        } catch (IOException e) {
+            throw ApiErrors.transport(what, api.endpoint, e);
+        }
+    }
+
+    /**
+     * A started exec: its output (multiplexed, or raw with a terminal), its input on a hijacked connection; or an
+     * attach (no exec id): its output, no input (dropped), no exit code (0).
+     */
     private final class Running implements Process {
         private final String what;
         private final String execId;
@@ -120,6 +147,9 @@ final class ApiExec implements ExecSync, ExecStreams {
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
+                    if (execId == null) {
+                        return; // an attach: the container has no stdin open, as a runtime drops it
+                    }
                     if (input == null) {
                         throw new IOException(what + " was started without stdin");
                     }
@@ -156,7 +186,7 @@ final class ApiExec implements ExecSync, ExecStreams {
             } finally {
                 close();
             }
-            return exitCode(what, execId, System.nanoTime() + api.callTimeout.toNanos());
+            return execId == null ? 0 : exitCode(what, execId, System.nanoTime() + api.callTimeout.toNanos());
         }
 
         private int read(byte[] buffer) {
@@ -177,7 +207,7 @@ final class ApiExec implements ExecSync, ExecStreams {
 
         @Override
         public void resize(int width, int height) {
-            if (!tty || width <= 0 || height <= 0) {
+            if (!tty || execId == null || width <= 0 || height <= 0) {
                 return;
             }
             DockerHttp.Answer answer = api.send(what, "POST", "/exec/" + execId + "/resize?h=" + height + "&w="

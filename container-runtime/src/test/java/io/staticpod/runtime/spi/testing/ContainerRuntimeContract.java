@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -494,6 +495,80 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
         assertThatThrownBy(() -> runtime().execStreams().orElseThrow().start(MISSING, List.of("true"), false, false))
                 .isInstanceOf(RuntimeError.NotFound.class);
         assertThatThrownBy(() -> runtime().execStreams().orElseThrow().start(id, List.of("true"), true, false))
+                .isInstanceOf(RuntimeError.NotFound.class);
+    }
+
+    @Test
+    void anAttachFollowsTheContainersOutputUntilItExits() throws Exception {
+        assumeThat(runtime().execStreams()).as("exec streams").isPresent();
+        SandboxConfig pod = pod("attach").build();
+        String id = start(run(pod), pod, busybox("app", "i=0; while [ ! -e /out/stop ]; do echo tick $i; i=$((i+1));"
+                + " sleep 0.1; done; echo last >&2; exit 3").mounts(List.of(Mount.bind(dir.toString(), "/out",
+                false))));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        OutputStream outs = synchronizedStream(out);
+
+        try (ExecStreams.Process p = runtime().execStreams().orElseThrow().attach(id)) {
+            p.stdin().write("dropped\n".getBytes(StandardCharsets.UTF_8));
+            CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.copyOutput(outs, synchronizedStream(err));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            await().atMost(PATIENCE).until(() -> ticks(out).size() >= 3);
+            Files.createFile(dir.resolve("stop"));
+
+            // it ends when the container does; an attach has no exit code of its own
+            assertThat(code.get(2, TimeUnit.MINUTES)).isZero();
+        }
+        List<Integer> ticks = ticks(out);
+        assertThat(ticks).hasSizeGreaterThanOrEqualTo(3);
+        for (int i = 1; i < ticks.size(); i++) {
+            assertThat(ticks.get(i)).isEqualTo(ticks.get(i - 1) + 1);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("last\n");
+    }
+
+    private static List<Integer> ticks(ByteArrayOutputStream out) {
+        String text;
+        synchronized (out) {
+            text = out.toString(StandardCharsets.UTF_8);
+        }
+        return text.lines().filter(l -> l.matches("tick \\d+")).map(l -> Integer.parseInt(l.substring(5))).toList();
+    }
+
+    private static OutputStream synchronizedStream(ByteArrayOutputStream to) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                synchronized (to) {
+                    to.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (to) {
+                    to.write(b, off, len);
+                }
+            }
+        };
+    }
+
+    @Test
+    void anAttachToAMissingOrExitedContainerIsNotFound() {
+        assumeThat(runtime().execStreams()).as("exec streams").isPresent();
+        SandboxConfig pod = pod("attach-gone").build();
+        String id = start(run(pod), pod, busybox("app", "exit 0"));
+        processExited(id, 0);
+        awaitExited(id);
+
+        assertThatThrownBy(() -> runtime().execStreams().orElseThrow().attach(MISSING))
+                .isInstanceOf(RuntimeError.NotFound.class);
+        assertThatThrownBy(() -> runtime().execStreams().orElseThrow().attach(id))
                 .isInstanceOf(RuntimeError.NotFound.class);
     }
 
