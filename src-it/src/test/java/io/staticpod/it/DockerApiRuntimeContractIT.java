@@ -3,6 +3,7 @@ package io.staticpod.it;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import io.staticpod.runtime.docker.api.DockerApiRuntime;
 import io.staticpod.runtime.spi.ContainerRuntime;
+import io.staticpod.runtime.spi.ExecSync.ExecResult;
 import io.staticpod.runtime.spi.RuntimeError;
 import io.staticpod.runtime.spi.SandboxConfig;
 import io.staticpod.runtime.spi.testing.ContainerRuntimeContract;
@@ -15,15 +16,18 @@ import org.testcontainers.DockerClientFactory;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link DockerApiRuntime} against the local Docker engine: the whole {@link ContainerRuntimeContract}, plus what only
  * Docker shows (dockershim's names and labels, no restart policy, no oom_score_adj, a shareable IPC, a host port
- * taken by another sandbox), read back by an independent client (Testcontainers' docker-java). Images:
+ * taken by another sandbox, an exec probe that times out killed), read back by an independent client (Testcontainers' docker-java). Images:
  * {@code spa.busybox.image} and {@code spa.pause.image} (scripts/lib.sh ensure_images). When Docker or the images
  * are not usable this fails under {@code CI=true} and is skipped, with the reason, elsewhere.
  */
@@ -86,6 +90,18 @@ class DockerApiRuntimeContractIT extends ContainerRuntimeContract {
             assertThat(c.getHostConfig().getRestartPolicy().getName()).isIn("no", "");
             assertThat(c.getHostConfig().getOomScoreAdj()).isIn(null, 0);
         }
+    }
+
+    @Test
+    void anExecThatTimesOutIsKilledNotLeftRunningInTheContainer() {
+        SandboxConfig pod = pod("exec-timeout-kill").build();
+        String id = start(run(pod), pod, busybox("app", SLEEPER));
+
+        ExecResult result = docker.exec().orElseThrow().exec(id, List.of("sleep", "602"), Duration.ofSeconds(1));
+
+        assertThat(result.timedOut()).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !docker.exec().orElseThrow()
+                .exec(id, List.of("ps"), Duration.ofSeconds(30)).output().contains("sleep 602"));
     }
 
     @Test

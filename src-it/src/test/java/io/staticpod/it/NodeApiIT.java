@@ -224,6 +224,23 @@ class NodeApiIT {
     }
 
     @Test
+    void aCommandWhoseKubectlExecHasGoneIsEndedInTheContainer() throws Exception {
+        Process exec = new ProcessBuilder(ApiServerFixture.kubectl(), "--kubeconfig",
+                api.adminKubeconfig().toString(), "exec", "-n", ns, "web-" + node, "--", "sleep", "603")
+                .redirectErrorStream(true).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> kubectl("exec", "-n", ns, "web-" + node, "--", "ps")
+                    .output().contains("sleep 603"));
+        } finally {
+            exec.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+
+        // the kubelet's dockershim left it there for good; the agent ends it, as containerd's CRI plugin does
+        await().atMost(Duration.ofSeconds(60)).until(() -> !kubectl("exec", "-n", ns, "web-" + node, "--", "ps")
+                .output().contains("sleep 603"));
+    }
+
+    @Test
     void kubectlAttachOnDockerFollowsTheContainersOwnOutput() throws Exception {
         Process attach = new ProcessBuilder(ApiServerFixture.kubectl(), "--kubeconfig",
                 api.adminKubeconfig().toString(), "attach", "-n", ns, "web-" + node).start();

@@ -35,7 +35,10 @@ public interface ExecStreams {
      */
     Process attach(String containerId);
 
-    /** A command started by {@link #start}; {@link #close} ends its streams (the command may go on). */
+    /**
+     * A command started by {@link #start}; {@link #close} ends its streams (the command may go on: {@link #kill} ends
+     * it).
+     */
     interface Process extends AutoCloseable {
 
         /**
@@ -56,6 +59,15 @@ public interface ExecStreams {
 
         /** Sets the terminal's size, in characters; nothing without a terminal. Any thread. */
         void resize(int width, int height);
+
+        /**
+         * Ends the command if it still runs (its process killed), for a client that has gone: a command left running
+         * would hold on in the container for good (an interactive shell, a {@code tail -f}). Nothing for an attach.
+         * May call the runtime: not on an event loop.
+         *
+         * @throws RuntimeError when the runtime fails or cannot be reached
+         */
+        void kill();
 
         @Override
         void close();

@@ -244,8 +244,20 @@ final class ExecSession extends StreamConnection {
             if (input) {
                 in.stop();
             }
+            if (!channel.isActive()) {
+                kill(process);
+            }
         }
         finish(channel, status);
+    }
+
+    /** The client has gone: its command, if it still runs, goes too (it would hold on in the container for good). */
+    private static void kill(ExecStreams.Process process) {
+        try {
+            process.kill();
+        } catch (RuntimeException e) {
+            log.warn("Cannot end a command whose client has gone; it goes on in the container error={}", e.toString());
+        }
     }
 
     /** The status on the error stream, then every stream half-closed. Any thread. */

@@ -21,9 +21,11 @@ import static io.staticpod.runtime.docker.DockerNaming.shortId;
 /**
  * Exec probes on the Docker Engine API: {@code POST /containers/{id}/exec}, then {@code POST /exec/{id}/start},
  * whose answer is the command's output as a multiplexed stream until it ends, then {@code GET /exec/{id}/json} for
- * its exit code. A command still running at its timeout is given up: the stream is closed (the process goes on in the
- * container; Docker has no way to end it) and the result says timed out. The same calls serve {@code kubectl exec}
- * ({@link ExecStreams}): the output copied as it comes (frame by frame, or raw from a terminal), without a deadline;
+ * its exit code. A command still running at its timeout is given up: the stream is closed, its process killed (the
+ * Engine API has no call to end an exec: the agent sends SIGKILL to the process the engine names, as containerd's CRI
+ * plugin ends a timed-out exec) and the result says timed out. The same calls serve {@code kubectl exec}
+ * ({@link ExecStreams}): the output copied as it comes (frame by frame, or raw from a terminal), without a deadline,
+ * the command killed the same way when its client has gone ({@link Process#kill});
  * with stdin, the start goes on a connection of its own that the engine takes over ({@link DockerHttp#hijack}), the
  * command's input written to it; a terminal's size set through {@code POST /exec/{id}/resize}. {@code kubectl attach}:
  * {@code POST /containers/{id}/attach}, the container's output as it comes.
@@ -63,6 +65,11 @@ final class ApiExec implements ExecSync, ExecStreams {
             }
         } catch (IOException e) {
             if (timedOut.get()) {
+                try {
+                    kill(what, execId);
+                } catch (RuntimeException killFailed) {
+                    e.addSuppressed(killFailed); // timed out either way: the probe says so
+                }
                 return new ExecResult(-1, text(out, err), true);
             }
             throw ApiErrors.transport(what, api.endpoint, e);
@@ -217,6 +224,14 @@ final class ApiExec implements ExecSync, ExecStreams {
             }
         }
 
+        /** SIGKILL to its process, as containerd's CRI plugin ends an exec whose client has gone. */
+        @Override
+        public void kill() {
+            if (execId != null) {
+                ApiExec.this.kill(what, execId);
+            }
+        }
+
         @Override
         public void close() {
             close.run();
@@ -246,6 +261,15 @@ final class ApiExec implements ExecSync, ExecStreams {
             throw ApiErrors.status(ApiErrors.Kind.EXEC, what, stream.status, body, api.version());
         }
         return stream;
+    }
+
+    /** SIGKILL to the exec's process (the engine's {@code Pid}, in the node's PID namespace) while it runs. */
+    private void kill(String what, String execId) {
+        JsonNode exec = api.get(ApiErrors.Kind.OTHER, what, "/exec/" + execId + "/json");
+        long pid = exec.path("Pid").asLong(0);
+        if (exec.path("Running").asBoolean(false) && pid > 0) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     /** The exit code, once the engine has recorded it (it may lag the end of the output by a moment). */

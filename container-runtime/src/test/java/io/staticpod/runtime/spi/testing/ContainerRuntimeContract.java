@@ -485,6 +485,34 @@ public abstract class ContainerRuntimeContract extends ContractLifecycle {
     }
 
     @Test
+    void aKilledExecCommandIsGoneFromTheContainerAndKillingAnEndedOneIsNothing() throws Exception {
+        assumeThat(runtime().execStreams()).as("exec streams").isPresent();
+        SandboxConfig pod = pod("exec-kill").build();
+        String id = start(run(pod), pod, busybox("app", SLEEPER));
+        ExecStreams streams = runtime().execStreams().orElseThrow();
+
+        try (ExecStreams.Process p = streams.start(id, List.of("sleep", "601"), true, false)) {
+            await().atMost(PATIENCE).until(() -> processes(id).contains("sleep 601"));
+            p.kill();
+        }
+        await().atMost(PATIENCE).until(() -> !processes(id).contains("sleep 601"));
+
+        try (ExecStreams.Process p = streams.start(id, List.of("true"), false, false)) {
+            assertThat(p.copyOutput(OutputStream.nullOutputStream(), OutputStream.nullOutputStream())).isZero();
+            p.kill();
+        }
+    }
+
+    /** What {@code ps} in the container shows, through exec streams. */
+    private String processes(String id) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ExecStreams.Process p = runtime().execStreams().orElseThrow().start(id, List.of("ps"), false, false)) {
+            p.copyOutput(out, OutputStream.nullOutputStream());
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void execStreamsInAMissingOrExitedContainerAreNotFound() {
         assumeThat(runtime().execStreams()).as("exec streams").isPresent();
         SandboxConfig pod = pod("exec-streams-gone").build();
