@@ -49,7 +49,7 @@ final class ContainerBinder {
                 .security(security(c.path("securityContext"), pod))
                 .probes(new Probes(probe(c.get("livenessProbe")), probe(c.get("readinessProbe")),
                         probe(c.get("startupProbe"))))
-                .lifecycle(new Lifecycle(lifecycle.hasNonNull("postStart"), lifecycle.hasNonNull("preStop"),
+                .lifecycle(new Lifecycle(action(lifecycle.get("postStart")), action(lifecycle.get("preStop")),
                         nonEmpty(text(c, "terminationMessagePath")),
                         messagePolicy == null ? PodDefaults.TERMINATION_MESSAGE_POLICY
                                 : Lifecycle.TerminationMessagePolicy.valueOf(messagePolicy)))
@@ -102,23 +102,32 @@ final class ContainerBinder {
         if (p == null || p.isNull()) {
             return null;
         }
-        Probe.Action action;
+        return new Probe(action(p), p.path("initialDelaySeconds").asInt(0), positive(p, "periodSeconds", 10),
+                positive(p, "timeoutSeconds", 1), positive(p, "successThreshold", 1),
+                positive(p, "failureThreshold", 3), longOrNull(p, "terminationGracePeriodSeconds"));
+    }
+
+    /** A probe's or a hook's handler (exec, httpGet with its defaults, tcpSocket; sleep, hooks only); null if absent. */
+    static Probe.Action action(JsonNode p) {
+        if (p == null || p.isNull()) {
+            return null;
+        }
         if (p.hasNonNull("exec")) {
-            action = new Probe.Exec(list(p.get("exec").path("command"), JsonNode::asText));
-        } else if (p.hasNonNull("httpGet")) {
+            return new Probe.Exec(list(p.get("exec").path("command"), JsonNode::asText));
+        }
+        if (p.hasNonNull("httpGet")) {
             JsonNode h = p.get("httpGet");
             String scheme = nonEmpty(text(h, "scheme"));
             String path = nonEmpty(text(h, "path"));
-            action = new Probe.HttpGet(scheme == null ? "HTTP" : scheme, nonEmpty(text(h, "host")), text(h, "port"),
+            return new Probe.HttpGet(scheme == null ? "HTTP" : scheme, nonEmpty(text(h, "host")), text(h, "port"),
                     path == null ? "/" : path,
                     list(h.path("httpHeaders"), x -> new Probe.Header(text(x, "name"), text(x, "value"))));
-        } else {
-            JsonNode t = p.get("tcpSocket");
-            action = new Probe.TcpSocket(nonEmpty(text(t, "host")), text(t, "port"));
         }
-        return new Probe(action, p.path("initialDelaySeconds").asInt(0), positive(p, "periodSeconds", 10),
-                positive(p, "timeoutSeconds", 1), positive(p, "successThreshold", 1),
-                positive(p, "failureThreshold", 3), longOrNull(p, "terminationGracePeriodSeconds"));
+        if (p.hasNonNull("sleep")) {
+            return new Probe.Sleep(p.get("sleep").path("seconds").asLong(0));
+        }
+        JsonNode t = p.path("tcpSocket");
+        return new Probe.TcpSocket(nonEmpty(text(t, "host")), text(t, "port"));
     }
 
     private static int positive(JsonNode p, String field, int defaultValue) {

@@ -57,6 +57,13 @@ final class ContainerValidator {
                 }
             }
         }
+        if (c.path("lifecycle").hasNonNull("postStart") || c.path("lifecycle").hasNonNull("preStop")) {
+            if (!appContainer) {
+                problems.error(path + ".lifecycle", "must not be set for init containers");
+            } else {
+                validateLifecycle(c, path);
+            }
+        }
         String name = text(c, "name");
         if (name == null || name.isEmpty()) {
             problems.error(path + ".name", "required");
@@ -205,8 +212,9 @@ final class ContainerValidator {
     private void notHonoured(JsonNode c, String path) {
         JsonNode lifecycle = c.path("lifecycle");
         for (String hook : new String[] {"postStart", "preStop"}) {
-            if (lifecycle.hasNonNull(hook)) {
-                problems.warn(path + ".lifecycle." + hook, "not supported by this agent: the hook will not run");
+            if (lifecycle.path(hook).hasNonNull("tcpSocket")) {
+                problems.warn(path + ".lifecycle." + hook + ".tcpSocket", "a tcpSocket hook is not run: it fails,"
+                        + " as the kubelet's (use exec or httpGet)");
             }
         }
         if ("FallbackToLogsOnError".equals(text(c, "terminationMessagePolicy"))) {
@@ -220,6 +228,43 @@ final class ContainerValidator {
 
     /** As the API server's validateProbe: one handler, a port that exists, positive periods and thresholds. */
     private void validateProbe(JsonNode container, JsonNode probe, String path, String kind) {
+        validateHandler(container, probe, path);
+        for (String f : new String[] {"initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold",
+                "failureThreshold"}) {
+            if (probe.hasNonNull(f) && probe.get(f).asInt() < 0) {
+                problems.error(path + "." + f, "must be greater than or equal to 0");
+            }
+        }
+        if (!kind.equals("readinessProbe") && probe.path("successThreshold").asInt(1) > 1) {
+            problems.error(path + ".successThreshold", "must be 1 for " + kind);
+        }
+    }
+
+    /**
+     * As the API server's validateLifecycle: each hook present has one handler, as a probe's, or {@code sleep} with
+     * seconds not below zero.
+     */
+    private void validateLifecycle(JsonNode container, String path) {
+        JsonNode lifecycle = container.path("lifecycle");
+        for (String hook : new String[] {"postStart", "preStop"}) {
+            JsonNode handler = lifecycle.get(hook);
+            if (handler == null || handler.isNull()) {
+                continue;
+            }
+            String at = path + ".lifecycle." + hook;
+            if (!handler.hasNonNull("sleep")) {
+                validateHandler(container, handler, at);
+            } else if (handler.size() > 1) {
+                problems.error(at, "must specify exactly one handler of exec, httpGet, tcpSocket, sleep");
+            } else if (!handler.get("sleep").path("seconds").canConvertToLong()
+                    || handler.get("sleep").path("seconds").asLong() < 0) {
+                problems.error(at + ".sleep.seconds", "must be greater than or equal to 0");
+            }
+        }
+    }
+
+    /** One handler of exec (with a command), httpGet or tcpSocket (with a port that exists). */
+    private void validateHandler(JsonNode container, JsonNode probe, String path) {
         List<String> handlers = new java.util.ArrayList<>();
         for (String h : new String[] {"exec", "httpGet", "tcpSocket", "grpc"}) {
             if (probe.hasNonNull(h)) {
@@ -264,15 +309,6 @@ final class ContainerValidator {
                     problems.error(path + ".httpGet.scheme", unsupported(scheme, List.of("HTTP", "HTTPS")));
                 }
             }
-        }
-        for (String f : new String[] {"initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold",
-                "failureThreshold"}) {
-            if (probe.hasNonNull(f) && probe.get(f).asInt() < 0) {
-                problems.error(path + "." + f, "must be greater than or equal to 0");
-            }
-        }
-        if (!kind.equals("readinessProbe") && probe.path("successThreshold").asInt(1) > 1) {
-            problems.error(path + ".successThreshold", "must be 1 for " + kind);
         }
     }
 }

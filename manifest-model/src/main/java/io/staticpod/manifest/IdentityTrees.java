@@ -56,6 +56,17 @@ final class IdentityTrees {
         n.set("livenessProbe", probe(c.probes().liveness()));
         n.set("readinessProbe", probe(c.probes().readiness()));
         n.set("startupProbe", probe(c.probes().startup()));
+        // hooks only when there are any: the hashes of containers without them stay as they were
+        if (c.lifecycle().postStart() != null || c.lifecycle().preStop() != null) {
+            ObjectNode hooks = F.objectNode();
+            if (c.lifecycle().postStart() != null) {
+                hooks.set("postStart", action(c.lifecycle().postStart()));
+            }
+            if (c.lifecycle().preStop() != null) {
+                hooks.set("preStop", action(c.lifecycle().preStop()));
+            }
+            n.set("lifecycle", hooks);
+        }
         n.put("terminationMessagePath", c.lifecycle().terminationMessagePath());
         n.put("terminationMessagePolicy", c.lifecycle().terminationMessagePolicy().name());
         return n;
@@ -136,20 +147,28 @@ final class IdentityTrees {
         if (p == null) {
             return null;
         }
-        ObjectNode n = F.objectNode();
-        if (p.action() instanceof Probe.Exec e) {
-            n.set("exec", F.objectNode().set("command", strings(e.command())));
-        } else if (p.action() instanceof Probe.HttpGet h) {
-            n.set("httpGet", F.objectNode().put("scheme", h.scheme()).put("host", h.host()).put("port", h.port())
-                    .put("path", h.path()).set("httpHeaders", list(h.headers(), x -> F.objectNode()
-                            .put("name", x.name()).put("value", x.value()))));
-        } else if (p.action() instanceof Probe.TcpSocket t) {
-            n.set("tcpSocket", F.objectNode().put("host", t.host()).put("port", t.port()));
-        }
+        ObjectNode n = action(p.action());
         return n.put("initialDelaySeconds", p.initialDelaySeconds()).put("periodSeconds", p.periodSeconds())
                 .put("timeoutSeconds", p.timeoutSeconds()).put("successThreshold", p.successThreshold())
                 .put("failureThreshold", p.failureThreshold())
                 .put("terminationGracePeriodSeconds", p.terminationGracePeriodSeconds());
+    }
+
+    /** A probe's or a hook's handler. */
+    static ObjectNode action(Probe.Action action) {
+        ObjectNode n = F.objectNode();
+        if (action instanceof Probe.Exec e) {
+            n.set("exec", F.objectNode().set("command", strings(e.command())));
+        } else if (action instanceof Probe.HttpGet h) {
+            n.set("httpGet", F.objectNode().put("scheme", h.scheme()).put("host", h.host()).put("port", h.port())
+                    .put("path", h.path()).set("httpHeaders", list(h.headers(), x -> F.objectNode()
+                            .put("name", x.name()).put("value", x.value()))));
+        } else if (action instanceof Probe.TcpSocket t) {
+            n.set("tcpSocket", F.objectNode().put("host", t.host()).put("port", t.port()));
+        } else if (action instanceof Probe.Sleep s) {
+            n.set("sleep", F.objectNode().put("seconds", s.seconds()));
+        }
+        return n;
     }
 
     private static ObjectNode volume(Volume v) {

@@ -31,6 +31,8 @@ public final class WellKnown {
     public static final String TERMINATION_MESSAGE_PATH = "io.kubernetes.container.terminationMessagePath";
     /** Annotation on containers: {@code File} or {@code FallbackToLogsOnError}, as the kubelet sets it. */
     public static final String TERMINATION_MESSAGE_POLICY = "io.kubernetes.container.terminationMessagePolicy";
+    /** On containers with a preStop hook: the handler's JSON ({@link HookJson}), as the kubelet keeps it. */
+    public static final String PRE_STOP_HANDLER = "io.kubernetes.container.preStopHandler";
     /** On app containers: the id of the sandbox whose namespaces they joined, as dockershim. */
     public static final String SANDBOX_ID = "io.kubernetes.sandbox.id";
 

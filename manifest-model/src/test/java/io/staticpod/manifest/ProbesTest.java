@@ -62,11 +62,65 @@ class ProbesTest {
     void fieldsTheAgentCannotHonourAreWarnedAboutWithTheirLine() {
         assertThat(TestManifests.warningLines(MINIMAL + """
                     lifecycle:
-                      preStop: {exec: {command: [sleep, "5"]}}
+                      preStop: {tcpSocket: {port: 80}}
                     terminationMessagePolicy: FallbackToLogsOnError
                 """)).containsExactly(
-                "10: spec.containers[0].lifecycle.preStop: not supported by this agent: the hook will not run",
+                "10: spec.containers[0].lifecycle.preStop.tcpSocket: a tcpSocket hook is not run: it fails, as the"
+                        + " kubelet's (use exec or httpGet)",
                 "11: spec.containers[0].terminationMessagePolicy: FallbackToLogsOnError is not supported by this agent:"
                         + " only the file at terminationMessagePath gives the termination message");
+    }
+
+    @Test
+    void hooksAreBoundAsProbeHandlersAndSleep() {
+        var lifecycle = parsed(MINIMAL + """
+                    ports: [{name: http, containerPort: 8080}]
+                    lifecycle:
+                      postStart: {httpGet: {path: /started, port: http}}
+                      preStop: {exec: {command: [sh, -c, "sleep 5"]}}
+                """).pod().spec().containers().get(0).lifecycle();
+        var sleeping = parsed(MINIMAL + """
+                    lifecycle:
+                      preStop: {sleep: {seconds: 7}}
+                """).pod().spec().containers().get(0).lifecycle();
+
+        assertThat(lifecycle.postStart()).isEqualTo(new Probe.HttpGet("HTTP", null, "http", "/started",
+                java.util.List.of()));
+        assertThat(lifecycle.preStop()).isEqualTo(new Probe.Exec(java.util.List.of("sh", "-c", "sleep 5")));
+        assertThat(sleeping.postStart()).isNull();
+        assertThat(sleeping.preStop()).isEqualTo(new Probe.Sleep(7));
+        assertThat(TestManifests.warningLines(MINIMAL + """
+                    lifecycle:
+                      preStop: {sleep: {seconds: 7}}
+                """)).isEmpty();
+    }
+
+    @Test
+    void aHookNeedsExactlyOneHandlerAndInitContainersHaveNone() {
+        assertThat(errorLines(MINIMAL + """
+                    lifecycle:
+                      postStart: {exec: {command: ["true"]}, httpGet: {port: 80}}
+                      preStop: {exec: {}}
+                """)).containsExactly(
+                "10: spec.containers[0].lifecycle.postStart: must specify exactly one handler of exec, httpGet,"
+                        + " tcpSocket (found exec, httpGet)",
+                "11: spec.containers[0].lifecycle.preStop.exec.command: required");
+        assertThat(errorLines(MINIMAL + """
+                    lifecycle:
+                      preStop: {httpGet: {port: web}}
+                """)).containsExactly("10: spec.containers[0].lifecycle.preStop.httpGet.port: no container port named"
+                + " \"web\"");
+        assertThat(errorLines(MINIMAL + """
+                    lifecycle:
+                      preStop: {sleep: {seconds: -1}}
+                """)).containsExactly("10: spec.containers[0].lifecycle.preStop.sleep.seconds: must be greater than or"
+                + " equal to 0");
+        assertThat(errorLines(MINIMAL + """
+                  initContainers:
+                  - name: init
+                    image: busybox:1.36
+                    lifecycle:
+                      postStart: {exec: {command: ["true"]}}
+                """)).containsExactly("12: spec.initContainers[0].lifecycle: must not be set for init containers");
     }
 }

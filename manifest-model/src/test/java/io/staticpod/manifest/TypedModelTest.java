@@ -106,7 +106,7 @@ class TypedModelTest {
                                 List.of(new Probe.Header("X-Probe", "live"))), 10, 5, 2, 1, 6, 5L),
                         new Probe(new Probe.TcpSocket(null, "9090"), 0, 10, 1, 2, 3),
                         new Probe(new Probe.Exec(List.of("cat", "/tmp/started")), 0, 10, 1, 1, 30)))
-                .lifecycle(new Lifecycle(false, true, "/tmp/termination",
+                .lifecycle(new Lifecycle(null, new Probe.Exec(List.of("sleep", "1")), "/tmp/termination",
                         Lifecycle.TerminationMessagePolicy.FallbackToLogsOnError))
                 .build();
         assertThat(app).isEqualTo(expected);

@@ -95,6 +95,46 @@ class PodFeaturesDockerIT extends OneAgentOnDocker {
     }
 
     @Test
+    void lifecycleHooksRunWhereTheKubeletRunsThemAndAFailedPostStartKillsItsContainer() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("hooks"));
+        write("hooked.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: hooked}
+                spec:
+                  terminationGracePeriodSeconds: 10
+                  volumes: [{name: out, hostPath: {path: OUT, type: Directory}}]
+                  containers:
+                  - name: app
+                    image: IMAGE
+                    command: [sh, -c, "trap 'echo term >> /out/log; exit 0' TERM; while true; do sleep 1 & wait $!; done"]
+                    volumeMounts: [{name: out, mountPath: /out}]
+                    lifecycle:
+                      postStart: {exec: {command: [sh, -c, "echo post-start >> /out/log"]}}
+                      preStop: {exec: {command: [sh, -c, "echo pre-stop >> /out/log"]}}
+                  - name: failing
+                    image: IMAGE
+                    command: [sh, -c, SLEEP]
+                    lifecycle:
+                      postStart: {exec: {command: [sh, -c, "echo not this time >&2; exit 3"]}}
+                """.replace("OUT", out.toString()));
+
+        awaitRunning("hooked", "app");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(out.resolve("log")));
+        assertThat(Files.readString(out.resolve("log"))).isEqualTo("post-start\n");
+        agent.awaitLog(Duration.ofSeconds(30), "PostStart hook of static pod container failed",
+                "pod=default/hooked-" + node, "container=failing", "exited with 3: not this time");
+        agent.awaitLog(Duration.ofSeconds(30), "Container of static pod exited", "pod=default/hooked-" + node,
+                "container=failing");
+
+        Files.delete(manifests.resolve("hooked.yaml"));
+
+        // the hook first, then the stop signal, from the container's own record of its hook: the manifest is gone
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(out.resolve("log")).contains("term"));
+        assertThat(Files.readString(out.resolve("log"))).isEqualTo("post-start\npre-stop\nterm\n");
+    }
+
+    @Test
     void aContainerOverItsMemoryLimitIsReportedOomKilledAndRestarted() throws Exception {
         write("oom.yaml", """
                 apiVersion: v1

@@ -1,10 +1,13 @@
 package io.staticpod.agent.launch;
 
+import io.staticpod.manifest.HookJson;
 import io.staticpod.manifest.PodIdentity;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.WellKnown;
 import io.staticpod.manifest.model.Container;
+import io.staticpod.manifest.model.ContainerPort;
+import io.staticpod.manifest.model.Probe;
 import io.staticpod.manifest.model.VolumeMount;
 import io.staticpod.runtime.spi.ContainerConfig;
 import io.staticpod.runtime.spi.Mount;
@@ -16,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -150,12 +154,15 @@ public final class LaunchConfigs {
         }
         Map<String, String> labels = podLabels(pod);
         labels.put(WellKnown.CONTAINER_NAME, c.name());
-        Map<String, String> annotations = Map.of(
+        Map<String, String> annotations = new LinkedHashMap<>(Map.of(
                 WellKnown.CONTAINER_HASH, PodIdentity.containerHash(c),
                 WellKnown.CONTAINER_RESTART_COUNT, Integer.toString(attempt),
                 WellKnown.POD_TERMINATION_GRACE_PERIOD, Long.toString(pod.pod().spec().terminationGracePeriodSeconds()),
                 WellKnown.TERMINATION_MESSAGE_PATH, messagePath,
-                WellKnown.TERMINATION_MESSAGE_POLICY, c.lifecycle().terminationMessagePolicy().name());
+                WellKnown.TERMINATION_MESSAGE_POLICY, c.lifecycle().terminationMessagePolicy().name()));
+        if (c.lifecycle().preStop() != null) {
+            annotations.put(WellKnown.PRE_STOP_HANDLER, HookJson.write(numberedPort(c.lifecycle().preStop(), c)));
+        }
         return ContainerConfig.builder(c.name(), attempt, c.image())
                 .command(EnvResolver.expand(c.command(), resolved))
                 .args(EnvResolver.expand(c.args(), resolved))
@@ -168,6 +175,22 @@ public final class LaunchConfigs {
                 .resources(PodSettings.resources(pod, c))
                 .security(PodSettings.security(pod, c))
                 .build();
+    }
+
+    /**
+     * A hook whose httpGet names one of the container's ports, with that port's number: the hook kept on the container
+     * runs without its spec (the manifest may be gone by then).
+     */
+    private static Probe.Action numberedPort(Probe.Action hook, Container c) {
+        if (hook instanceof Probe.HttpGet h && h.port() != null && !h.port().matches("[0-9]+")) {
+            for (ContainerPort p : c.ports()) {
+                if (h.port().equals(p.name())) {
+                    return new Probe.HttpGet(h.scheme(), h.host(), Integer.toString(p.containerPort()), h.path(),
+                            h.headers());
+                }
+            }
+        }
+        return hook;
     }
 
     /** Removes what the agent kept on the node for a pod version that is gone: its state and its log directory. */

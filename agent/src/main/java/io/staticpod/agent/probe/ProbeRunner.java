@@ -65,16 +65,18 @@ final class ProbeRunner {
             }
             if (probe.action() instanceof Probe.HttpGet h) {
                 return http(h, h.host() != null && !h.host().isEmpty() ? h.host() : host, port(h.port(), ports),
-                        timeout);
+                        timeout, false);
             }
-            Probe.TcpSocket t = (Probe.TcpSocket) probe.action();
+            if (!(probe.action() instanceof Probe.TcpSocket t)) {
+                return new Outcome(false, "a probe cannot " + probe.action()); // the validator lets none through
+            }
             return tcp(t.host() != null && !t.host().isEmpty() ? t.host() : host, port(t.port(), ports), timeout);
         } catch (RuntimeException e) {
             return new Outcome(false, e.getMessage());
         }
     }
 
-    private Outcome exec(String containerId, Probe.Exec e, Duration timeout) {
+    Outcome exec(String containerId, Probe.Exec e, Duration timeout) {
         if (exec == null) {
             return new Outcome(false, "the " + runtimeName + " runtime cannot run exec probes: use an httpGet or "
                     + "tcpSocket probe, or another --runtime");
@@ -87,7 +89,8 @@ final class ProbeRunner {
                 + r.exitCode() + (r.output().isBlank() ? "" : ": " + abbreviate(r.output())));
     }
 
-    private Outcome http(Probe.HttpGet h, String host, int port, Duration timeout) {
+    /** @param anyStatus whether any answer succeeds (a hook's), not only a status from 200 to 399 (a probe's) */
+    Outcome http(Probe.HttpGet h, String host, int port, Duration timeout, boolean anyStatus) {
         if (host == null) {
             return new Outcome(false, "no address to probe yet (the pod has no IP)");
         }
@@ -111,7 +114,7 @@ final class ProbeRunner {
             }
             int code = c.getResponseCode();
             String body = body(code >= 400 ? c.getErrorStream() : c.getInputStream());
-            if (code >= 200 && code < 400) {
+            if (anyStatus || (code >= 200 && code < 400)) {
                 return new Outcome(true, "");
             }
             return new Outcome(false, "HTTP probe failed with statuscode: " + code

@@ -1,6 +1,8 @@
 package io.staticpod.agent.relist;
 
+import io.staticpod.manifest.HookJson;
 import io.staticpod.manifest.WellKnown;
+import io.staticpod.manifest.model.Probe;
 import io.staticpod.runtime.spi.ContainerState;
 import io.staticpod.runtime.spi.ContainerStatus;
 
@@ -82,6 +84,11 @@ public record ContainerView(String sandboxId, ContainerStatus status) {
         } catch (NumberFormatException e) {
             return DEFAULT_GRACE;
         }
+    }
+
+    /** Its preStop hook, as it was created with, or null. */
+    public Probe.Action preStop() {
+        return HookJson.read(value(WellKnown.PRE_STOP_HANDLER));
     }
 
     /** An annotation, else a label of that key (runtimes without annotations keep them as labels), else "". */

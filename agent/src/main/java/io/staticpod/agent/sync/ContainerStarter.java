@@ -6,6 +6,7 @@ import io.staticpod.agent.launch.PodFiles;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.model.Container;
 import io.staticpod.manifest.model.ImagePullPolicy;
+import io.staticpod.manifest.model.Probe;
 import io.staticpod.mirror.MirrorClient;
 import io.staticpod.mirror.PodEvent;
 import io.staticpod.runtime.spi.ContainerConfig;
@@ -15,9 +16,12 @@ import io.staticpod.runtime.spi.SandboxConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+
 /**
  * Starts one container instance as the kubelet does: its image by the pull policy, then create and start in the
- * sandbox, with the kubelet's events (Pulled, Created, Started) and one log line. A failure is thrown as
+ * sandbox, with the kubelet's events (Pulled, Created, Started) and one log line, then its postStart hook (a failed
+ * one kills it: {@link LifecycleHooks}). A failure is thrown as
  * {@link Failed}, with the waiting reason the status shows.
  */
 final class ContainerStarter {
@@ -27,12 +31,15 @@ final class ContainerStarter {
     private final LaunchConfigs launch;
     private final MirrorClient mirror;
     private final PresentImages images;
+    private final LifecycleHooks hooks;
 
-    ContainerStarter(ContainerRuntime runtime, LaunchConfigs launch, MirrorClient mirror, PresentImages images) {
+    ContainerStarter(ContainerRuntime runtime, LaunchConfigs launch, MirrorClient mirror, PresentImages images,
+                     LifecycleHooks hooks) {
         this.runtime = runtime;
         this.launch = launch;
         this.mirror = mirror;
         this.images = images;
+        this.hooks = hooks;
     }
 
     /**
@@ -108,6 +115,18 @@ final class ContainerStarter {
                 c.name()));
         log.info("Started container of static pod pod={} container={} id={} restartCount={} file={}", pod.key(),
                 c.name(), PodExecutor.shortId(id), attempt, pod.file());
+        Probe.Action postStart = c.lifecycle().postStart();
+        if (postStart != null && hooks.postStart(pod.key(), pod.uid(), c.name(), id, sandboxId, postStart,
+                c.ports()) != null) {
+            // killed as the kubelet kills it (its preStop hook too); its exit restarts it by policy and back-off
+            try {
+                hooks.stop(pod.key(), pod.uid(), c.name(), id, sandboxId, c.lifecycle().preStop(),
+                        Duration.ofSeconds(pod.pod().spec().terminationGracePeriodSeconds()));
+            } catch (RuntimeError e) {
+                log.warn("Cannot stop the container whose postStart hook failed pod={} container={} error={}",
+                        pod.key(), c.name(), e.getMessage());
+            }
+        }
         return id;
     }
 }

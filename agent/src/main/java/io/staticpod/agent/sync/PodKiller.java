@@ -17,8 +17,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * Stops containers the way the kubelet kills a pod: every container at once, each with its pod's grace period (its
- * stop signal, then SIGKILL), and only then the sandboxes. Blocks until done; the first failure is thrown once every
+ * Stops containers the way the kubelet kills a pod: every container at once, each with its preStop hook and then its
+ * pod's grace period, what the hook left of it ({@link LifecycleHooks}: its stop signal, then SIGKILL), and only then
+ * the sandboxes. Blocks until done; the first failure is thrown once every
  * stop has ended.
  */
 final class PodKiller {
@@ -27,11 +28,13 @@ final class PodKiller {
     private final ContainerRuntime runtime;
     private final Executor parallel;
     private final MirrorClient mirror;
+    private final LifecycleHooks hooks;
 
-    PodKiller(ContainerRuntime runtime, Executor parallel, MirrorClient mirror) {
+    PodKiller(ContainerRuntime runtime, Executor parallel, MirrorClient mirror, LifecycleHooks hooks) {
         this.runtime = runtime;
         this.parallel = parallel;
         this.mirror = mirror;
+        this.hooks = hooks;
     }
 
     /**
@@ -49,7 +52,7 @@ final class PodKiller {
                 PodEvent.Type.Normal, "Killing", "Stopping container " + c.name(), c.name())));
         all(containers, c -> {
             if (c.running()) {
-                runtime.containers().stop(c.id(), c.gracePeriod());
+                hooks.stop(key, c);
             }
             if (remove) {
                 runtime.containers().remove(c.id());
@@ -87,7 +90,7 @@ final class PodKiller {
         all(kills, k -> {
             ContainerView c = k.container();
             if (c.running() || c.state() == io.staticpod.runtime.spi.ContainerState.UNKNOWN) {
-                runtime.containers().stop(c.id(), c.gracePeriod());
+                hooks.stop(key, c);
             }
             if (!k.reason().keepForLogs()) {
                 runtime.containers().remove(c.id());

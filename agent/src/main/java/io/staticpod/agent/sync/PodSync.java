@@ -66,8 +66,9 @@ public final class PodSync {
         this.manifestErrors = manifestErrors;
         this.nodeAddress = nodeAddress;
         PresentImages images = new PresentImages(runtime.images());
-        this.executor = new PodExecutor(runtime, launch, cache, history, new PodKiller(runtime, stoppers, mirror),
-                new ContainerStarter(runtime, launch, mirror, images), mirror,
+        LifecycleHooks hooks = new LifecycleHooks(runtime, mirror, nodeAddress);
+        this.executor = new PodExecutor(runtime, launch, cache, history, new PodKiller(runtime, stoppers, mirror, hooks),
+                new ContainerStarter(runtime, launch, mirror, images, hooks), mirror,
                 new PodExecutor.Node(nodeAddress, sandboxImage, images));
     }
 

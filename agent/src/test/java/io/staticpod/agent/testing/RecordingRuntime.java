@@ -5,6 +5,7 @@ import io.staticpod.runtime.spi.ContainerRuntime;
 import io.staticpod.runtime.spi.ContainerStatus;
 import io.staticpod.runtime.spi.ContainerSummary;
 import io.staticpod.runtime.spi.Containers;
+import io.staticpod.runtime.spi.ExecSync;
 import io.staticpod.runtime.spi.PodSandboxes;
 import io.staticpod.runtime.spi.RuntimeParts;
 import io.staticpod.runtime.spi.Sandbox;
@@ -29,11 +30,23 @@ public final class RecordingRuntime extends ForwardingContainerRuntime {
     public final Map<String, ContainerConfig> containerConfigs = new ConcurrentHashMap<>();
     public final Map<String, SandboxConfig> sandboxConfigs = new ConcurrentHashMap<>();
     public final List<String> changes = new CopyOnWriteArrayList<>();
+    /** Every exec asked for ({@code <id> <command>}), probes' and hooks', in order. */
+    public final List<String> execs = new CopyOnWriteArrayList<>();
+    /** The grace period of each container's last stop, by id. */
+    public final Map<String, Duration> stopGrace = new ConcurrentHashMap<>();
 
     public RecordingRuntime(ContainerRuntime delegate) {
         super(delegate);
         this.parts = new RuntimeParts(recording(delegate.sandboxes()), recording(delegate.containers()),
                 delegate.images());
+    }
+
+    @Override
+    public Optional<ExecSync> exec() {
+        return super.exec().map(d -> (id, command, timeout) -> {
+            execs.add(id + " " + command);
+            return d.exec(id, command, timeout);
+        });
     }
 
 
@@ -97,6 +110,7 @@ public final class RecordingRuntime extends ForwardingContainerRuntime {
             @Override
             public void stop(String containerId, Duration grace) {
                 changes.add("stop " + containerId);
+                stopGrace.put(containerId, grace);
                 d.stop(containerId, grace);
             }
 

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A container probe, with the kubelet's defaults applied (period 10 s, timeout 1 s, success 1, failure 3).
  *
- * @param action                        what to run: exactly one of exec, httpGet, tcpSocket
+ * @param action                        what to run: exactly one of exec, httpGet, tcpSocket (never sleep)
  * @param terminationGracePeriodSeconds the grace period for a container this (liveness or startup) probe kills,
  *                                      or null for the pod's
  */
@@ -18,8 +18,8 @@ public record Probe(Action action, int initialDelaySeconds, int periodSeconds, i
         this(action, initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold, failureThreshold, null);
     }
 
-    /** What a probe does. */
-    public sealed interface Action permits Exec, HttpGet, TcpSocket {
+    /** What a probe or a lifecycle hook does ({@link Sleep}: hooks only). */
+    public sealed interface Action permits Exec, HttpGet, TcpSocket, Sleep {
     }
 
     /** Runs {@code command} in the container; success is exit code 0. */
@@ -54,5 +54,9 @@ public record Probe(Action action, int initialDelaySeconds, int periodSeconds, i
      * @param port a number or the name of one of the container's ports
      */
     public record TcpSocket(String host, String port) implements Action {
+    }
+
+    /** A hook that waits {@code seconds} (the lifecycle handler {@code sleep}); never a probe's. */
+    public record Sleep(long seconds) implements Action {
     }
 }
