@@ -3,6 +3,7 @@ package io.staticpod.runtime.docker.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.staticpod.runtime.spi.ExecStreams;
 import io.staticpod.runtime.spi.ExecSync;
+import io.staticpod.runtime.spi.RuntimeError;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -106,6 +107,11 @@ final class ApiExec implements ExecSync, ExecStreams {
     @Override
     public Process attach(String containerId) {
         String what = "attach to container " + shortId(containerId);
+        // the engine attaches to an exited container too (its output then ends at once): not running is not found
+        if (!api.get(ApiErrors.Kind.EXEC, what, "/containers/" + containerId + "/json").path("State")
+                .path("Running").asBoolean(false)) {
+            throw new RuntimeError.NotFound(what + ": the container is not running");
+        }
         try {
             DockerHttp.Stream stream = api.http.open("POST", api.path("/containers/" + containerId
                     + "/attach?stream=1&stdout=1&stderr=1"), null, api.callTimeout);
