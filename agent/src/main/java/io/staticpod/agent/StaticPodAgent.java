@@ -239,8 +239,8 @@ public final class StaticPodAgent {
         PodCache cache = relister.cache();
         ManifestErrors errors = new ManifestErrors();
         PodSync sync = new PodSync(runtime, launch, cache, new RestartHistory(wall, monotonic), prober,
-                new PodStatuses(runtime.name(), prober, volumes), mirror, errors::get, threads.stoppers(), nodeAddress,
-                sandboxImage);
+                new PodStatuses(runtime.name(), prober, volumes, runtime.logs().orElse(null)), mirror, errors::get,
+                threads.stoppers(), nodeAddress, sandboxImage);
         PodWorkers workers = new PodWorkers(sync::sync, threads.lanes(), threads.timer(), monotonic);
         handler.wakeWith(workers::wake);
         return new PodSupervisor(threads, workers, relister, volumes, mirror, errors, reconcile);

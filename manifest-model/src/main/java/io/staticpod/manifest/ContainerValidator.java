@@ -217,10 +217,6 @@ final class ContainerValidator {
                         + " as the kubelet's (use exec or httpGet)");
             }
         }
-        if ("FallbackToLogsOnError".equals(text(c, "terminationMessagePolicy"))) {
-            problems.warn(path + ".terminationMessagePolicy", "FallbackToLogsOnError is not supported by this agent:"
-                    + " only the file at terminationMessagePath gives the termination message");
-        }
         if (c.path("volumeDevices").size() > 0) {
             problems.warn(path + ".volumeDevices", "not supported by this agent: no block device is attached");
         }

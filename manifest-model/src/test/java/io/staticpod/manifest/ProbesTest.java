@@ -66,9 +66,7 @@ class ProbesTest {
                     terminationMessagePolicy: FallbackToLogsOnError
                 """)).containsExactly(
                 "10: spec.containers[0].lifecycle.preStop.tcpSocket: a tcpSocket hook is not run: it fails, as the"
-                        + " kubelet's (use exec or httpGet)",
-                "11: spec.containers[0].terminationMessagePolicy: FallbackToLogsOnError is not supported by this agent:"
-                        + " only the file at terminationMessagePath gives the termination message");
+                        + " kubelet's (use exec or httpGet)");
     }
 
     @Test

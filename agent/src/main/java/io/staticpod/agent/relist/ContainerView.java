@@ -86,6 +86,11 @@ public record ContainerView(String sandboxId, ContainerStatus status) {
         }
     }
 
+    /** Its termination message policy, as it was created with ({@code File}, {@code FallbackToLogsOnError}), or "". */
+    public String terminationMessagePolicy() {
+        return value(WellKnown.TERMINATION_MESSAGE_POLICY);
+    }
+
     /** Its preStop hook, as it was created with, or null. */
     public Probe.Action preStop() {
         return HookJson.read(value(WellKnown.PRE_STOP_HANDLER));

@@ -7,10 +7,18 @@ import io.staticpod.manifest.StaticPod;
 import io.staticpod.manifest.model.Container;
 import io.staticpod.manifest.model.RestartPolicy;
 import io.staticpod.mirror.PodStatus;
+import io.staticpod.runtime.spi.ContainerLogs;
 import io.staticpod.runtime.spi.ContainerState;
+import io.staticpod.runtime.spi.LogOptions;
+import io.staticpod.runtime.spi.LogReader;
+import io.staticpod.runtime.spi.RuntimeError;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,14 +29,31 @@ import java.util.Objects;
  * the probes, the phase, the start time and the pod IP. Thread-safe.
  */
 public final class PodStatuses {
+    /** The kubelet's MaxContainerTerminationMessageLogLines and MaxContainerTerminationMessageLogLength. */
+    static final int MESSAGE_LOG_LINES = 80;
+    static final int MESSAGE_LOG_BYTES = 2048;
     private final String runtimeName;
     private final Prober prober;
     private final Volumes volumes;
+    private final ContainerLogs logs;
+    private final Map<String, String> fromLogs = new LinkedHashMap<>(16, 0.75f, true) { // by container id
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > 256;
+        }
+    };
 
+    /** A runtime without logs: no termination message from them. */
     public PodStatuses(String runtimeName, Prober prober, Volumes volumes) {
+        this(runtimeName, prober, volumes, null);
+    }
+
+    /** @param logs the runtime's logs, for {@code FallbackToLogsOnError}; null when it keeps none the agent reads */
+    public PodStatuses(String runtimeName, Prober prober, Volumes volumes, ContainerLogs logs) {
         this.runtimeName = runtimeName;
         this.prober = prober;
         this.volumes = volumes;
+        this.logs = logs;
     }
 
     /**
@@ -103,9 +128,49 @@ public final class PodStatuses {
         String written = volumes.terminationMessage(c.podUid(), c.name(), c.attempt());
         if (!written.isEmpty()) {
             message = written;
+        } else if (c.exitCode() != 0 && "FallbackToLogsOnError".equals(c.terminationMessagePolicy())) {
+            String tail = lastOfLog(c.id());
+            message = tail.isEmpty() ? message : tail;
         }
         return new PodStatus.Terminated(c.exitCode(), reason, message, c.status().startedAt(), c.finishedAt(),
                 runtimeName + "://" + c.id());
+    }
+
+    /**
+     * The end of an exited container's log, as the kubelet's {@code FallbackToLogsOnError} takes it: its last 80
+     * lines, at most their last 2048 bytes; read once per container (an exited container's log no longer grows),
+     * "" when there are no logs to read.
+     */
+    private String lastOfLog(String containerId) {
+        if (logs == null) {
+            return "";
+        }
+        synchronized (fromLogs) {
+            String known = fromLogs.get(containerId);
+            if (known != null) {
+                return known;
+            }
+        }
+        ByteArrayOutputStream tail = new ByteArrayOutputStream();
+        try (LogReader reader = logs.open(containerId, new LogOptions(false, MESSAGE_LOG_LINES, null))) {
+            for (LogReader.LogLine line = reader.next(); line != null; line = reader.next()) {
+                tail.writeBytes(line.bytes());
+                if (!line.partial()) {
+                    tail.write('\n');
+                }
+            }
+        } catch (IOException | RuntimeError e) {
+            return "";
+        }
+        byte[] all = tail.toByteArray();
+        int from = Math.max(0, all.length - MESSAGE_LOG_BYTES);
+        String message = new String(all, from, all.length - from, StandardCharsets.UTF_8);
+        if (!message.isEmpty()) {
+            synchronized (fromLogs) {
+                fromLogs.put(containerId, message);
+            }
+        }
+        return message;
     }
 
     /** The kubelet's getPhase, for the container states we report. */

@@ -119,8 +119,8 @@ class NodeApiTunnelTest {
 
             assertThat(answer).startsWith("HTTP/1.1 501 Not Implemented").contains("application/json")
                     .contains("\"kind\":\"Status\"").contains("\"code\":501").contains("exec is not served for runtime"
-                    + " fake by this agent: exec, attach and port-forward need a runtime with a streaming server of"
-                    + " its own (--runtime containerd or --runtime cri)");
+                    + " fake by this agent: exec, attach and port-forward need a runtime driven through its API"
+                    + " (--runtime docker, --runtime containerd or --runtime cri)");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.staticpod.agent.sync;
 
+import io.staticpod.agent.testing.TestPods;
 import io.staticpod.manifest.StaticPod;
 import io.staticpod.mirror.PodStatus;
 import io.staticpod.runtime.spi.Capabilities;
@@ -117,6 +118,36 @@ class PodStatusTest {
 
         assertThat(status(pod).containers().get(0).lastState()).isInstanceOfSatisfying(PodStatus.Terminated.class,
                 t -> assertThat(t.reason()).isEqualTo("OOMKilled"));
+    }
+
+    @Test
+    void fallbackToLogsOnErrorTakesTheEndOfTheLogOfAFailedContainerWithoutAMessageFile() {
+        assertThat(lastMessageAfterACrash("terminationMessagePolicy: FallbackToLogsOnError"))
+                .hasSize(2048).endsWith("line 119 " + "x".repeat(20) + "\n").doesNotContain("line 39 ");
+        assertThat(lastMessageAfterACrash("terminationMessagePolicy: File")).isNullOrEmpty();
+    }
+
+    /** The last state's message of a container that wrote 120 lines and exited with 3, with this policy line. */
+    private String lastMessageAfterACrash(String policy) {
+        close();
+        SyncFixture f = fixture();
+        StaticPod pod = TestPods.podWith("""
+                    command: ["sleep", "3600"]
+                    %s
+                """.formatted(policy));
+        f.sync(pod);
+        String first = f.running(pod, "app").id();
+        for (int i = 0; i < 120; i++) {
+            f.fake.appendLog(first, "line " + i + " " + "x".repeat(20));
+        }
+        f.exit(pod, first, 3);
+
+        f.sync(pod); // the first restart is at once
+
+        PodStatus.State last = status(pod).containers().get(0).lastState();
+        assertThat(last).isInstanceOf(PodStatus.Terminated.class);
+        assertThat(((PodStatus.Terminated) last).exitCode()).isEqualTo(3);
+        return ((PodStatus.Terminated) last).message();
     }
 
     @Test

@@ -81,7 +81,7 @@ final class SyncFixture implements AutoCloseable {
         this.cache = new PodCache(runtime, launch::podSelector, clock);
         this.prober = new Prober(runtime.exec().orElse(null), runtime.name(), probes, clock, NO_PROBES);
         this.sync = new PodSync(runtime, launch, cache, history, prober,
-                new PodStatuses(runtime.name(), prober, volumes), mirror, manifestErrors, Runnable::run, "192.0.2.1", null);
+                new PodStatuses(runtime.name(), prober, volumes, runtime.logs().orElse(null)), mirror, manifestErrors, Runnable::run, "192.0.2.1", null);
     }
 
     /** Another agent on the same engine, as after a restart: no history, no cache. */
