@@ -73,7 +73,8 @@ class NodeApiIT {
     void startAgent() throws Exception {
         ItEnvironment.requireDocker();
         fixture.start(Map.of("web.yaml", fixture.pod("web", TRAP), "crash.yaml", fixture.pod("crash",
-                "echo crashing instance $(cat /proc/sys/kernel/random/uuid); sleep 3; exit 3"), "http.yaml",
+                "echo crashing instance $(cat /proc/sys/kernel/random/uuid); sleep 3; exit 3").replace("command: [",
+                "terminationMessagePolicy: FallbackToLogsOnError, command: ["), "http.yaml",
                 fixture.pod("http", "mkdir -p /www && echo hello from the pod > /www/index.html && head -c 300000"
                         + " /dev/urandom > /www/big && echo only on the pod loopback > /lo.html && httpd -p 127.0.0.1:8081 -h /"
                         + " && exec httpd -f -p 8080 -h /www")));
@@ -324,6 +325,17 @@ class NodeApiIT {
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.stderr()).contains("no static pod \"nope\" on node " + node + "; its static pods: " + ns
                 + "/crash-" + node + ", " + ns + "/http-" + node + ", " + ns + "/web-" + node);
+    }
+
+    @Test
+    void aCrashedContainerWithFallbackToLogsOnErrorHasTheEndOfItsLogAsItsTerminationMessage() {
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            var last = admin.pods().inNamespace(ns).withName("crash-" + node).get().getStatus()
+                    .getContainerStatuses().get(0).getLastState().getTerminated();
+            assertThat(last).isNotNull();
+            assertThat(last.getExitCode()).isEqualTo(3);
+            assertThat(last.getMessage()).matches("crashing instance [0-9a-f-]{36}\n");
+        });
     }
 
     private int restarts(String pod) {
