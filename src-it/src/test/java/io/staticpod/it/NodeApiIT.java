@@ -226,14 +226,9 @@ class NodeApiIT {
 
     @Test
     void aCommandWhoseKubectlExecHasGoneIsEndedInTheContainer() throws Exception {
-        Process exec = new ProcessBuilder(ApiServerFixture.kubectl(), "--kubeconfig",
-                api.adminKubeconfig().toString(), "exec", "-n", ns, "web-" + node, "--", "sleep", "603")
-                .redirectErrorStream(true).start();
-        try {
+        try (Background exec = background("exec", "-n", ns, "web-" + node, "--", "sleep", "603")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> kubectl("exec", "-n", ns, "web-" + node, "--", "ps")
                     .output().contains("sleep 603"));
-        } finally {
-            exec.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
 
         // the kubelet's dockershim left it there for good; the agent ends it, as containerd's CRI plugin does
@@ -243,26 +238,38 @@ class NodeApiIT {
 
     @Test
     void kubectlAttachOnDockerFollowsTheContainersOwnOutput() throws Exception {
-        Process attach = new ProcessBuilder(ApiServerFixture.kubectl(), "--kubeconfig",
-                api.adminKubeconfig().toString(), "attach", "-n", ns, "web-" + node).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(attach.getInputStream(),
-                    StandardCharsets.UTF_8));
-            List<String> said = new CopyOnWriteArrayList<>();
-            Thread reader = new Thread(() -> out.lines().forEach(said::add));
-            reader.setDaemon(true);
-            reader.start();
+        try (Background attach = background("attach", "-n", ns, "web-" + node)) {
+            List<String> said = attach.said;
 
             // the container prints a line a second: two in a row arrive as they are printed
             await().atMost(Duration.ofSeconds(60)).until(() -> said.stream().filter(l -> l.matches("line \\d+"))
                     .count() >= 2);
-            assertThat(attach.isAlive()).isTrue();
+            assertThat(attach.process.isAlive()).isTrue();
             List<Integer> numbers = said.stream().filter(l -> l.matches("line \\d+"))
                     .map(l -> Integer.parseInt(l.substring(5))).toList();
             assertThat(numbers.get(1)).isEqualTo(numbers.get(0) + 1);
-        } finally {
-            attach.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** A kubectl left running (attach, port-forward), what it says read as it says it; killed when closed. */
+    private record Background(Process process, List<String> said) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private Background background(String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(ApiServerFixture.kubectl(), "--kubeconfig",
+                api.adminKubeconfig().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        List<String> said = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> out.lines().forEach(said::add));
+        reader.setDaemon(true);
+        reader.start();
+        return new Background(p, said);
     }
 
     @Test
@@ -270,16 +277,9 @@ class NodeApiIT {
         int local = NodeApiFixture.freePort();
         int loopback = NodeApiFixture.freePort();
         int closed = NodeApiFixture.freePort();
-        Process forward = new ProcessBuilder(ApiServerFixture.kubectl(), "--kubeconfig",
-                api.adminKubeconfig().toString(), "port-forward", "-n", ns, "http-" + node, local + ":8080",
-                loopback + ":8081", closed + ":9999").redirectErrorStream(true).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(forward.getInputStream(),
-                    StandardCharsets.UTF_8));
-            List<String> said = new CopyOnWriteArrayList<>();
-            Thread reader = new Thread(() -> out.lines().forEach(said::add));
-            reader.setDaemon(true);
-            reader.start();
+        try (Background forward = background("port-forward", "-n", ns, "http-" + node, local + ":8080",
+                loopback + ":8081", closed + ":9999")) {
+            List<String> said = forward.said;
             await().atMost(Duration.ofSeconds(60)).until(() -> said.stream().anyMatch(l -> l.startsWith(
                     "Forwarding from 127.0.0.1:" + closed)));
             HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
@@ -304,8 +304,6 @@ class NodeApiIT {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(said).anySatisfy(l ->
                     assertThat(l).contains("error forwarding port 9999 to pod http-" + node + ", uid ")
                             .contains("Connection refused")));
-        } finally {
-            forward.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
