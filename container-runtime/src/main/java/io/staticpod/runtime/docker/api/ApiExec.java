@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -269,12 +271,24 @@ final class ApiExec implements ExecSync, ExecStreams {
         return stream;
     }
 
-    /** SIGKILL to the exec's process (the engine's {@code Pid}, in the node's PID namespace) while it runs. */
+    /**
+     * SIGKILL to the exec's process (the engine's {@code Pid}, in the engine's PID namespace) while it runs, if that
+     * process of ours is in the container's control group: an agent in another PID namespace than the engine's would
+     * otherwise see another process under that number.
+     */
     private void kill(String what, String execId) {
         JsonNode exec = api.get(ApiErrors.Kind.OTHER, what, "/exec/" + execId + "/json");
         long pid = exec.path("Pid").asLong(0);
-        if (exec.path("Running").asBoolean(false) && pid > 0) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        String container = exec.path("ContainerID").asText("");
+        if (!exec.path("Running").asBoolean(false) || pid <= 0 || container.isEmpty()) {
+            return;
+        }
+        try {
+            if (Files.readString(Path.of("/proc/" + pid + "/cgroup")).contains(container)) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        } catch (IOException e) {
+            // gone meanwhile, or not ours to see: nothing to end
         }
     }
 
