@@ -33,7 +33,6 @@ public final class Hooks {
      */
     public String run(Probe.Action hook, String pod, String container, String containerId, String host,
                       List<ContainerPort> ports, Duration timeout) {
-        String failed = " lifecycle hook for Container \"" + container + "\" in Pod \"" + pod + "\" failed - error: ";
         try {
             if (hook instanceof Probe.Sleep s) {
                 Thread.sleep(Math.min(Duration.ofSeconds(s.seconds()).toMillis(), timeout.toMillis()));
@@ -41,21 +40,26 @@ public final class Hooks {
             }
             if (hook instanceof Probe.Exec e) {
                 ProbeRunner.Outcome o = runner.exec(containerId, e, timeout);
-                return o.success() ? null : "Exec" + failed.replaceFirst(" for", " (" + e.command() + ") for")
-                        + o.message();
+                return o.success() ? null : failed("Exec", " (" + e.command() + ")", container, pod, o.message());
             }
             if (hook instanceof Probe.HttpGet h) {
                 String target = h.host() != null && !h.host().isEmpty() ? h.host() : host;
                 ProbeRunner.Outcome o = runner.http(h, target, ProbeRunner.port(h.port(), ports), timeout, true);
-                return o.success() ? null : "HTTP" + failed.replaceFirst(" for", " (" + h.path() + ") for")
-                        + o.message();
+                return o.success() ? null : failed("HTTP", " (" + h.path() + ")", container, pod, o.message());
             }
-            return "TCP" + failed + "a tcpSocket hook is not run, as by the kubelet: use exec or httpGet";
+            return failed("TCP", "", container, pod, "a tcpSocket hook is not run, as by the kubelet: use exec or"
+                    + " httpGet");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "Sleep" + failed + "interrupted";
+            return failed("Sleep", "", container, pod, "interrupted");
         } catch (RuntimeException e) {
-            return hook.getClass().getSimpleName() + failed + e.getMessage();
+            return failed(hook.getClass().getSimpleName(), "", container, pod, e.getMessage());
         }
+    }
+
+    /** The kubelet's words: {@code Exec lifecycle hook ([…]) for Container "c" in Pod "p" failed - error: …}. */
+    private static String failed(String kind, String what, String container, String pod, String error) {
+        return kind + " lifecycle hook" + what + " for Container \"" + container + "\" in Pod \"" + pod
+                + "\" failed - error: " + error;
     }
 }

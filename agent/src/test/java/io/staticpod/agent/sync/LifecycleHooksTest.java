@@ -65,6 +65,18 @@ class LifecycleHooksTest {
     }
 
     @Test
+    void aFailedHooksMessageQuotesItsCommandAsWrittenDollarsAndBackslashesToo() {
+        f = new SyncFixture(root);
+        StaticPod pod = withHooks("      postStart: {exec: {command: [sh, -c, 'test -n \"$HOME\\\\x\"']}}\n");
+        f.fake.scriptExec(List.of("sh", "-c", "test -n \"$HOME\\\\x\""), new ExecResult(1, "", false));
+
+        f.sync(pod);
+
+        assertThat(f.mirror.events).anySatisfy(e -> assertThat(e).startsWith("Warning FailedPostStartHook app: Exec"
+                + " lifecycle hook ([sh, -c, test -n \"$HOME\\\\x\"]) for Container \"app\""));
+    }
+
+    @Test
     void aPreStopHookRunsBeforeTheStopWithinTheGracePeriodAlsoOnceTheManifestIsGone() {
         f = new SyncFixture(root);
         StaticPod pod = withHooks("      preStop: {exec: {command: [sh, -c, 'kill -TERM 1; sleep 5']}}\n");
