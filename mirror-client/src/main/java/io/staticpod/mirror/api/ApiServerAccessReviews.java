@@ -1,85 +1,103 @@
 package io.staticpod.mirror.api;
 
-import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
-import io.fabric8.kubernetes.api.model.authentication.UserInfo;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.staticpod.mirror.AccessReviews;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@link AccessReviews} through fabric8, with the node's client: {@code POST
+ * {@link AccessReviews} with the node's client: {@code POST
  * /apis/authentication.k8s.io/v1/tokenreviews} and {@code POST /apis/authorization.k8s.io/v1/subjectaccessreviews}.
  * Failures are {@link AccessReviews.Unavailable} whose message names the call and the answer's status, never the
  * request body (it holds the token) nor fabric8's exception (whose message may quote it).
  */
 final class ApiServerAccessReviews implements AccessReviews {
-    private final KubernetesClient client;
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private final RawRequests raw;
 
-    ApiServerAccessReviews(KubernetesClient client) {
-        this.client = Objects.requireNonNull(client, "client");
+    ApiServerAccessReviews(RawRequests raw) {
+        this.raw = Objects.requireNonNull(raw, "raw");
     }
 
     @Override
     public TokenVerdict reviewToken(String token) {
-        TokenReview request = new TokenReviewBuilder().withNewSpec().withToken(token).endSpec().build();
-        TokenReview answer;
-        try {
-            answer = client.authentication().v1().tokenReviews().create(request);
-        } catch (KubernetesClientException | IllegalStateException e) {
-            throw new Unavailable("TokenReview failed: " + describe(e));
+        ObjectNode request = F.objectNode().put("apiVersion", "authentication.k8s.io/v1").put("kind", "TokenReview");
+        request.putObject("spec").put("token", token);
+        JsonNode status = send("TokenReview", "/apis/authentication.k8s.io/v1/tokenreviews", request);
+        JsonNode user = status.path("user");
+        if (!status.path("authenticated").asBoolean(false) || !user.isObject()) {
+            return new TokenVerdict(false, null, status.path("error").asText(null));
         }
-        var status = answer == null ? null : answer.getStatus();
-        if (status == null) {
-            throw new Unavailable("TokenReview failed: the API server answered without a status");
-        }
-        if (!Boolean.TRUE.equals(status.getAuthenticated()) || status.getUser() == null) {
-            return new TokenVerdict(false, null, status.getError());
-        }
-        UserInfo u = status.getUser();
-        if (u.getUsername() == null || u.getUsername().isEmpty()) {
+        String name = user.path("username").asText("");
+        if (name.isEmpty()) {
             return new TokenVerdict(false, null, "the API server authenticated the token as no user");
         }
-        return new TokenVerdict(true, new User(u.getUsername(), u.getUid(), u.getGroups(), u.getExtra()), null);
+        Map<String, List<String>> extra = new LinkedHashMap<>();
+        user.path("extra").properties().forEach(e -> extra.put(e.getKey(), strings(e.getValue())));
+        return new TokenVerdict(true, new User(name, user.path("uid").asText(null), strings(user.path("groups")),
+                extra), null);
     }
 
     @Override
     public AccessVerdict review(AccessRequest request) {
         User user = request.user();
-        SubjectAccessReview sar = new SubjectAccessReviewBuilder()
-                .withNewSpec()
-                .withUser(user.name())
-                .withUid(user.uid().isEmpty() ? null : user.uid())
-                .withGroups(user.groups())
-                .withExtra(user.extra().isEmpty() ? null : Map.copyOf(user.extra()))
-                .withNewResourceAttributes()
-                .withGroup("").withVersion("v1").withResource(request.resource())
-                .withSubresource(request.subresource()).withName(request.name()).withVerb(request.verb())
-                .endResourceAttributes()
-                .endSpec()
-                .build();
-        SubjectAccessReview answer;
-        try {
-            answer = client.authorization().v1().subjectAccessReview().create(sar);
-        } catch (KubernetesClientException | IllegalStateException e) {
-            throw new Unavailable("SubjectAccessReview failed: " + describe(e));
+        ObjectNode sar = F.objectNode().put("apiVersion", "authorization.k8s.io/v1")
+                .put("kind", "SubjectAccessReview");
+        ObjectNode spec = sar.putObject("spec").put("user", user.name());
+        if (!user.uid().isEmpty()) {
+            spec.put("uid", user.uid());
         }
-        var status = answer == null ? null : answer.getStatus();
-        if (status == null) {
-            throw new Unavailable("SubjectAccessReview failed: the API server answered without a status");
+        ArrayNode groups = spec.putArray("groups");
+        user.groups().forEach(groups::add);
+        if (!user.extra().isEmpty()) {
+            ObjectNode extra = spec.putObject("extra");
+            user.extra().forEach((k, values) -> values.forEach(extra.withArray(k)::add));
         }
-        if (status.getEvaluationError() != null && !status.getEvaluationError().isEmpty()
-                && !Boolean.TRUE.equals(status.getAllowed())) {
+        ObjectNode attributes = spec.putObject("resourceAttributes").put("group", "").put("version", "v1")
+                .put("resource", request.resource()).put("verb", request.verb());
+        if (request.subresource() != null) {
+            attributes.put("subresource", request.subresource());
+        }
+        if (request.name() != null) {
+            attributes.put("name", request.name());
+        }
+        JsonNode status = send("SubjectAccessReview", "/apis/authorization.k8s.io/v1/subjectaccessreviews", sar);
+        boolean allowed = status.path("allowed").asBoolean(false);
+        String evaluationError = status.path("evaluationError").asText("");
+        if (!evaluationError.isEmpty() && !allowed) {
             // an authorizer could not decide: neither allowed nor a considered denial (the kubelet answers 500)
-            throw new Unavailable("SubjectAccessReview failed: " + status.getEvaluationError());
+            throw new Unavailable("SubjectAccessReview failed: " + evaluationError);
         }
-        String reason = status.getReason() == null ? "" : status.getReason();
-        return new AccessVerdict(Boolean.TRUE.equals(status.getAllowed()), reason);
+        return new AccessVerdict(allowed, status.path("reason").asText(""));
+    }
+
+    /** POSTs the review and returns the answer's status; failures as {@link Unavailable} naming {@code what}. */
+    private JsonNode send(String what, String path, ObjectNode review) {
+        JsonNode answer;
+        try {
+            answer = raw.create(path, review);
+        } catch (KubernetesClientException | IllegalStateException e) {
+            throw new Unavailable(what + " failed: " + describe(e));
+        }
+        JsonNode status = answer.path("status");
+        if (!status.isObject()) {
+            throw new Unavailable(what + " failed: the API server answered without a status");
+        }
+        return status;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
     }
 
     /** {@code 403 Forbidden} or the cause's class and message (connection refused, timed out), never the body sent. */

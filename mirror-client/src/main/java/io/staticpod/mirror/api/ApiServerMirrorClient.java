@@ -82,10 +82,10 @@ public final class ApiServerMirrorClient implements MirrorClient {
         });
         Instant startedAt = wall.instant();
         this.health = new RuntimeHealth(wall, startedAt, Objects.requireNonNull(readiness, "readiness"));
-        this.registration = new NodeRegistration(client, raw, facts, wall, timing, health, startedAt,
+        this.registration = new NodeRegistration(raw, facts, wall, timing, health, startedAt,
                 this::registered);
-        this.heartbeat = new NodeHeartbeat(client, raw, facts, wall, timing, registration, health);
-        this.mirrors = new MirrorPodSync(client, raw, facts, timing, desired, registration, watch, events);
+        this.heartbeat = new NodeHeartbeat(raw, facts, wall, timing, registration, health);
+        this.mirrors = new MirrorPodSync(raw, facts, timing, desired, registration, watch, events);
         this.statuses = new PodStatusWriter(raw, facts, wall, timing, desired, mirrors, events);
         this.steps = List.of(registration, heartbeat, mirrors, statuses,
                 new EventSender(raw, facts.name(), timing, events, desired, mirrors));

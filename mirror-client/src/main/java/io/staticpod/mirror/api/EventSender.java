@@ -1,8 +1,8 @@
 package io.staticpod.mirror.api;
 
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.staticpod.manifest.PodKey;
@@ -94,7 +94,7 @@ final class EventSender implements Step {
     }
 
     private boolean sendable(PodKey key) {
-        Pod mirror = mirrors.mirrorOf(key);
+        GenericKubernetesResource mirror = mirrors.mirrorOf(key);
         return mirror != null && !MirrorPodObjects.isTerminating(mirror);
     }
 
@@ -106,7 +106,7 @@ final class EventSender implements Step {
         refilledAt = now;
     }
 
-    private void send(EventBuffer.Waiting w, Pod mirror) {
+    private void send(EventBuffer.Waiting w, GenericKubernetesResource mirror) {
         String uid = MirrorPodObjects.uid(mirror);
         PodEvent ev = w.event();
         String key = String.join("\u0000", uid, ev.type().name(), ev.reason(), ev.message(),
@@ -129,16 +129,17 @@ final class EventSender implements Step {
         }
         String name = w.pod().name() + "." + Long.toHexString(w.first().getEpochSecond() * 1_000_000_000L
                 + w.first().getNano() + (sequence++ & 0xfff));
-        String fieldPath = ev.container() == null ? null : "spec.containers{" + ev.container() + "}";
-        Event event = new EventBuilder()
-                .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace(ns)
-                .withName(w.pod().name()).withUid(uid).withFieldPath(fieldPath).endInvolvedObject()
-                .withReason(ev.reason()).withMessage(ev.message()).withType(ev.type().name())
-                .withNewSource().withComponent("kubelet").withHost(nodeName).endSource()
-                .withReportingComponent("kubelet").withReportingInstance(nodeName)
-                .withCount(w.count()).withFirstTimestamp(Times.time(w.first())).withLastTimestamp(Times.time(w.last()))
-                .build();
+        ObjectNode event = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Event");
+        event.putObject("metadata").put("name", name).put("namespace", ns);
+        ObjectNode involved = event.putObject("involvedObject").put("apiVersion", "v1").put("kind", "Pod")
+                .put("namespace", ns).put("name", w.pod().name()).put("uid", uid);
+        if (ev.container() != null) {
+            involved.put("fieldPath", "spec.containers{" + ev.container() + "}");
+        }
+        event.put("reason", ev.reason()).put("message", ev.message()).put("type", ev.type().name());
+        event.putObject("source").put("component", "kubelet").put("host", nodeName);
+        event.put("reportingComponent", "kubelet").put("reportingInstance", nodeName).put("count", w.count())
+                .put("firstTimestamp", Times.time(w.first())).put("lastTimestamp", Times.time(w.last()));
         raw.create("/api/v1/namespaces/" + ns + "/events", event); // the answer (the event as stored) is not needed
         sent.put(key, new Sent(name, w.count(), w.lastNanos()));
     }

@@ -71,8 +71,8 @@ public final class MirrorClients {
     }
 
     /**
-     * A fabric8 client for {@code config} (JDK HTTP client) whose every request is told to {@code requests}; it
-     * shares the mirror objects' JSON serialization, so the Pod model is introspected once.
+     * A fabric8 client for {@code config} (JDK HTTP client) whose every request is told to {@code requests}, with the
+     * mirror objects' JSON serialization (no search of the class path for resource classes).
      */
     static KubernetesClient client(Config config, ApiRequestListener requests) {
         return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(MirrorPodObjects.JSON)
@@ -90,7 +90,7 @@ public final class MirrorClients {
                                      NodeReadiness readiness) {
         KubernetesClient client = client(config(kubeconfig), requests);
         return new Connection(new ApiServerMirrorClient(client, facts, Clock.systemUTC(), Timing.DEFAULT, readiness),
-                new ApiServerAccessReviews(client));
+                new ApiServerAccessReviews(new RawRequests(client)));
     }
 
     /**

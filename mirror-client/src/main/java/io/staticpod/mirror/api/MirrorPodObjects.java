@@ -2,10 +2,10 @@ package io.staticpod.mirror.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Toleration;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * The mirror pod objects: building one from a static pod, reading one (its key, UID, hash), and telling whether an
@@ -27,9 +26,20 @@ import java.util.stream.Collectors;
  * the API ({@code kubectl edit}, {@code kubectl set image}) can only show there. The comparison is against what the
  * API server returned when the mirror was created (admission may have mutated it then), or, for a mirror found
  * from an earlier run, against the manifest's images and deadline. Stateless.
+ *
+ * <p>Why pods are fabric8's {@link GenericKubernetesResource} (typed metadata, the rest as maps) and not its typed
+ * {@code Pod}: Jackson's reading of the typed model reaches about 800 classes (each kind with its builder and fluent),
+ * which cost the agent 10-15 MiB of memory for the few fields read here; for the same reason the client's
+ * serialization does not search the class path for every resource class ({@link #JSON}).
  */
 final class MirrorPodObjects {
-    static final KubernetesSerialization JSON = new KubernetesSerialization();
+    /** The JSON mapper of the client and of the objects this package writes and reads. */
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** fabric8's serialization over {@link #MAPPER}, without the class path search for resource classes. */
+    static final KubernetesSerialization JSON = new KubernetesSerialization(MAPPER, false);
+    /** Pods, v1, for the client's generic resource calls (no discovery request). */
+    static final ResourceDefinitionContext PODS = new ResourceDefinitionContext.Builder().withGroup("")
+            .withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
 
     private MirrorPodObjects() {
     }
@@ -38,7 +48,7 @@ final class MirrorPodObjects {
      * The mirror of a static pod: its manifest as is, without server-set metadata and status, with
      * {@code config.mirror}, {@code config.seen} (when missing, in UTC) and one controller owner reference to the Node.
      */
-    static Pod build(StaticPod sp, String nodeName, String nodeUid, Instant firstSeen) {
+    static ObjectNode build(StaticPod sp, String nodeName, String nodeUid, Instant firstSeen) {
         ObjectNode tree = sp.tree().copy();
         tree.remove("status");
         ObjectNode metadata = tree.has("metadata") && tree.get("metadata").isObject()
@@ -60,57 +70,74 @@ final class MirrorPodObjects {
             annotations.put(WellKnown.CONFIG_SEEN, Times.nano(firstSeen, ZoneOffset.UTC));
         }
         annotations.put(WellKnown.CONFIG_MIRROR, sp.uid());
+        metadata.putArray("ownerReferences").addObject().put("apiVersion", "v1").put("kind", "Node")
+                .put("name", nodeName).put("uid", nodeUid).put("controller", true);
         tree.put("apiVersion", "v1");
         tree.put("kind", "Pod");
-        Pod pod = JSON.convertValue(tree, Pod.class);
-        pod.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
-                .withApiVersion("v1").withKind("Node").withName(nodeName).withUid(nodeUid).withController(true)
-                .build()));
-        return pod;
+        return tree;
     }
 
-    static PodKey key(Pod pod) {
+    /** A pod as the API server sent it. */
+    static GenericKubernetesResource read(JsonNode answer) {
+        return JSON.convertValue(answer, GenericKubernetesResource.class);
+    }
+
+    static PodKey key(GenericKubernetesResource pod) {
         return new PodKey(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
     }
 
-    static String uid(Pod pod) {
+    static String uid(GenericKubernetesResource pod) {
         return pod.getMetadata().getUid();
     }
 
     /** The {@code kubernetes.io/config.mirror} annotation, or null for a pod that is no mirror. */
-    static String mirrorHash(Pod pod) {
+    static String mirrorHash(GenericKubernetesResource pod) {
         Map<String, String> a = pod.getMetadata().getAnnotations();
         return a == null ? null : a.get(WellKnown.CONFIG_MIRROR);
     }
 
     /** A mirror pod of this node (whoever created it). */
-    static boolean isMirrorOn(Pod pod, String nodeName) {
-        return mirrorHash(pod) != null && pod.getSpec() != null && nodeName.equals(pod.getSpec().getNodeName());
+    static boolean isMirrorOn(GenericKubernetesResource pod, String nodeName) {
+        return mirrorHash(pod) != null && nodeName.equals(spec(pod).path("nodeName").asText(null));
     }
 
-    static boolean isTerminating(Pod pod) {
+    static boolean isTerminating(GenericKubernetesResource pod) {
         return pod.getMetadata().getDeletionTimestamp() != null;
     }
 
+    /** Whether the pod has a status at all (a JSON patch adds to {@code /status} only when it exists). */
+    static boolean hasStatus(GenericKubernetesResource pod) {
+        return pod.getAdditionalProperties().get("status") != null;
+    }
+
     /** The fields of a pod's spec the API server lets a client change, in one comparable string. */
-    static String mutableSpec(Pod pod) {
-        return images(pod.getSpec().getInitContainers()) + "|" + images(pod.getSpec().getContainers()) + "|"
-                + pod.getSpec().getActiveDeadlineSeconds() + "|" + tolerations(pod.getSpec().getTolerations());
+    static String mutableSpec(GenericKubernetesResource pod) {
+        JsonNode spec = spec(pod);
+        return images(spec.path("initContainers")) + "|" + images(spec.path("containers")) + "|"
+                + deadline(spec) + "|" + spec.path("tolerations");
     }
 
     /** Whether a mirror from an earlier run carries the static pod's images and deadline. */
-    static boolean matchesManifest(Pod mirror, StaticPod sp) {
-        JsonNode spec = sp.tree().copy().path("spec");
-        return images(mirror.getSpec().getInitContainers()).equals(images(spec.path("initContainers")))
-                && images(mirror.getSpec().getContainers()).equals(images(spec.path("containers")))
-                && Objects.equals(mirror.getSpec().getActiveDeadlineSeconds(),
-                spec.hasNonNull("activeDeadlineSeconds") ? spec.get("activeDeadlineSeconds").asLong() : null);
+    static boolean matchesManifest(GenericKubernetesResource mirror, StaticPod sp) {
+        JsonNode have = spec(mirror);
+        JsonNode want = sp.tree().copy().path("spec");
+        return images(have.path("initContainers")).equals(images(want.path("initContainers")))
+                && images(have.path("containers")).equals(images(want.path("containers")))
+                && Objects.equals(deadline(have), deadline(want));
     }
 
-    /** What the static pod's containers run, {@code name=image} in spec order, for a person to read. */
-    static String images(List<Container> containers) {
-        return containers == null ? "" : containers.stream().map(c -> c.getName() + "=" + c.getImage())
-                .collect(Collectors.joining(","));
+    /** What the pod's containers run, {@code name=image} in spec order, for a person to read. */
+    static String images(GenericKubernetesResource pod) {
+        return images(spec(pod).path("containers"));
+    }
+
+    private static JsonNode spec(GenericKubernetesResource pod) {
+        Object spec = pod.getAdditionalProperties().get("spec");
+        return spec == null ? MissingNode.getInstance() : MAPPER.valueToTree(spec);
+    }
+
+    private static Long deadline(JsonNode spec) {
+        return spec.hasNonNull("activeDeadlineSeconds") ? spec.get("activeDeadlineSeconds").asLong() : null;
     }
 
     private static String images(JsonNode containers) {
@@ -122,9 +149,5 @@ final class MirrorPodObjects {
             b.append(c.path("name").asText()).append('=').append(c.path("image").asText());
         }
         return b.toString();
-    }
-
-    private static String tolerations(List<Toleration> tolerations) {
-        return tolerations == null ? "" : tolerations.stream().map(JSON::asJson).collect(Collectors.joining(","));
     }
 }

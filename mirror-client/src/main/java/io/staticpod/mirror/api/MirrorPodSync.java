@@ -1,7 +1,7 @@
 package io.staticpod.mirror.api;
 
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.staticpod.manifest.PodKey;
 import io.staticpod.manifest.StaticPod;
@@ -35,7 +35,6 @@ final class MirrorPodSync implements Step {
     static final String EDITED_REASON = "MirrorPodSpecEdited";
     private static final int REMEMBERED_DELETIONS = 256;
 
-    private final KubernetesClient client;
     private final RawRequests raw;
     private final NodeFacts facts;
     private final Timing timing;
@@ -47,20 +46,19 @@ final class MirrorPodSync implements Step {
     private final Retry orphanRetry;
 
     /** The mirrors as last seen (watch, or our own create/patch), by pod. */
-    private final Map<PodKey, Pod> current = new HashMap<>();
+    private final Map<PodKey, GenericKubernetesResource> current = new HashMap<>();
     /** Mirror UID → its mutable spec fields as the API server returned them on create (or as adopted). */
     private final Map<String, String> baselines = new HashMap<>();
     /** Mirror UID → the mirror object last found unedited; the same object is not compared again on every pass. */
-    private final Map<String, Pod> unedited = new HashMap<>();
+    private final Map<String, GenericKubernetesResource> unedited = new HashMap<>();
     /** UIDs of mirrors this client deleted: late watch events about them are ignored. */
     private final Set<String> deleted = new LinkedHashSet<>();
     /** Pods whose mirror was replaced because of an edit: the Warning goes to the new mirror. */
     private final Map<PodKey, StaticPod> editWarnings = new HashMap<>();
     private boolean again;
 
-    MirrorPodSync(KubernetesClient client, RawRequests raw, NodeFacts facts, Timing timing, DesiredPods desired,
+    MirrorPodSync(RawRequests raw, NodeFacts facts, Timing timing, DesiredPods desired,
                   NodeRegistration registration, PodWatch watch, EventBuffer events) {
-        this.client = client;
         this.raw = raw;
         this.facts = facts;
         this.timing = timing;
@@ -73,12 +71,12 @@ final class MirrorPodSync implements Step {
     }
 
     /** The pod's mirror as last seen, or null. */
-    Pod mirrorOf(PodKey key) {
+    GenericKubernetesResource mirrorOf(PodKey key) {
         return current.get(key);
     }
 
     /** A status write's answer: the mirror as it is now, if it is still the one we know. */
-    void statusWritten(PodKey key, Pod updated) {
+    void statusWritten(PodKey key, GenericKubernetesResource updated) {
         if (updated != null && isCurrent(key, updated)) {
             current.put(key, updated);
         }
@@ -108,7 +106,7 @@ final class MirrorPodSync implements Step {
                 continue;
             }
             try {
-                Pod mirror = current.get(key);
+                GenericKubernetesResource mirror = current.get(key);
                 if (mirror == null || replaceIfStale(key, sp, mirror)) {
                     create(key, sp, nodeUid, now);
                 } else {
@@ -121,16 +119,16 @@ final class MirrorPodSync implements Step {
                 failed(key, sp, ex, now); // this pod's mirror waits; the others go on
             }
         }
-        List<Pod> listed = watch.listed();
+        List<GenericKubernetesResource> listed = watch.listed();
         if (listed != null && orphanRetry.ready(now)) {
             deleteOrphans(want, listed, now);
         }
     }
 
-    private void observed(Pod pod, boolean gone) {
+    private void observed(GenericKubernetesResource pod, boolean gone) {
         PodKey key = MirrorPodObjects.key(pod);
         String uid = MirrorPodObjects.uid(pod);
-        Pod known = current.get(key);
+        GenericKubernetesResource known = current.get(key);
         if (gone) {
             if (known != null && uid.equals(MirrorPodObjects.uid(known))) {
                 current.remove(key);
@@ -142,13 +140,13 @@ final class MirrorPodSync implements Step {
         }
     }
 
-    private boolean isCurrent(PodKey key, Pod pod) {
-        Pod known = current.get(key);
+    private boolean isCurrent(PodKey key, GenericKubernetesResource pod) {
+        GenericKubernetesResource known = current.get(key);
         return known != null && MirrorPodObjects.uid(known).equals(MirrorPodObjects.uid(pod));
     }
 
     /** Deletes the mirror if it no longer mirrors the static pod; false if it does (nothing to do). */
-    private boolean replaceIfStale(PodKey key, StaticPod sp, Pod mirror) {
+    private boolean replaceIfStale(PodKey key, StaticPod sp, GenericKubernetesResource mirror) {
         String uid = MirrorPodObjects.uid(mirror);
         if (MirrorPodObjects.isTerminating(mirror)) {
             log.info("Recreating mirror pod deleted through the API pod={}", key);
@@ -157,7 +155,7 @@ final class MirrorPodSync implements Step {
                     MirrorPodObjects.mirrorHash(mirror), sp.uid());
         } else if (edited(sp, mirror)) {
             log.warn("Mirror pod spec was edited through the API, replacing it; edit the manifest instead pod={} "
-                    + "file={} mirror={}", key, sp.file(), MirrorPodObjects.images(mirror.getSpec().getContainers()));
+                    + "file={} mirror={}", key, sp.file(), MirrorPodObjects.images(mirror));
             editWarnings.put(key, sp);
         } else {
             return false;
@@ -167,7 +165,7 @@ final class MirrorPodSync implements Step {
         return true;
     }
 
-    private boolean edited(StaticPod sp, Pod mirror) {
+    private boolean edited(StaticPod sp, GenericKubernetesResource mirror) {
         String uid = MirrorPodObjects.uid(mirror);
         if (unedited.get(uid) == mirror) {
             return false;
@@ -188,9 +186,9 @@ final class MirrorPodSync implements Step {
 
     private void create(PodKey key, StaticPod sp, String nodeUid, long now) {
         log.info("Creating mirror pod for static pod pod={}", key);
-        Pod pod = MirrorPodObjects.build(sp, facts.name(), nodeUid, desired.firstSeen(sp.uid()));
+        JsonNode pod = MirrorPodObjects.build(sp, facts.name(), nodeUid, desired.firstSeen(sp.uid()));
         try {
-            Pod created = client.pods().inNamespace(key.namespace()).resource(pod).create();
+            GenericKubernetesResource created = MirrorPodObjects.read(raw.create(podsPath(key), pod));
             current.put(key, created);
             baselines.put(MirrorPodObjects.uid(created), MirrorPodObjects.mutableSpec(created));
             if (holds.clear(key)) {
@@ -216,7 +214,8 @@ final class MirrorPodSync implements Step {
      * conflict we cannot see): again later, with a back-off.
      */
     private void conflict(PodKey key, StaticPod sp, KubernetesClientException e, long now) {
-        Pod existing = client.pods().inNamespace(key.namespace()).withName(key.name()).get();
+        JsonNode found = raw.get(podsPath(key) + "/" + key.name());
+        GenericKubernetesResource existing = found == null ? null : MirrorPodObjects.read(found);
         if (existing != null && !deleted.contains(MirrorPodObjects.uid(existing))) {
             log.info("Adopting the existing mirror pod pod={} uid={}", key, MirrorPodObjects.uid(existing));
             current.put(key, existing);
@@ -254,11 +253,11 @@ final class MirrorPodSync implements Step {
         }
     }
 
-    private void deleteOrphans(Map<PodKey, StaticPod> want, List<Pod> listed, long now) {
-        Map<String, Pod> candidates = new LinkedHashMap<>();
+    private void deleteOrphans(Map<PodKey, StaticPod> want, List<GenericKubernetesResource> listed, long now) {
+        Map<String, GenericKubernetesResource> candidates = new LinkedHashMap<>();
         listed.forEach(p -> candidates.put(MirrorPodObjects.uid(p), p));
         new ArrayList<>(current.values()).forEach(p -> candidates.put(MirrorPodObjects.uid(p), p));
-        for (Pod p : candidates.values()) {
+        for (GenericKubernetesResource p : candidates.values()) {
             PodKey key = MirrorPodObjects.key(p);
             String uid = MirrorPodObjects.uid(p);
             if (!MirrorPodObjects.isMirrorOn(p, facts.name()) || want.containsKey(key) || deleted.contains(uid)) {
@@ -279,6 +278,10 @@ final class MirrorPodSync implements Step {
             }
         }
         orphanRetry.succeeded();
+    }
+
+    private static String podsPath(PodKey key) {
+        return "/api/v1/namespaces/" + key.namespace() + "/pods";
     }
 
     /** DELETE with grace 0 and the UID as precondition, as the kubelet's DeleteMirrorPod; gone or replaced is fine. */

@@ -2,7 +2,6 @@ package io.staticpod.mirror.api;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.slf4j.Logger;
@@ -27,7 +26,6 @@ final class NodeHeartbeat implements Step {
     /** How often the runtime's health is read between status writes: a change is written within it. */
     static final Duration HEALTH_POLL = Duration.ofSeconds(1);
 
-    private final KubernetesClient client;
     private final RawRequests raw;
     private final NodeFacts facts;
     private final InstantSource wall;
@@ -43,9 +41,8 @@ final class NodeHeartbeat implements Step {
     private boolean statusDueNow = true;
     private long statusDue;
 
-    NodeHeartbeat(KubernetesClient client, RawRequests raw, NodeFacts facts, InstantSource wall, Timing timing,
+    NodeHeartbeat(RawRequests raw, NodeFacts facts, InstantSource wall, Timing timing,
                   NodeRegistration registration, RuntimeHealth health) {
-        this.client = client;
         this.raw = raw;
         this.facts = facts;
         this.wall = wall;
@@ -118,15 +115,14 @@ final class NodeHeartbeat implements Step {
             if (!Failures.isNotFound(e)) {
                 throw e;
             }
-            client.leases().inNamespace(NodeObjects.LEASE_NAMESPACE)
-                    .resource(NodeObjects.lease(facts, registration.nodeUid(), time)).create();
+            raw.create("/apis/coordination.k8s.io/v1/namespaces/" + NodeObjects.LEASE_NAMESPACE + "/leases",
+                    NodeObjects.lease(facts, registration.nodeUid(), time));
         }
     }
 
     private void writeStatus(NodeObjects.Health h, Instant time) {
         ObjectNode patch = JsonNodeFactory.instance.objectNode();
-        patch.set("status", MirrorPodObjects.JSON.convertValue(
-                NodeObjects.status(facts, h, time, registration.startedAt()), ObjectNode.class));
+        patch.set("status", NodeObjects.status(facts, h, time, registration.startedAt()));
         try {
             raw.patch("/api/v1/nodes/" + facts.name() + "/status", PatchType.STRATEGIC_MERGE, patch.toString(), null);
         } catch (KubernetesClientException e) {

@@ -1,23 +1,14 @@
 package io.staticpod.mirror.api;
 
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
-import io.fabric8.kubernetes.api.model.NodeStatus;
-import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-/** The Node and Lease objects this agent writes, built from {@link NodeFacts}. Stateless. */
+/** The Node and Lease objects this agent writes, built from {@link NodeFacts}, as JSON. Stateless. */
 final class NodeObjects {
     static final String LEASE_NAMESPACE = "kube-node-lease";
     static final int LEASE_DURATION_SECONDS = 40;
@@ -27,6 +18,7 @@ final class NodeObjects {
     /** NodeRestriction refuses labels under this prefix from a node's own credentials. */
     static final String RESTRICTED_PREFIX = "node-restriction.kubernetes.io/";
     static final String READY_MESSAGE = "static-pod-agent is posting ready status";
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private NodeObjects() {
     }
@@ -45,73 +37,68 @@ final class NodeObjects {
         return labels;
     }
 
-    static Node node(NodeFacts facts, Health health, Instant now, Instant readySince) {
-        return new NodeBuilder()
-                .withNewMetadata().withName(facts.name()).withLabels(labels(facts)).endMetadata()
-                .withStatus(status(facts, health, now, readySince))
-                .build();
+    static ObjectNode node(NodeFacts facts, Health health, Instant now, Instant readySince) {
+        ObjectNode node = F.objectNode().put("apiVersion", "v1").put("kind", "Node");
+        ObjectNode labels = node.putObject("metadata").put("name", facts.name()).putObject("labels");
+        labels(facts).forEach(labels::put);
+        node.set("status", status(facts, health, now, readySince));
+        return node;
     }
 
     /** The status, Ready condition last as the kubelet keeps it. */
-    static NodeStatus status(NodeFacts facts, Health health, Instant now, Instant readySince) {
-        Map<String, Quantity> capacity = new LinkedHashMap<>();
-        capacity.put("cpu", new Quantity(Integer.toString(facts.cpus())));
-        capacity.put("memory", new Quantity(facts.memoryKi() + "Ki"));
-        capacity.put("pods", new Quantity("110"));
-        List<NodeCondition> conditions = new ArrayList<>();
-        conditions.add(condition("MemoryPressure", "False", "KubeletHasSufficientMemory",
-                "static-pod-agent has sufficient memory available", now, readySince));
-        conditions.add(condition("DiskPressure", "False", "KubeletHasNoDiskPressure",
-                "static-pod-agent has no disk pressure", now, readySince));
-        conditions.add(condition("PIDPressure", "False", "KubeletHasSufficientPID",
-                "static-pod-agent has sufficient PID available", now, readySince));
-        conditions.add(health.ready()
-                ? condition("Ready", "True", "KubeletReady", READY_MESSAGE, now, health.since())
-                : condition("Ready", "False", "KubeletNotReady",
-                "container runtime is down: " + health.message(), now, health.since()));
-        NodeStatusBuilder status = new NodeStatusBuilder();
+    static ObjectNode status(NodeFacts facts, Health health, Instant now, Instant readySince) {
+        ObjectNode status = F.objectNode();
+        ObjectNode capacity = status.putObject("capacity").put("cpu", Integer.toString(facts.cpus()))
+                .put("memory", facts.memoryKi() + "Ki").put("pods", "110");
+        status.set("allocatable", capacity.deepCopy());
+        ArrayNode conditions = status.putArray("conditions");
+        condition(conditions, "MemoryPressure", "False", "KubeletHasSufficientMemory",
+                "static-pod-agent has sufficient memory available", now, readySince);
+        condition(conditions, "DiskPressure", "False", "KubeletHasNoDiskPressure",
+                "static-pod-agent has no disk pressure", now, readySince);
+        condition(conditions, "PIDPressure", "False", "KubeletHasSufficientPID",
+                "static-pod-agent has sufficient PID available", now, readySince);
+        if (health.ready()) {
+            condition(conditions, "Ready", "True", "KubeletReady", READY_MESSAGE, now, health.since());
+        } else {
+            condition(conditions, "Ready", "False", "KubeletNotReady",
+                    "container runtime is down: " + health.message(), now, health.since());
+        }
+        ArrayNode addresses = status.putArray("addresses");
+        addresses.addObject().put("type", "InternalIP").put("address", facts.internalIp());
+        addresses.addObject().put("type", "Hostname").put("address", facts.name());
         if (facts.kubeletPort() > 0) {
             // where the API server sends kubectl logs and exec: InternalIP (or Hostname) and this port
-            status.withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(facts.kubeletPort())
-                    .endKubeletEndpoint().endDaemonEndpoints();
+            status.putObject("daemonEndpoints").putObject("kubeletEndpoint").put("Port", facts.kubeletPort());
         }
-        return status
-                .withCapacity(capacity)
-                .withAllocatable(new LinkedHashMap<>(capacity))
-                .withConditions(conditions)
-                .addNewAddress().withType("InternalIP").withAddress(facts.internalIp()).endAddress()
-                .addNewAddress().withType("Hostname").withAddress(facts.name()).endAddress()
-                .withNewNodeInfo()
-                .withKubeletVersion(facts.kubeletVersion())
-                .withKubeProxyVersion(facts.kubeletVersion())
-                .withContainerRuntimeVersion(facts.runtimeVersion())
-                .withOperatingSystem("linux")
-                .withArchitecture(facts.arch())
-                .withKernelVersion(facts.kernelVersion())
-                .withOsImage(facts.osImage())
-                .withMachineID("").withSystemUUID("").withBootID("")
-                .endNodeInfo()
-                .build();
+        status.putObject("nodeInfo")
+                .put("machineID", "").put("systemUUID", "").put("bootID", "")
+                .put("kernelVersion", facts.kernelVersion())
+                .put("osImage", facts.osImage())
+                .put("containerRuntimeVersion", facts.runtimeVersion())
+                .put("kubeletVersion", facts.kubeletVersion())
+                .put("kubeProxyVersion", facts.kubeletVersion())
+                .put("operatingSystem", "linux")
+                .put("architecture", facts.arch());
+        return status;
     }
 
-    private static NodeCondition condition(String type, String status, String reason, String message, Instant now,
-                                           Instant since) {
-        return new NodeConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withLastHeartbeatTime(Times.time(now)).withLastTransitionTime(Times.time(since)).build();
+    private static void condition(ArrayNode conditions, String type, String status, String reason, String message,
+                                  Instant now, Instant since) {
+        conditions.addObject().put("type", type).put("status", status)
+                .put("lastHeartbeatTime", Times.time(now)).put("lastTransitionTime", Times.time(since))
+                .put("reason", reason).put("message", message);
     }
 
-    static Lease lease(NodeFacts facts, String nodeUid, Instant now) {
-        return new LeaseBuilder()
-                .withNewMetadata().withName(facts.name()).withNamespace(LEASE_NAMESPACE)
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Node")
-                        .withName(facts.name()).withUid(nodeUid).build())
-                .endMetadata()
-                .withNewSpec().withHolderIdentity(facts.name()).withLeaseDurationSeconds(LEASE_DURATION_SECONDS)
-                .withRenewTime(now.truncatedTo(java.time.temporal.ChronoUnit.MICROS).atZone(java.time.ZoneOffset.UTC))
-                .endSpec()
-                .build();
+    static ObjectNode lease(NodeFacts facts, String nodeUid, Instant now) {
+        ObjectNode lease = F.objectNode().put("apiVersion", "coordination.k8s.io/v1").put("kind", "Lease");
+        ObjectNode metadata = lease.putObject("metadata").put("name", facts.name()).put("namespace", LEASE_NAMESPACE);
+        metadata.putArray("ownerReferences").addObject().put("apiVersion", "v1").put("kind", "Node")
+                .put("name", facts.name()).put("uid", nodeUid);
+        lease.putObject("spec").put("holderIdentity", facts.name())
+                .put("leaseDurationSeconds", LEASE_DURATION_SECONDS).put("renewTime", Times.micro(now));
+        return lease;
     }
-
     /**
      * The container runtime's health for the Ready condition.
      *

@@ -2,8 +2,7 @@ package io.staticpod.mirror.api;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.slf4j.Logger;
@@ -23,7 +22,6 @@ import java.util.Map;
 final class NodeRegistration implements Step {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistration.class);
 
-    private final KubernetesClient client;
     private final RawRequests raw;
     private final NodeFacts facts;
     private final InstantSource wall;
@@ -40,9 +38,8 @@ final class NodeRegistration implements Step {
      * @param startedAt  when this client started: the transition time of the Node's pressure conditions
      * @param registered called when the Node's UID is learnt, the first time and after {@link #forget()}
      */
-    NodeRegistration(KubernetesClient client, RawRequests raw, NodeFacts facts, InstantSource wall, Timing timing,
+    NodeRegistration(RawRequests raw, NodeFacts facts, InstantSource wall, Timing timing,
                      RuntimeHealth health, Instant startedAt, Runnable registered) {
-        this.client = client;
         this.raw = raw;
         this.facts = facts;
         this.wall = wall;
@@ -75,14 +72,14 @@ final class NodeRegistration implements Step {
             return;
         }
         try {
-            Node node = client.nodes().withName(facts.name()).get();
+            JsonNode node = raw.get(path());
             if (node == null) {
                 node = create();
             } else {
                 addMissingLabels(node);
                 log.info("Node already registered node={}", facts.name());
             }
-            nodeUid = node.getMetadata().getUid();
+            nodeUid = node.path("metadata").path("uid").asText(null);
             retry.succeeded();
             refusalLogged = null;
             registered.run();
@@ -105,25 +102,33 @@ final class NodeRegistration implements Step {
         }
     }
 
-    private Node create() {
+    private String path() {
+        return "/api/v1/nodes/" + facts.name();
+    }
+
+    private JsonNode create() {
         try {
-            Node node = client.nodes().resource(NodeObjects.node(facts, health.get(), wall.instant(), startedAt))
-                    .create();
+            JsonNode node = raw.create("/api/v1/nodes",
+                    NodeObjects.node(facts, health.get(), wall.instant(), startedAt));
             log.info("Registered node node={}", facts.name());
             return node;
         } catch (KubernetesClientException e) {
             if (!Failures.isConflict(e)) {
                 throw e;
             }
-            return client.nodes().withName(facts.name()).require(); // registered meanwhile (an answer lost)
+            JsonNode node = raw.get(path()); // registered meanwhile (an answer lost)
+            if (node == null) {
+                throw e;
+            }
+            return node;
         }
     }
 
-    private void addMissingLabels(Node node) {
-        Map<String, String> have = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+    private void addMissingLabels(JsonNode node) {
+        JsonNode have = node.path("metadata").path("labels");
         Map<String, String> missing = new LinkedHashMap<>();
         NodeObjects.labels(facts).forEach((k, v) -> {
-            if (!v.equals(have.get(k))) {
+            if (!v.equals(have.path(k).asText(null))) {
                 missing.put(k, v);
             }
         });
@@ -131,7 +136,7 @@ final class NodeRegistration implements Step {
             ObjectNode patch = JsonNodeFactory.instance.objectNode();
             ObjectNode labels = patch.putObject("metadata").putObject("labels");
             missing.forEach(labels::put);
-            raw.patch("/api/v1/nodes/" + facts.name(), PatchType.JSON_MERGE, patch.toString(), null);
+            raw.patch(path(), PatchType.JSON_MERGE, patch.toString(), null);
             log.info("Updated node labels node={} labels={}", facts.name(), missing.keySet());
         }
     }

@@ -3,7 +3,7 @@ package io.staticpod.mirror.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.staticpod.manifest.PodKey;
@@ -85,7 +85,7 @@ final class PodStatusWriter implements Step {
         for (Map.Entry<PodKey, PodStatus> e : new ArrayList<>(latest.entrySet())) {
             PodKey key = e.getKey();
             PodStatus status = e.getValue();
-            Pod mirror = mirrors.mirrorOf(key);
+            GenericKubernetesResource mirror = mirrors.mirrorOf(key);
             if (!want.containsKey(key) || mirror == null || MirrorPodObjects.isTerminating(mirror)
                     || !status.uid().equals(MirrorPodObjects.mirrorHash(mirror))) {
                 continue;
@@ -100,7 +100,7 @@ final class PodStatusWriter implements Step {
         crashes.succeeded();
     }
 
-    private void write(PodKey key, PodStatus status, Pod mirror, long now) {
+    private void write(PodKey key, PodStatus status, GenericKubernetesResource mirror, long now) {
         String mirrorUid = MirrorPodObjects.uid(mirror);
         Written last = written.get(key);
         if (last != null && last.mirrorUid.equals(mirrorUid) && last.source.equals(status)) {
@@ -114,8 +114,9 @@ final class PodStatusWriter implements Step {
             return;
         }
         try {
-            Pod updated = raw.patch("/api/v1/namespaces/" + key.namespace() + "/pods/" + key.name() + "/status",
-                    PatchType.JSON, statusPatch(mirror, v1).toString(), Pod.class);
+            GenericKubernetesResource updated = raw.patch("/api/v1/namespaces/" + key.namespace() + "/pods/"
+                    + key.name() + "/status", PatchType.JSON, statusPatch(mirror, v1).toString(),
+                    GenericKubernetesResource.class);
             written.put(key, new Written(mirrorUid, v1, status));
             mirrors.statusWritten(key, updated);
             Failing f = failing.remove(key);
@@ -152,10 +153,10 @@ final class PodStatusWriter implements Step {
      * then each of our status fields set whole, lists included (a merge patch would merge lists on some servers).
      * Fields the API server set (qosClass) stay.
      */
-    private static ArrayNode statusPatch(Pod mirror, ObjectNode v1) {
+    private static ArrayNode statusPatch(GenericKubernetesResource mirror, ObjectNode v1) {
         ArrayNode ops = JsonNodeFactory.instance.arrayNode();
         ops.addObject().put("op", "test").put("path", "/metadata/uid").put("value", MirrorPodObjects.uid(mirror));
-        if (mirror.getStatus() == null) {
+        if (!MirrorPodObjects.hasStatus(mirror)) {
             ops.addObject().put("op", "add").put("path", "/status").putObject("value");
         }
         v1.properties().forEach(f -> {

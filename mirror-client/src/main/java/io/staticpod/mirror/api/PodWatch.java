@@ -1,6 +1,6 @@
 package io.staticpod.mirror.api;
 
-import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -29,7 +29,7 @@ final class PodWatch {
     private final Runnable onEvent;
     /** The latest event per mirror UID since the worker last took them, in order. Guarded by itself. */
     private final Map<String, Observed> observed = new LinkedHashMap<>();
-    private volatile SharedIndexInformer<Pod> informer; // set by the worker, stopped by close()
+    private volatile SharedIndexInformer<GenericKubernetesResource> informer; // set by the worker, stopped by close()
 
     /** @param onEvent called on the watch's thread after each event about a mirror pod of this node */
     PodWatch(KubernetesClient client, String nodeName, Runnable onEvent) {
@@ -43,7 +43,7 @@ final class PodWatch {
         if (informer != null) {
             return;
         }
-        informer = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+        informer = client.genericKubernetesResources(MirrorPodObjects.PODS).inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
         informer.exceptionHandler((isStarted, t) -> {
             log.debug("Watch of this node's pods failed, fabric8 retries node={} error={}", nodeName,
                     Failures.message(t));
@@ -51,24 +51,24 @@ final class PodWatch {
         });
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
-            public void onAdd(Pod pod) {
+            public void onAdd(GenericKubernetesResource pod) {
                 observe(pod, false);
             }
 
             @Override
-            public void onUpdate(Pod oldPod, Pod newPod) {
+            public void onUpdate(GenericKubernetesResource oldPod, GenericKubernetesResource newPod) {
                 observe(newPod, false);
             }
 
             @Override
-            public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+            public void onDelete(GenericKubernetesResource pod, boolean deletedFinalStateUnknown) {
                 observe(pod, true);
             }
         });
         informer.start();
     }
 
-    private void observe(Pod pod, boolean deleted) {
+    private void observe(GenericKubernetesResource pod, boolean deleted) {
         log.debug("Watched pod={}/{} deleted={}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 deleted);
         if (!MirrorPodObjects.isMirrorOn(pod, nodeName)) {
@@ -92,7 +92,7 @@ final class PodWatch {
     }
 
     /** This node's pods as the watch has them, once it has listed them; null before. Worker thread. */
-    List<Pod> listed() {
+    List<GenericKubernetesResource> listed() {
         return informer != null && informer.hasSynced() ? informer.getStore().list() : null;
     }
 
@@ -103,6 +103,6 @@ final class PodWatch {
     }
 
     /** A mirror pod of this node as the watch saw it, or its deletion. */
-    record Observed(Pod pod, boolean deleted) {
+    record Observed(GenericKubernetesResource pod, boolean deleted) {
     }
 }

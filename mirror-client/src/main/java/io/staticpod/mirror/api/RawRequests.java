@@ -1,5 +1,7 @@
 package io.staticpod.mirror.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,10 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Requests that fabric8's DSL makes differently from the kubelet, sent on the client's own HTTP client (the same TLS,
- * credentials and request metering): a PATCH sent as is, without fabric8's GET of the object first (which doubles
- * every Lease renewal and status write, and which the Node authorizer refuses for events), and a DELETE with the
- * mirror's UID as precondition and grace period 0, as the kubelet's {@code DeleteMirrorPod}. Failures are thrown as
+ * The agent's requests to the API server, sent on the client's own HTTP client (the same TLS, credentials and request
+ * metering), with objects as JSON trees: a GET, a POST, a PATCH sent as is, without fabric8's GET of the object first
+ * (which doubles every Lease renewal and status write, and which the Node authorizer refuses for events), and a DELETE
+ * with the mirror's UID as precondition and grace period 0, as the kubelet's {@code DeleteMirrorPod}. Only the pod
+ * watch goes through fabric8's DSL (its informer). Failures are thrown as
  * fabric8 throws them: a {@link KubernetesClientException} with the HTTP code and the API server's {@link Status}
  * (Retry-After included), or code 0 when there was no answer. Thread-safe.
  */
@@ -39,9 +42,21 @@ final class RawRequests {
         return answer == null ? null : client.getKubernetesSerialization().unmarshal(text, answer);
     }
 
-    /** POST of a new object to {@code path} ({@code /api/v1/namespaces/default/events}); the answer is not read. */
-    void create(String path, Object object) {
-        send("POST", path, "application/json", client.getKubernetesSerialization().asJson(object));
+    /** GET of an object ({@code /api/v1/nodes/node-1}); null when there is none (404). */
+    JsonNode get(String path) {
+        try {
+            return tree("GET", path, send("GET", path, null, null)); // no body: a GET
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** POST of a new object to {@code path} ({@code /api/v1/namespaces/default/events}); the object as stored. */
+    JsonNode create(String path, JsonNode object) {
+        return tree("POST", path, send("POST", path, "application/json", object.toString()));
     }
 
     /** DELETE of a pod with grace period 0 and its UID as precondition; gone (404) or replaced (409) is success. */
@@ -57,12 +72,21 @@ final class RawRequests {
         }
     }
 
+    private static JsonNode tree(String method, String path, String body) {
+        try {
+            return MirrorPodObjects.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new KubernetesClientException(method + " " + path + ": the answer is not JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
     private String send(String method, String path, String contentType, String body) {
         HttpClient http = client.getHttpClient();
         String url = client.getMasterUrl().toString().replaceAll("/+$", "") + path;
         long timeout = Math.max(1, client.getConfiguration().getRequestTimeout());
-        HttpRequest request = http.newHttpRequestBuilder().uri(url).method(method, contentType, body)
-                .timeout(timeout, TimeUnit.MILLISECONDS).build();
+        HttpRequest.Builder builder = http.newHttpRequestBuilder().uri(url).timeout(timeout, TimeUnit.MILLISECONDS);
+        HttpRequest request = (body == null ? builder : builder.method(method, contentType, body)).build(); // GET
         CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, String.class);
         HttpResponse<String> response;
         try {

@@ -26,7 +26,7 @@ class AccessReviewsTest {
 
     MockApi api = MockApi.started();
     KubernetesClient client = api.newClient(io.staticpod.mirror.ApiRequestListener.NONE);
-    AccessReviews reviews = new ApiServerAccessReviews(client);
+    AccessReviews reviews = new ApiServerAccessReviews(new RawRequests(client));
 
     @AfterEach
     void tearDown() {
