@@ -11,6 +11,7 @@ import io.staticpod.mirror.api.http.MeteredHttpClientFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -115,8 +116,8 @@ public final class MirrorClients {
         }
         Config config;
         try {
-            config = Config.fromKubeconfig(null, kubeconfig.toFile());
-        } catch (RuntimeException e) {
+            config = Kubeconfig.read(kubeconfig);
+        } catch (IOException | RuntimeException e) {
             // not chained: the parser's message quotes the line it stopped at, which may hold the token or the key
             throw new IllegalArgumentException(kubeconfig + ": cannot read kubeconfig: " + withoutText(e));
         }

@@ -45,7 +45,7 @@ final class RawRequests {
     /** GET of an object ({@code /api/v1/nodes/node-1}); null when there is none (404). */
     JsonNode get(String path) {
         try {
-            return tree("GET", path, send("GET", path, null, null)); // no body: a GET
+            return tree("GET", path, send("GET", path, null, null));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 return null;
@@ -81,12 +81,13 @@ final class RawRequests {
         }
     }
 
+    /** Sends the request and returns the answer's body; {@code body} null: a GET. */
     private String send(String method, String path, String contentType, String body) {
         HttpClient http = client.getHttpClient();
         String url = client.getMasterUrl().toString().replaceAll("/+$", "") + path;
         long timeout = Math.max(1, client.getConfiguration().getRequestTimeout());
         HttpRequest.Builder builder = http.newHttpRequestBuilder().uri(url).timeout(timeout, TimeUnit.MILLISECONDS);
-        HttpRequest request = (body == null ? builder : builder.method(method, contentType, body)).build(); // GET
+        HttpRequest request = (body == null ? builder : builder.method(method, contentType, body)).build();
         CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, String.class);
         HttpResponse<String> response;
         try {
