@@ -98,7 +98,7 @@ final class MirrorPodObjects {
 
     /** A mirror pod of this node (whoever created it). */
     static boolean isMirrorOn(GenericKubernetesResource pod, String nodeName) {
-        return mirrorHash(pod) != null && nodeName.equals(spec(pod).path("nodeName").asText(null));
+        return mirrorHash(pod) != null && nodeName.equals(pod.get("spec", "nodeName"));
     }
 
     static boolean isTerminating(GenericKubernetesResource pod) {

@@ -43,7 +43,8 @@ final class PodWatch {
         if (informer != null) {
             return;
         }
-        informer = client.genericKubernetesResources(MirrorPodObjects.PODS).inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+        informer = client.genericKubernetesResources(MirrorPodObjects.PODS).inAnyNamespace()
+                .withField("spec.nodeName", nodeName).runnableInformer(0);
         informer.exceptionHandler((isStarted, t) -> {
             log.debug("Watch of this node's pods failed, fabric8 retries node={} error={}", nodeName,
                     Failures.message(t));
