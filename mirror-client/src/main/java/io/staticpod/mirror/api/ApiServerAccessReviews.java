@@ -61,14 +61,9 @@ final class ApiServerAccessReviews implements AccessReviews {
             ObjectNode extra = spec.putObject("extra");
             user.extra().forEach((k, values) -> values.forEach(extra.withArray(k)::add));
         }
-        ObjectNode attributes = spec.putObject("resourceAttributes").put("group", "").put("version", "v1")
-                .put("resource", request.resource()).put("verb", request.verb());
-        if (request.subresource() != null) {
-            attributes.put("subresource", request.subresource());
-        }
-        if (request.name() != null) {
-            attributes.put("name", request.name());
-        }
+        spec.putObject("resourceAttributes").put("group", "").put("version", "v1")
+                .put("resource", request.resource()).put("subresource", request.subresource())
+                .put("name", request.name()).put("verb", request.verb()); // AccessRequest: none of them null
         JsonNode status = send("SubjectAccessReview", "/apis/authorization.k8s.io/v1/subjectaccessreviews", sar);
         boolean allowed = status.path("allowed").asBoolean(false);
         String evaluationError = status.path("evaluationError").asText("");
